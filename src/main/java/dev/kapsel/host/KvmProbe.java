@@ -1,0 +1,89 @@
+package dev.kapsel.host;
+
+import dev.kapsel.kvm.Kvm;
+import dev.kapsel.kvm.KvmSegment;
+import dev.kapsel.kvm.KvmUnavailableException;
+import dev.kapsel.kvm.Regs;
+import dev.kapsel.kvm.SpecialRegisters;
+import dev.kapsel.kvm.VcpuExit;
+import dev.kapsel.kvm.VcpuFd;
+import dev.kapsel.kvm.VmFd;
+import dev.kapsel.sys.Libc;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Finds out what KVM this host has, once. A guest kernel runs in guest CPL0; on a nested paravirtual
+ * KVM (module kvm_pvm) that code is emulated one instruction at a time, about a thousand times slower.
+ * The probe checks for the module and times a short CPL0 loop in a throw-away VM.
+ */
+public final class KvmProbe {
+    /** Iterations of {@code dec ecx; jnz}: ~0.1 ms on hardware, ~200 ms when CPL0 is emulated. */
+    static final int LOOP_ITERATIONS = 100_000;
+    /** Above this the guest kernel mode is too slow to boot Linux. */
+    static final long EMULATED_THRESHOLD_NANOS = 20_000_000L;
+
+    private static final Path KVM_PVM_MODULE = Path.of("/sys/module/kvm_pvm");
+
+    /** The probe's findings: kind, the timing that decided it, and the reason in words. */
+    public record Result(KvmKind kind, long cpl0LoopNanos, String reason) {}
+
+    private KvmProbe() {}
+
+    public static Result probe() {
+        Kvm kvm;
+        try {
+            kvm = Kvm.open();
+        } catch (KvmUnavailableException e) {
+            return new Result(KvmKind.NONE, -1, e.getMessage());
+        }
+        try (kvm) {
+            long nanos;
+            try {
+                nanos = timeCpl0Loop(kvm);
+            } catch (RuntimeException e) {
+                return new Result(KvmKind.EMULATED, -1, "a CPL0 test guest failed to run: " + e.getMessage());
+            }
+            if (Files.exists(KVM_PVM_MODULE)) {
+                return new Result(KvmKind.EMULATED, nanos, "KVM is the nested paravirtual kvm_pvm module");
+            }
+            if (nanos > EMULATED_THRESHOLD_NANOS) {
+                return new Result(KvmKind.EMULATED, nanos, "guest kernel-mode code runs emulated");
+            }
+            return new Result(KvmKind.HARDWARE, nanos, "guest kernel-mode code runs at hardware speed");
+        }
+    }
+
+    /** Runs {@code mov ecx, N; l: dec ecx; jnz l; hlt} in real mode (CPL0) and returns its wall time. */
+    static long timeCpl0Loop(Kvm kvm) {
+        byte[] code = {
+            0x66, (byte) 0xb9, (byte) (LOOP_ITERATIONS & 0xff), (byte) ((LOOP_ITERATIONS >> 8) & 0xff),
+            (byte) ((LOOP_ITERATIONS >> 16) & 0xff), 0, // mov ecx, imm32
+            0x66, 0x49, // dec ecx
+            0x75, (byte) 0xfc, // jnz -4
+            (byte) 0xf4 // hlt
+        };
+        try (VmFd vm = kvm.createVm(); Arena arena = Arena.ofShared()) {
+            MemorySegment mem = Libc.mmap(0x10000, Libc.PROT_READ | Libc.PROT_WRITE,
+                    Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0, arena);
+            MemorySegment.copy(MemorySegment.ofArray(code), 0, mem, 0x1000, code.length);
+            vm.setUserMemoryRegion(0, 0, mem);
+            try (VcpuFd vcpu = vm.createVcpu(0)) {
+                SpecialRegisters s = vcpu.getSregs();
+                SpecialRegisters.Builder b = s.toBuilder();
+                b.cs = new KvmSegment(0, 0xffff, 0, s.cs().type(), true, 0, false, true, false, false, false, false);
+                vcpu.setSregs(b.build());
+                vcpu.setRegs(Regs.INITIAL.withRip(0x1000));
+                long start = System.nanoTime();
+                VcpuExit exit = vcpu.run();
+                long elapsed = System.nanoTime() - start;
+                if (!(exit instanceof VcpuExit.Hlt)) {
+                    throw new IllegalStateException("test guest ended with " + exit);
+                }
+                return elapsed;
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package dev.kapsel.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The C library calls kapsel makes, and the only class that calls into native code. One
+ * {@code static final} handle per function, errno captured by the linker, every failure turned into
+ * a {@link SyscallException} here so nothing above sees a raw -1.
+ */
+public final class Libc {
+    private Libc() {}
+
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+    public static final int O_CREAT = 0100;
+    public static final int O_EXCL = 0200;
+    public static final int O_NOCTTY = 0400;
+    public static final int O_TRUNC = 01000;
+    public static final int O_NONBLOCK = 04000;
+    public static final int O_CLOEXEC = 02000000;
+
+    public static final int PROT_NONE = 0;
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int PROT_EXEC = 4;
+    public static final int MAP_SHARED = 0x01;
+    public static final int MAP_PRIVATE = 0x02;
+    public static final int MAP_ANONYMOUS = 0x20;
+    public static final int MAP_NORESERVE = 0x4000;
+
+    public static final int EFD_CLOEXEC = 02000000;
+    public static final int EFD_NONBLOCK = 04000;
+
+    public static final short POLLIN = 0x1;
+    public static final short POLLOUT = 0x4;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    private static final ThreadLocal<MemorySegment> STATE =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
+
+    private static final ValueLayout.OfInt C_INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
+    private static final ValueLayout C_PTR = ValueLayout.ADDRESS;
+
+    private static final MethodHandle OPEN = handle("open",
+            FunctionDescriptor.of(C_INT, C_PTR, C_INT, C_INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(C_INT, C_INT));
+    private static final MethodHandle IOCTL_LONG = handle("ioctl",
+            FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_LONG), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle IOCTL_PTR = handle("ioctl",
+            FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_PTR), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle MMAP = handle("mmap",
+            FunctionDescriptor.of(C_PTR, C_PTR, C_LONG, C_INT, C_INT, C_INT, C_LONG));
+    private static final MethodHandle MUNMAP = handle("munmap", FunctionDescriptor.of(C_INT, C_PTR, C_LONG));
+    private static final MethodHandle READ = handle("read", FunctionDescriptor.of(C_LONG, C_INT, C_PTR, C_LONG));
+    private static final MethodHandle WRITE = handle("write", FunctionDescriptor.of(C_LONG, C_INT, C_PTR, C_LONG));
+    private static final MethodHandle EVENTFD = handle("eventfd", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+    private static final MethodHandle POLL = handle("poll", FunctionDescriptor.of(C_INT, C_PTR, C_LONG, C_INT));
+
+    private static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... extra) {
+        Linker.Option[] options = new Linker.Option[extra.length + 1];
+        options[0] = CAPTURE_ERRNO;
+        System.arraycopy(extra, 0, options, 1, extra.length);
+        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc lacks " + name));
+        return LINKER.downcallHandle(symbol, fd, options);
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    private static int check(String call, int result, MemorySegment state) {
+        if (result < 0) {
+            throw new SyscallException(call, errno(state));
+        }
+        return result;
+    }
+
+    private static long check(String call, long result, MemorySegment state) {
+        if (result < 0) {
+            throw new SyscallException(call, errno(state));
+        }
+        return result;
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+
+    public static int open(String path, int flags, int mode) {
+        MemorySegment state = STATE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            return check("open " + path, (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags, mode), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void close(int fd) {
+        MemorySegment state = STATE.get();
+        try {
+            check("close", (int) CLOSE.invokeExact(state, fd), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** ioctl whose argument is an integer (or none). Returns the non-negative result. */
+    public static int ioctl(int fd, long request, long arg) {
+        MemorySegment state = STATE.get();
+        try {
+            return check(ioctlName(request), (int) IOCTL_LONG.invokeExact(state, fd, request, arg), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** ioctl whose argument is a pointer to {@code arg}. Returns the non-negative result. */
+    public static int ioctl(int fd, long request, MemorySegment arg) {
+        MemorySegment state = STATE.get();
+        try {
+            return check(ioctlName(request), (int) IOCTL_PTR.invokeExact(state, fd, request, arg), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** ioctl returning -errno instead of throwing, for the hot KVM_RUN path where EINTR is normal. */
+    public static int ioctlRaw(int fd, long request, long arg) {
+        MemorySegment state = STATE.get();
+        try {
+            int r = (int) IOCTL_LONG.invokeExact(state, fd, request, arg);
+            return r < 0 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static String ioctlName(long request) {
+        return String.format("ioctl 0x%x", request);
+    }
+
+    /**
+     * Maps {@code length} bytes and returns a segment of that size whose lifetime is {@code arena}'s:
+     * closing the arena unmaps it.
+     */
+    public static MemorySegment mmap(long length, int prot, int flags, int fd, long offset, Arena arena) {
+        MemorySegment state = STATE.get();
+        MemorySegment p;
+        try {
+            p = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, prot, flags, fd, offset);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (p.address() == -1L) {
+            throw new SyscallException("mmap", errno(state));
+        }
+        return p.reinterpret(length, arena, Libc::munmapQuietly);
+    }
+
+    private static void munmapQuietly(MemorySegment segment) {
+        try {
+            int ignored = (int) MUNMAP.invokeExact(STATE.get(), segment, segment.byteSize());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long read(int fd, MemorySegment buffer, long count) {
+        MemorySegment state = STATE.get();
+        try {
+            return check("read", (long) READ.invokeExact(state, fd, buffer, count), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long write(int fd, MemorySegment buffer, long count) {
+        MemorySegment state = STATE.get();
+        try {
+            return check("write", (long) WRITE.invokeExact(state, fd, buffer, count), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int eventfd(int initial, int flags) {
+        MemorySegment state = STATE.get();
+        try {
+            return check("eventfd", (int) EVENTFD.invokeExact(state, initial, flags), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** poll(2) over a {@code struct pollfd[]} segment; returns the number of ready entries. */
+    public static int poll(MemorySegment pollfds, long count, int timeoutMillis) {
+        MemorySegment state = STATE.get();
+        try {
+            return check("poll", (int) POLL.invokeExact(state, pollfds, count, timeoutMillis), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+}

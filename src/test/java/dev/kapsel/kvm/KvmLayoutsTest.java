@@ -1,0 +1,153 @@
+package dev.kapsel.kvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.kapsel.testing.CProgram;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every hand-written size, offset and ioctl number checked against the kernel headers through gcc. */
+class KvmLayoutsTest {
+    private static final String SOURCE = """
+            #include <stdio.h>
+            #include <stddef.h>
+            #include <linux/kvm.h>
+            #define V(name, value) printf("%s=%lu\\n", name, (unsigned long)(value))
+            int main(void) {
+              V("REGS_SIZE", sizeof(struct kvm_regs));
+              V("SEGMENT_SIZE", sizeof(struct kvm_segment));
+              V("SEG_LIMIT", offsetof(struct kvm_segment, limit));
+              V("SEG_SELECTOR", offsetof(struct kvm_segment, selector));
+              V("SEG_TYPE", offsetof(struct kvm_segment, type));
+              V("SEG_PRESENT", offsetof(struct kvm_segment, present));
+              V("SEG_DPL", offsetof(struct kvm_segment, dpl));
+              V("SEG_DB", offsetof(struct kvm_segment, db));
+              V("SEG_S", offsetof(struct kvm_segment, s));
+              V("SEG_L", offsetof(struct kvm_segment, l));
+              V("SEG_G", offsetof(struct kvm_segment, g));
+              V("SEG_AVL", offsetof(struct kvm_segment, avl));
+              V("SEG_UNUSABLE", offsetof(struct kvm_segment, unusable));
+              V("SREGS_SIZE", sizeof(struct kvm_sregs));
+              V("SREGS_GDT", offsetof(struct kvm_sregs, gdt));
+              V("SREGS_IDT", offsetof(struct kvm_sregs, idt));
+              V("SREGS_CR0", offsetof(struct kvm_sregs, cr0));
+              V("SREGS_CR2", offsetof(struct kvm_sregs, cr2));
+              V("SREGS_CR3", offsetof(struct kvm_sregs, cr3));
+              V("SREGS_CR4", offsetof(struct kvm_sregs, cr4));
+              V("SREGS_CR8", offsetof(struct kvm_sregs, cr8));
+              V("SREGS_EFER", offsetof(struct kvm_sregs, efer));
+              V("SREGS_APIC_BASE", offsetof(struct kvm_sregs, apic_base));
+              V("SREGS_INTERRUPT_BITMAP", offsetof(struct kvm_sregs, interrupt_bitmap));
+              V("DTABLE_LIMIT", offsetof(struct kvm_dtable, limit));
+              V("FPU_SIZE", sizeof(struct kvm_fpu));
+              V("FPU_FCW", offsetof(struct kvm_fpu, fcw));
+              V("FPU_MXCSR", offsetof(struct kvm_fpu, mxcsr));
+              V("MEMORY_REGION_SIZE", sizeof(struct kvm_userspace_memory_region));
+              V("CPUID2_HEADER", sizeof(struct kvm_cpuid2));
+              V("CPUID_ENTRY_SIZE", sizeof(struct kvm_cpuid_entry2));
+              V("MSRS_HEADER", sizeof(struct kvm_msrs));
+              V("MSR_ENTRY_SIZE", sizeof(struct kvm_msr_entry));
+              V("LAPIC_SIZE", sizeof(struct kvm_lapic_state));
+              V("PIT_CONFIG_SIZE", sizeof(struct kvm_pit_config));
+              V("IRQ_LEVEL_SIZE", sizeof(struct kvm_irq_level));
+              V("IRQFD_SIZE", sizeof(struct kvm_irqfd));
+              V("IOEVENTFD_SIZE", sizeof(struct kvm_ioeventfd));
+              V("RUN_IMMEDIATE_EXIT", offsetof(struct kvm_run, immediate_exit));
+              V("RUN_EXIT_REASON", offsetof(struct kvm_run, exit_reason));
+              V("RUN_IO_DIRECTION", offsetof(struct kvm_run, io.direction));
+              V("RUN_IO_SIZE", offsetof(struct kvm_run, io.size));
+              V("RUN_IO_PORT", offsetof(struct kvm_run, io.port));
+              V("RUN_IO_COUNT", offsetof(struct kvm_run, io.count));
+              V("RUN_IO_DATA_OFFSET", offsetof(struct kvm_run, io.data_offset));
+              V("RUN_MMIO_PHYS_ADDR", offsetof(struct kvm_run, mmio.phys_addr));
+              V("RUN_MMIO_DATA", offsetof(struct kvm_run, mmio.data));
+              V("RUN_MMIO_LEN", offsetof(struct kvm_run, mmio.len));
+              V("RUN_MMIO_IS_WRITE", offsetof(struct kvm_run, mmio.is_write));
+              V("RUN_FAIL_ENTRY_REASON", offsetof(struct kvm_run, fail_entry.hardware_entry_failure_reason));
+              V("RUN_FAIL_ENTRY_CPU", offsetof(struct kvm_run, fail_entry.cpu));
+              V("RUN_INTERNAL_SUBERROR", offsetof(struct kvm_run, internal.suberror));
+              V("RUN_INTERNAL_NDATA", offsetof(struct kvm_run, internal.ndata));
+              V("RUN_INTERNAL_DATA", offsetof(struct kvm_run, internal.data));
+              V("RUN_SYSTEM_EVENT_TYPE", offsetof(struct kvm_run, system_event.type));
+              V("RUN_SYSTEM_EVENT_NDATA", offsetof(struct kvm_run, system_event.ndata));
+              V("RUN_SYSTEM_EVENT_DATA", offsetof(struct kvm_run, system_event.data));
+              V("KVM_GET_API_VERSION", KVM_GET_API_VERSION);
+              V("KVM_CREATE_VM", KVM_CREATE_VM);
+              V("KVM_CHECK_EXTENSION", KVM_CHECK_EXTENSION);
+              V("KVM_GET_VCPU_MMAP_SIZE", KVM_GET_VCPU_MMAP_SIZE);
+              V("KVM_GET_SUPPORTED_CPUID", KVM_GET_SUPPORTED_CPUID);
+              V("KVM_CREATE_VCPU", KVM_CREATE_VCPU);
+              V("KVM_SET_USER_MEMORY_REGION", KVM_SET_USER_MEMORY_REGION);
+              V("KVM_SET_TSS_ADDR", KVM_SET_TSS_ADDR);
+              V("KVM_SET_IDENTITY_MAP_ADDR", KVM_SET_IDENTITY_MAP_ADDR);
+              V("KVM_CREATE_IRQCHIP", KVM_CREATE_IRQCHIP);
+              V("KVM_IRQ_LINE", KVM_IRQ_LINE);
+              V("KVM_IRQFD", KVM_IRQFD);
+              V("KVM_CREATE_PIT2", KVM_CREATE_PIT2);
+              V("KVM_IOEVENTFD", KVM_IOEVENTFD);
+              V("KVM_RUN", KVM_RUN);
+              V("KVM_GET_REGS", KVM_GET_REGS);
+              V("KVM_SET_REGS", KVM_SET_REGS);
+              V("KVM_GET_SREGS", KVM_GET_SREGS);
+              V("KVM_SET_SREGS", KVM_SET_SREGS);
+              V("KVM_GET_MSRS", KVM_GET_MSRS);
+              V("KVM_SET_MSRS", KVM_SET_MSRS);
+              V("KVM_GET_FPU", KVM_GET_FPU);
+              V("KVM_SET_FPU", KVM_SET_FPU);
+              V("KVM_GET_LAPIC", KVM_GET_LAPIC);
+              V("KVM_SET_LAPIC", KVM_SET_LAPIC);
+              V("KVM_SET_CPUID2", KVM_SET_CPUID2);
+              V("KVM_GET_MP_STATE", KVM_GET_MP_STATE);
+              V("KVM_CAP_IRQFD", KVM_CAP_IRQFD);
+              V("KVM_CAP_IOEVENTFD", KVM_CAP_IOEVENTFD);
+              V("KVM_CAP_TSC_DEADLINE_TIMER", KVM_CAP_TSC_DEADLINE_TIMER);
+              V("KVM_CAP_IMMEDIATE_EXIT", KVM_CAP_IMMEDIATE_EXIT);
+              return 0;
+            }
+            """;
+
+    private static final Map<String, Long> HEADERS = new HashMap<>();
+
+    @BeforeAll
+    static void compile(@TempDir Path dir) throws Exception {
+        for (String line : CProgram.run(CProgram.compile(SOURCE, dir)).split("\n")) {
+            String[] kv = line.split("=");
+            HEADERS.put(kv[0], Long.parseUnsignedLong(kv[1]));
+        }
+    }
+
+    private static void check(String name, long ours) {
+        assertEquals(HEADERS.get(name), ours, name);
+    }
+
+    @Test
+    void structSizesAndOffsetsMatchTheKernelHeaders() throws Exception {
+        for (var field : KvmLayouts.class.getDeclaredFields()) {
+            if (HEADERS.containsKey(field.getName())) {
+                check(field.getName(), field.getLong(null));
+            }
+        }
+        // Guard against the loop above silently checking nothing.
+        assertEquals(true, HEADERS.size() > 80);
+        check("RUN_IO_PORT", KvmLayouts.RUN_IO_PORT);
+        check("SREGS_SIZE", KvmLayouts.SREGS_SIZE);
+    }
+
+    @Test
+    void ioctlNumbersMatchTheKernelHeaders() throws Exception {
+        int checked = 0;
+        for (var field : KvmIoctls.class.getDeclaredFields()) {
+            if (HEADERS.containsKey(field.getName())) {
+                field.setAccessible(true);
+                Object v = field.get(null);
+                check(field.getName(), v instanceof Integer i ? i : (Long) v);
+                checked++;
+            }
+        }
+        assertEquals(true, checked >= 28, "checked " + checked);
+    }
+}
