@@ -1,0 +1,19 @@
+package dev.kapsel.cli;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+
+/** Where this kapsel was started from: the repository that holds bin/, harness/ and target/kapsel.jar. */
+final class Installation {
+    private Installation() {}
+
+    static Path repository() {
+        try {
+            Path code = Path.of(Installation.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // target/kapsel.jar or target/classes -> the repository two levels up.
+            return code.getParent().getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.kapsel.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "kapsel",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Containers with the isolation of virtual machines.",
+            "kapsel runs workloads in micro-VMs on KVM: a minimal monitor, a stock Linux kernel, booted in a fraction of a second.",
+            ""
+        },
+        footer = {
+            "",
+            "Start with 'kapsel doctor' to see what this host offers, then 'kapsel vm run --help'.",
+            "Exit codes of 'vm run': 0 power-off, 80 reboot, 81 kernel panic, 82 triple fault, 83 KVM error, 84 setup error, 85 no KVM; 2 usage error."
+        },
+        subcommands = {VmCommand.class, DemoCommand.class, DoctorCommand.class})
+final class KapselCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

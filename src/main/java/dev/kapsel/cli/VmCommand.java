@@ -1,0 +1,16 @@
+package dev.kapsel.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "vm", mixinStandardHelpOptions = true,
+        description = "Run a bare micro-VM: a Linux kernel, an optional initrd, a serial console.",
+        subcommands = {VmRunCommand.class})
+final class VmCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,66 @@
+package dev.kapsel.cli;
+
+import dev.kapsel.host.GuestKernels;
+import dev.kapsel.host.StateDirectory;
+import dev.kapsel.vmm.VmConfig;
+import dev.kapsel.vmm.VmExitStatus;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {
+            "Boot a Linux kernel in a new micro-VM with the serial console on this terminal.",
+            "The guest's console output goes to stdout, stdin goes to the guest. The VM ends when the guest powers off.",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  kapsel vm run --initrd initramfs.cpio.gz --cmdline 'console=ttyS0 rdinit=/init'",
+            "  kapsel vm run --kernel vmlinux --cpus 2 --memory 512",
+            "",
+            "Exit codes: 0 the guest powered off; 80 it rebooted (a micro-VM ends instead of rebooting);",
+            "81 its kernel panicked; 82 triple fault; 83 KVM failed to run it; 84 the VM could not be set up",
+            "(missing or corrupt kernel or initrd); 85 no usable KVM on this host; 2 bad arguments."
+        })
+final class VmRunCommand implements Callable<Integer> {
+    @Option(names = "--kernel", paramLabel = "PATH",
+            description = "Kernel: an uncompressed ELF vmlinux or a bzImage. Default: the cached Debian cloud kernel (bin/setup).")
+    Path kernel;
+
+    @Option(names = "--initrd", paramLabel = "PATH", description = "Initial RAM disk (cpio, optionally compressed).")
+    Path initrd;
+
+    @Option(names = "--cmdline", paramLabel = "STR",
+            description = "Kernel command line. Default: '" + VmConfig.DEFAULT_CMDLINE + "'.")
+    String cmdline = VmConfig.DEFAULT_CMDLINE;
+
+    @Option(names = "--cpus", paramLabel = "N", description = "Number of vCPUs (default: ${DEFAULT-VALUE}).")
+    int cpus = 1;
+
+    @Option(names = "--memory", paramLabel = "MiB", description = "Guest RAM in MiB (default: ${DEFAULT-VALUE}).")
+    long memoryMib = 256;
+
+    @Override
+    public Integer call() throws Exception {
+        Path kernelPath = kernel != null ? kernel : defaultKernel();
+        VmConfig config;
+        try {
+            config = new VmConfig(kernelPath, Optional.ofNullable(initrd), cmdline, cpus, memoryMib);
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure(2, e.getMessage(), e);
+        }
+        return VmLauncher.runToCompletion(config);
+    }
+
+    private static Path defaultKernel() {
+        GuestKernels kernels = new GuestKernels(StateDirectory.resolve());
+        return kernels.defaultVmlinux().or(kernels::defaultBzImage).orElseThrow(() -> new CommandFailure(
+                VmExitStatus.BOOT_FAILURE.exitCode(),
+                "no --kernel given and no guest kernel cached under " + kernels.defaultDirectory() + ": run bin/setup",
+                null));
+    }
+}

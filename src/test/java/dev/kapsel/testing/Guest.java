@@ -1,0 +1,85 @@
+package dev.kapsel.testing;
+
+import dev.kapsel.host.GuestKernels;
+import dev.kapsel.host.StateDirectory;
+import dev.kapsel.initramfs.BusyboxInitramfs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Fixtures for tests that boot Linux (JUnit tag "guest"): the cached Debian kernel, busybox
+ * initramfs images with a given /init script, and {@code bin/kapsel} run as a separate process.
+ */
+public final class Guest {
+    private Guest() {}
+
+    public static final Path REPO = Path.of(System.getProperty("user.dir"));
+    /** Longest a single guest boot may take inside the nested harness before the test fails. */
+    public static final long BOOT_TIMEOUT_SECONDS = 240;
+
+    public static GuestKernels kernels() {
+        return new GuestKernels(StateDirectory.resolve());
+    }
+
+    public static Path vmlinux() {
+        return kernels().defaultVmlinux().orElseThrow(() -> new IllegalStateException(
+                "no vmlinux in the kernel cache " + kernels().defaultDirectory() + ": run bin/setup"));
+    }
+
+    public static Path bzImage() {
+        return kernels().defaultBzImage().orElseThrow(() -> new IllegalStateException(
+                "no bzImage in the kernel cache " + kernels().defaultDirectory() + ": run bin/setup"));
+    }
+
+    /** A busybox initramfs whose /init is {@code script} (run by busybox sh), written into {@code dir}. */
+    public static Path busyboxInitramfs(Path dir, String script) throws IOException {
+        Path out = dir.resolve("initramfs.cpio.gz");
+        BusyboxInitramfs.withInit(script).writeTo(out);
+        return out;
+    }
+
+    /** Output and status of a finished process. */
+    public record Result(int exitCode, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout ---\n" + stdout + "\n--- stderr ---\n" + stderr;
+        }
+    }
+
+    /** Runs {@code bin/kapsel ARGS} and waits for it, killing it after {@link #BOOT_TIMEOUT_SECONDS}. */
+    public static Result kapsel(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(REPO.resolve("bin/kapsel").toString());
+        cmd.addAll(List.of(args));
+        return run(cmd);
+    }
+
+    public static Result run(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> slurp(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> slurp(p.getErrorStream()));
+        if (!p.waitFor(BOOT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("timed out after " + BOOT_TIMEOUT_SECONDS + " s: " + cmd + "\n" + out.join() + err.join());
+        }
+        return new Result(p.exitValue(), out.join(), err.join());
+    }
+
+    private static String slurp(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "<" + e + ">";
+        }
+    }
+
+    public static Path tempDir() throws IOException {
+        return Files.createTempDirectory("kapsel-guest-");
+    }
+}
