@@ -100,9 +100,7 @@ public final class VcpuRunner implements Runnable {
         byte[] all = new byte[in.size() * in.count()];
         byte[] one = new byte[in.size()];
         for (int i = 0; i < in.count(); i++) {
-            if (!portIo.read(in.port(), one)) {
-                Arrays.fill(one, (byte) 0xff);
-            }
+            portIo.readOrUnmapped(in.port(), one);
             System.arraycopy(one, 0, all, i * in.size(), in.size());
         }
         return all;
@@ -116,9 +114,7 @@ public final class VcpuRunner implements Runnable {
 
     private byte[] mmioRead(VcpuExit.MmioRead read) {
         byte[] data = new byte[read.length()];
-        if (!mmio.read(read.address(), data)) {
-            Arrays.fill(data, (byte) 0xff);
-        }
+        mmio.readOrUnmapped(read.address(), data);
         return data;
     }
 }

@@ -69,7 +69,7 @@ class VcpuRunnerTest {
     @Test
     void portIoReachesTheDeviceAtItsOffsetAndHltEndsTheRun() {
         RecordingDevice serial = new RecordingDevice();
-        Bus pio = new Bus();
+        Bus pio = new Bus("test");
         pio.insert(0x3f8, 8, serial);
         byte[] code = {
             (byte) 0xba, (byte) 0xf8, 0x03, // mov dx, 0x3f8
@@ -80,7 +80,7 @@ class VcpuRunnerTest {
             (byte) 0xf4 // hlt
         };
         int[] ax = new int[1];
-        VmExit exit = run(code, pio, new Bus(), ax);
+        VmExit exit = run(code, pio, new Bus("test"), ax);
         assertEquals(VmExitStatus.POWER_OFF, exit.status());
         assertTrue(exit.detail().contains("halted"), exit.detail());
         assertArrayEquals("hi".getBytes(), serial.written.toByteArray());
@@ -92,14 +92,14 @@ class VcpuRunnerTest {
     void unclaimedPortReadsAllOnes() {
         byte[] code = {(byte) 0xba, 0x34, 0x12, (byte) 0xec, (byte) 0xf4}; // mov dx,0x1234; in al,dx; hlt
         int[] ax = new int[1];
-        run(code, new Bus(), new Bus(), ax);
+        run(code, new Bus("test"), new Bus("test"), ax);
         assertEquals(0xff, ax[0] & 0xff);
     }
 
     @Test
     void mmioWritesAndReadsReachTheMmioBus() {
         RecordingDevice device = new RecordingDevice();
-        Bus mmio = new Bus();
+        Bus mmio = new Bus("test");
         mmio.insert(0x20000, 0x1000, device);
         byte[] code = {
             (byte) 0xb8, 0x00, 0x20, // mov ax, 0x2000
@@ -109,7 +109,7 @@ class VcpuRunnerTest {
             (byte) 0xf4 // hlt
         };
         int[] ax = new int[1];
-        VmExit exit = run(code, new Bus(), mmio, ax);
+        VmExit exit = run(code, new Bus("test"), mmio, ax);
         assertEquals(VmExitStatus.POWER_OFF, exit.status());
         assertEquals(List.of("w16/1", "r32/2"), device.log);
         assertArrayEquals(new byte[] {0x5a}, device.written.toByteArray());
@@ -132,7 +132,7 @@ class VcpuRunnerTest {
                 b.cr0 = 0x11;
                 vcpu.setSregs(b.build());
                 vcpu.setRegs(Regs.INITIAL.withRip(CODE));
-                VmExit exit = new VcpuRunner(vcpu, new Bus(), new Bus(), new VmLifecycle()).runUntilExit();
+                VmExit exit = new VcpuRunner(vcpu, new Bus("test"), new Bus("test"), new VmLifecycle()).runUntilExit();
                 // Hardware KVM reports the shutdown; a KVM that emulates guest kernel mode (kvm_pvm) cannot
                 // emulate the fault delivery and reports an internal error. Either way the VM ends with the reason.
                 if (exit.status() == VmExitStatus.KVM_FAILURE) {
