@@ -133,10 +133,14 @@ public final class Serial16550 implements BusDevice {
             Bus.fillUnmapped(data);
             return;
         }
+        boolean rose;
         synchronized (this) {
             data[0] = (byte) readRegister((int) offset);
-            // A read can only lower the interrupt output; keep the edge tracker in step.
-            updateInterruptOutput();
+            // Reads only acknowledge sources, but keep the edge tracker in step all the same.
+            rose = updateInterruptOutput();
+        }
+        if (rose) {
+            interrupt.trigger();
         }
     }
 
