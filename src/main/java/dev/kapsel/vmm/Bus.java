@@ -39,7 +39,7 @@ public final class Bus {
         return name;
     }
 
-    /** Number of registered devices ranges. */
+    /** Number of registered device ranges. */
     public int size() {
         return mappings.length;
     }

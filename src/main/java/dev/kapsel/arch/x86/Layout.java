@@ -49,4 +49,10 @@ public final class Layout {
     public static final int COM1_PORT = 0x3f8;
     public static final int I8042_DATA_PORT = 0x60;
     public static final int I8042_COMMAND_PORT = 0x64;
+    /**
+     * Hardware-reduced ACPI sleep control register (FADT SLEEP_CONTROL_REG, also RESET_REG) and sleep
+     * status register (FADT SLEEP_STATUS_REG), one byte each, as Cloud Hypervisor places them.
+     */
+    public static final int ACPI_SLEEP_CONTROL_PORT = 0x600;
+    public static final int ACPI_SLEEP_STATUS_PORT = 0x601;
 }
