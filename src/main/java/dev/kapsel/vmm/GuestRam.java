@@ -1,0 +1,33 @@
+package dev.kapsel.vmm;
+
+import dev.kapsel.kvm.VmFd;
+import dev.kapsel.memory.GuestMemory;
+import dev.kapsel.memory.GuestRegion;
+import dev.kapsel.sys.Libc;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Guest RAM: one anonymous private mapping per region (MAP_NORESERVE, so untouched pages cost
+ * nothing), each registered with KVM as a memory slot. Closing the arena unmaps it.
+ */
+final class GuestRam {
+    private GuestRam() {}
+
+    /** A region to map: guest-physical start and size in bytes. */
+    record Span(long start, long size) {}
+
+    static GuestMemory map(VmFd vm, List<Span> spans, Arena arena) {
+        List<GuestRegion> regions = new ArrayList<>();
+        int slot = 0;
+        for (Span span : spans) {
+            MemorySegment host = Libc.mmap(span.size(), Libc.PROT_READ | Libc.PROT_WRITE,
+                    Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1, 0, arena);
+            vm.setUserMemoryRegion(slot++, span.start(), host);
+            regions.add(new GuestRegion(span.start(), host));
+        }
+        return new GuestMemory(regions);
+    }
+}

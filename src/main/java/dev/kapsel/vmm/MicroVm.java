@@ -1,0 +1,140 @@
+package dev.kapsel.vmm;
+
+import dev.kapsel.arch.x86.Layout;
+import dev.kapsel.devices.InterruptLine;
+import dev.kapsel.devices.legacy.AcpiPowerDevice;
+import dev.kapsel.devices.legacy.I8042;
+import dev.kapsel.devices.legacy.Serial16550;
+import dev.kapsel.kvm.Kvm;
+import dev.kapsel.kvm.VcpuFd;
+import dev.kapsel.kvm.VmFd;
+import dev.kapsel.memory.GuestMemory;
+import java.io.OutputStream;
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One running micro-VM. {@link #build} is the boot recipe, top to bottom: create the VM and its
+ * interrupt controllers, map memory, load the kernel and write the boot data, attach the devices,
+ * create and configure the vCPUs. {@link #start} runs one thread per vCPU; the VM ends when
+ * {@link VmLifecycle} gets its first exit reason.
+ */
+public final class MicroVm implements AutoCloseable {
+    private final Kvm kvm;
+    private final VmFd vm;
+    private final Arena arena;
+    private final GuestMemory memory;
+    private final List<VcpuFd> vcpus;
+    private final Bus portIo;
+    private final Bus mmio;
+    private final Serial16550 serial;
+    private final PanicWatcher console;
+    private final VmLifecycle lifecycle;
+
+    private MicroVm(Kvm kvm, VmFd vm, Arena arena, GuestMemory memory, List<VcpuFd> vcpus, Bus portIo, Bus mmio,
+                    Serial16550 serial, PanicWatcher console, VmLifecycle lifecycle) {
+        this.kvm = kvm;
+        this.vm = vm;
+        this.arena = arena;
+        this.memory = memory;
+        this.vcpus = vcpus;
+        this.portIo = portIo;
+        this.mmio = mmio;
+        this.serial = serial;
+        this.console = console;
+        this.lifecycle = lifecycle;
+    }
+
+    public static MicroVm build(VmConfig config, OutputStream consoleOut) throws VmSetupException {
+        BootPlan plan = BootPlan.prepare(config);
+        Kvm kvm = Kvm.open();
+        VmFd vm = kvm.createVm();
+        vm.setTssAddress(Layout.KVM_TSS_ADDR);
+        vm.setIdentityMapAddress(Layout.KVM_IDENTITY_MAP_ADDR);
+        vm.createIrqchip();
+        vm.createPit2();
+
+        Arena arena = Arena.ofShared();
+        GuestMemory memory = GuestRam.map(vm, plan.ramSpans(), arena);
+        plan.writeInto(memory);
+
+        VmLifecycle lifecycle = new VmLifecycle();
+        PanicWatcher console = new PanicWatcher(consoleOut);
+        Bus portIo = new Bus("pio");
+        Bus mmio = new Bus("mmio");
+        Serial16550 serial = attachSerial(vm, kvm, portIo, console);
+        attachI8042(vm, kvm, portIo, lifecycle, console);
+        attachAcpiPower(portIo, lifecycle, console);
+
+        List<VcpuFd> vcpus = new ArrayList<>();
+        for (int i = 0; i < config.vcpus(); i++) {
+            VcpuFd vcpu = vm.createVcpu(i);
+            plan.configureVcpu(vcpu, kvm, config.vcpus());
+            vcpus.add(vcpu);
+        }
+        return new MicroVm(kvm, vm, arena, memory, vcpus, portIo, mmio, serial, console, lifecycle);
+    }
+
+    private static InterruptLine interruptLine(VmFd vm, Kvm kvm, int gsi) {
+        return kvm.hasIrqfd() ? new IrqfdLine(vm, gsi) : new IrqLinePulse(vm, gsi);
+    }
+
+    private static Serial16550 attachSerial(VmFd vm, Kvm kvm, Bus portIo, OutputStream out) {
+        Serial16550 serial = new Serial16550(interruptLine(vm, kvm, Layout.IRQ_COM1), out);
+        portIo.insert(Layout.COM1_PORT, Serial16550.REGISTER_COUNT, serial);
+        return serial;
+    }
+
+    private static void attachI8042(VmFd vm, Kvm kvm, Bus portIo, VmLifecycle lifecycle, PanicWatcher console) {
+        I8042 i8042 = new I8042(interruptLine(vm, kvm, Layout.IRQ_KEYBOARD), () -> reset(lifecycle, console));
+        portIo.insert(Layout.I8042_DATA_PORT, I8042.PORT_RANGE_LENGTH, i8042);
+    }
+
+    private static void attachAcpiPower(Bus portIo, VmLifecycle lifecycle, PanicWatcher console) {
+        AcpiPowerDevice power = new AcpiPowerDevice(() -> reset(lifecycle, console),
+                () -> lifecycle.exit(VmExitStatus.POWER_OFF));
+        portIo.insert(Layout.ACPI_SLEEP_CONTROL_PORT, AcpiPowerDevice.PORT_COUNT, power);
+    }
+
+    /** A reset right after a kernel panic is the panic's doing (panic=-1): report the panic. */
+    private static void reset(VmLifecycle lifecycle, PanicWatcher console) {
+        String panic = console.panicMessage();
+        lifecycle.exit(panic != null ? new VmExit(VmExitStatus.PANIC, panic) : VmExit.of(VmExitStatus.RESET));
+    }
+
+    public Serial16550 serial() {
+        return serial;
+    }
+
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    /** Starts one platform thread per vCPU. */
+    public void start() {
+        for (VcpuFd vcpu : vcpus) {
+            VcpuRunner runner = new VcpuRunner(vcpu, portIo, mmio, lifecycle);
+            Thread.ofPlatform().daemon().name("vcpu-" + vcpu.id()).start(runner);
+        }
+    }
+
+    /** Waits for the VM to end; a triple fault or KVM error right after a panic is reported as the panic. */
+    public VmExit awaitExit() throws InterruptedException {
+        VmExit exit = lifecycle.await();
+        String panic = console.panicMessage();
+        if (panic != null && exit.status() != VmExitStatus.POWER_OFF && exit.status() != VmExitStatus.PANIC) {
+            return new VmExit(VmExitStatus.PANIC, panic);
+        }
+        return exit;
+    }
+
+    /**
+     * Releases the VM. vCPU threads still inside KVM_RUN keep their file descriptors until the
+     * process exits; {@code kapsel vm run} exits right after.
+     */
+    @Override
+    public void close() {
+        // Memory and fds stay valid while vCPU threads may still touch them; the process exit frees them.
+    }
+}
