@@ -54,7 +54,8 @@ public final class CpuidFilter {
             out.add(normalize(e, vendor, vcpuIndex, vcpuCount));
         }
         addBrandIfAbsent(out);
-        out.sort(Comparator.comparingInt((CpuidEntry e) -> e.function()).thenComparingInt(CpuidEntry::index));
+        out.sort(Comparator.comparing(CpuidEntry::function, Integer::compareUnsigned)
+                .thenComparing(CpuidEntry::index, Integer::compareUnsigned));
         return List.copyOf(out);
     }
 
