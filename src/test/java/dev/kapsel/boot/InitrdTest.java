@@ -48,7 +48,6 @@ class InitrdTest {
     @Test
     void staysBelowMmioGapWithHighMemory() throws Exception {
         GuestMemory memory = SparseGuestMemory.of(arena, dir, 5 * 1024 * MIB);
-        TestImages.bzImage(4, 0x20f, 1, new byte[16], 0x1000);
         LoadedKernel k = new LoadedKernel(KernelFormat.BZIMAGE, 0x100200, 0x100000, 0x200000, 0x2000000,
                 Optional.of(SetupHeader.parse(headerWithAddrMax(0xffff_ffffL))));
         long addr = InitrdPlacement.place("initrd", memory, k, 8192);
