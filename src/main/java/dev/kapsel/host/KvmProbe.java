@@ -1,7 +1,8 @@
 package dev.kapsel.host;
 
+import dev.kapsel.arch.x86.Segment;
+
 import dev.kapsel.kvm.Kvm;
-import dev.kapsel.kvm.KvmSegment;
 import dev.kapsel.kvm.KvmUnavailableException;
 import dev.kapsel.kvm.Regs;
 import dev.kapsel.kvm.SpecialRegisters;
@@ -73,7 +74,7 @@ public final class KvmProbe {
             try (VcpuFd vcpu = vm.createVcpu(0)) {
                 SpecialRegisters s = vcpu.getSregs();
                 SpecialRegisters.Builder b = s.toBuilder();
-                b.cs = new KvmSegment(0, 0xffff, 0, s.cs().type(), true, 0, false, true, false, false, false, false);
+                b.cs = new Segment(0, 0xffff, 0, s.cs().type(), true, 0, false, true, false, false, false, false);
                 vcpu.setSregs(b.build());
                 vcpu.setRegs(Regs.INITIAL.withRip(0x1000));
                 long start = System.nanoTime();

@@ -1,5 +1,9 @@
 package dev.kapsel.kvm;
 
+import dev.kapsel.arch.x86.Segment;
+import dev.kapsel.arch.x86.DescriptorTable;
+import dev.kapsel.arch.x86.MsrEntry;
+
 import static dev.kapsel.kvm.KvmLayouts.*;
 
 import dev.kapsel.arch.x86.CpuidEntry;
@@ -35,7 +39,7 @@ final class KvmCodec {
         return Regs.fromArray(r);
     }
 
-    private static void encodeSegment(MemorySegment s, long off, KvmSegment seg) {
+    private static void encodeSegment(MemorySegment s, long off, Segment seg) {
         s.set(U64, off + SEG_BASE, seg.base());
         s.set(U32, off + SEG_LIMIT, seg.limit());
         s.set(U16, off + SEG_SELECTOR, (short) seg.selector());
@@ -50,8 +54,8 @@ final class KvmCodec {
         s.set(U8, off + SEG_UNUSABLE, bit(seg.unusable()));
     }
 
-    private static KvmSegment decodeSegment(MemorySegment s, long off) {
-        return new KvmSegment(s.get(U64, off + SEG_BASE), s.get(U32, off + SEG_LIMIT),
+    private static Segment decodeSegment(MemorySegment s, long off) {
+        return new Segment(s.get(U64, off + SEG_BASE), s.get(U32, off + SEG_LIMIT),
                 Short.toUnsignedInt(s.get(U16, off + SEG_SELECTOR)), Byte.toUnsignedInt(s.get(U8, off + SEG_TYPE)),
                 s.get(U8, off + SEG_PRESENT) != 0, Byte.toUnsignedInt(s.get(U8, off + SEG_DPL)),
                 s.get(U8, off + SEG_DB) != 0, s.get(U8, off + SEG_S) != 0, s.get(U8, off + SEG_L) != 0,
@@ -64,7 +68,7 @@ final class KvmCodec {
 
     static MemorySegment encodeSregs(SpecialRegisters r, Arena arena) {
         MemorySegment s = arena.allocate(SREGS_SIZE, 8);
-        KvmSegment[] segs = {r.cs(), r.ds(), r.es(), r.fs(), r.gs(), r.ss(), r.tr(), r.ldt()};
+        Segment[] segs = {r.cs(), r.ds(), r.es(), r.fs(), r.gs(), r.ss(), r.tr(), r.ldt()};
         for (int i = 0; i < segs.length; i++) {
             encodeSegment(s, i * SEGMENT_SIZE, segs[i]);
         }
@@ -87,7 +91,7 @@ final class KvmCodec {
     }
 
     static SpecialRegisters decodeSregs(MemorySegment s) {
-        KvmSegment[] segs = new KvmSegment[8];
+        Segment[] segs = new Segment[8];
         for (int i = 0; i < segs.length; i++) {
             segs[i] = decodeSegment(s, i * SEGMENT_SIZE);
         }

@@ -1,11 +1,14 @@
 package dev.kapsel.kvm;
 
+import dev.kapsel.arch.x86.Segment;
+import dev.kapsel.arch.x86.DescriptorTable;
+
 /**
  * Segment, descriptor-table and control registers of a vCPU ({@code struct kvm_sregs}). The pending
  * interrupt bitmap is carried through unchanged between get and set.
  */
-public record SpecialRegisters(KvmSegment cs, KvmSegment ds, KvmSegment es, KvmSegment fs, KvmSegment gs,
-                               KvmSegment ss, KvmSegment tr, KvmSegment ldt, DescriptorTable gdt,
+public record SpecialRegisters(Segment cs, Segment ds, Segment es, Segment fs, Segment gs,
+                               Segment ss, Segment tr, Segment ldt, DescriptorTable gdt,
                                DescriptorTable idt, long cr0, long cr2, long cr3, long cr4, long cr8,
                                long efer, long apicBase, long[] interruptBitmap) {
 
@@ -28,7 +31,7 @@ public record SpecialRegisters(KvmSegment cs, KvmSegment ds, KvmSegment es, KvmS
 
     /** Mutable companion so callers do not repeat 18-argument constructor calls. */
     public static final class Builder {
-        public KvmSegment cs, ds, es, fs, gs, ss, tr, ldt;
+        public Segment cs, ds, es, fs, gs, ss, tr, ldt;
         public DescriptorTable gdt, idt;
         public long cr0, cr2, cr3, cr4, cr8, efer, apicBase;
         private final long[] interruptBitmap;
@@ -55,7 +58,7 @@ public record SpecialRegisters(KvmSegment cs, KvmSegment ds, KvmSegment es, KvmS
         }
 
         /** Sets CS, DS, ES, FS, GS and SS at once from a code and a data segment. */
-        public Builder flatSegments(KvmSegment code, KvmSegment data) {
+        public Builder flatSegments(Segment code, Segment data) {
             cs = code;
             ds = data;
             es = data;

@@ -1,5 +1,7 @@
 package dev.kapsel.kvm;
 
+import dev.kapsel.arch.x86.MsrEntry;
+
 import dev.kapsel.arch.x86.CpuidEntry;
 import dev.kapsel.sys.Errno;
 import dev.kapsel.sys.FileDescriptor;

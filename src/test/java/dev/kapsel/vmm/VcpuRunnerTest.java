@@ -1,11 +1,13 @@
 package dev.kapsel.vmm;
 
+import dev.kapsel.arch.x86.Segment;
+import dev.kapsel.arch.x86.DescriptorTable;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kapsel.kvm.Kvm;
-import dev.kapsel.kvm.KvmSegment;
 import dev.kapsel.kvm.Regs;
 import dev.kapsel.kvm.SpecialRegisters;
 import dev.kapsel.kvm.VcpuFd;
@@ -55,7 +57,7 @@ class VcpuRunnerTest {
             try (VcpuFd vcpu = vm.createVcpu(0)) {
                 SpecialRegisters s = vcpu.getSregs();
                 SpecialRegisters.Builder b = s.toBuilder();
-                b.cs = new KvmSegment(0, 0xffff, 0, s.cs().type(), true, 0, false, true, false, false, false, false);
+                b.cs = new Segment(0, 0xffff, 0, s.cs().type(), true, 0, false, true, false, false, false, false);
                 vcpu.setSregs(b.build());
                 vcpu.setRegs(Regs.INITIAL.withRip(CODE));
                 VmLifecycle lifecycle = new VmLifecycle();
@@ -125,10 +127,10 @@ class VcpuRunnerTest {
             vm.setUserMemoryRegion(0, 0, mem);
             try (VcpuFd vcpu = vm.createVcpu(0)) {
                 SpecialRegisters.Builder b = vcpu.getSregs().toBuilder();
-                KvmSegment code = new KvmSegment(0, 0xffffffff, 0x8, 0xb, true, 0, true, true, false, true, false, false);
-                KvmSegment data = new KvmSegment(0, 0xffffffff, 0x10, 0x3, true, 0, true, true, false, true, false, false);
+                Segment code = new Segment(0, 0xffffffff, 0x8, 0xb, true, 0, true, true, false, true, false, false);
+                Segment data = new Segment(0, 0xffffffff, 0x10, 0x3, true, 0, true, true, false, true, false, false);
                 b.flatSegments(code, data);
-                b.idt = new dev.kapsel.kvm.DescriptorTable(0, 0);
+                b.idt = new dev.kapsel.arch.x86.DescriptorTable(0, 0);
                 b.cr0 = 0x11;
                 vcpu.setSregs(b.build());
                 vcpu.setRegs(Regs.INITIAL.withRip(CODE));

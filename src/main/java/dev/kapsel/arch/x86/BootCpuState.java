@@ -8,13 +8,13 @@ import java.util.List;
  * special registers, boot MSRs and FPU control values. {@link #prepare} also writes the page tables,
  * GDT and IDT the registers point at.
  */
-public record BootCpuState(GeneralRegisters regs, SpecialRegisters sregs, List<MsrEntry> msrs, FpuState fpu) {
+public record BootCpuState(GeneralRegisters regs, LongModeRegisters sregs, List<MsrEntry> msrs, FpuState fpu) {
 
     /** Writes page tables, GDT and IDT into guest memory and returns the state for entering at {@code entry}. */
     public static BootCpuState prepare(GuestMemory memory, long entry) {
         PageTables.writeIdentityMap(memory);
         Gdt.write(memory);
-        return new BootCpuState(GeneralRegisters.bootCpu(entry), SpecialRegisters.longModeBoot(), BootMsrs.entries(),
+        return new BootCpuState(GeneralRegisters.bootCpu(entry), LongModeRegisters.longModeBoot(), BootMsrs.entries(),
                 FpuState.boot());
     }
 }

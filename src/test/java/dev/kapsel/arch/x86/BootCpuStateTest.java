@@ -81,7 +81,7 @@ class BootCpuStateTest {
             assertEquals(Layout.ZERO_PAGE, r.rsi());
             assertEquals(2, r.rflags());
 
-            SpecialRegisters sr = s.sregs();
+            LongModeRegisters sr = s.sregs();
             assertEquals(0x8000_0011L, sr.cr0());
             assertEquals(Layout.PML4, sr.cr3());
             assertEquals(0x20, sr.cr4());
