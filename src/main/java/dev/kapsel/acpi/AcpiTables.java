@@ -28,7 +28,7 @@ public final class AcpiTables {
         for (Table t : placed.tables()) {
             mem.write(t.address(), t.bytes());
         }
-        return GuestAddress.of(Layout.ACPI_START);
+        return GuestAddress.of(placed.tables().getFirst().address());
     }
 
     /** One table and where it goes. */
@@ -38,17 +38,22 @@ public final class AcpiTables {
     record Placed(List<Table> tables) {}
 
     static Placed place(AcpiConfig config) {
+        return place(config, Layout.ACPI_START, Layout.ACPI_END);
+    }
+
+    /** Lays the tables out in {@code [start, end)}; separate from {@link #place(AcpiConfig)} so tests can shrink the area. */
+    static Placed place(AcpiConfig config, long start, long end) {
         byte[] dsdt = Dsdt.build(config.virtioDevices());
         byte[] madt = Madt.build(config.vcpus());
-        long rsdpAddress = Layout.ACPI_START;
+        long rsdpAddress = start;
         long xsdtAddress = align(rsdpAddress + Rsdp.LENGTH);
         int xsdtLength = SdtHeader.LENGTH + 2 * Long.BYTES;
         long fadtAddress = align(xsdtAddress + xsdtLength);
         long madtAddress = align(fadtAddress + Fadt.LENGTH);
         long dsdtAddress = align(madtAddress + madt.length);
-        long end = dsdtAddress + dsdt.length;
-        if (end > Layout.ACPI_END) {
-            throw new AcpiTablesTooLargeException(end - Layout.ACPI_START, Layout.ACPI_END - Layout.ACPI_START);
+        long last = dsdtAddress + dsdt.length;
+        if (last > end) {
+            throw new AcpiTablesTooLargeException(last - start, end - start);
         }
         byte[] fadt = Fadt.build(dsdtAddress);
         byte[] xsdt = Xsdt.build(fadtAddress, madtAddress);

@@ -8,6 +8,7 @@ import java.util.HexFormat;
 
 import org.junit.jupiter.api.Test;
 
+/** AML term encodings checked against byte sequences from the ACPI spec and iasl output. */
 class AmlTest {
     private static byte[] hex(String s) {
         return HexFormat.of().parseHex(s.replace(" ", ""));

@@ -9,6 +9,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
+/** PkgLength encoding: the spec boundary cases and round trips through an independent decoder. */
 class PkgLengthTest {
     private static byte[] bytes(int... values) {
         byte[] out = new byte[values.length];

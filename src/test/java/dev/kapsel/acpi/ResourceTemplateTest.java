@@ -11,6 +11,7 @@ import dev.kapsel.acpi.ResourceTemplate.Sharing;
 import dev.kapsel.acpi.ResourceTemplate.Trigger;
 import org.junit.jupiter.api.Test;
 
+/** Resource descriptor encodings and the End Tag checksum. */
 class ResourceTemplateTest {
     private static byte[] hex(String s) {
         return HexFormat.of().parseHex(s.replace(" ", ""));
