@@ -36,6 +36,8 @@ public final class Layout {
     public static final long VIRTIO_MMIO_START = 0xd000_0000L;
     public static final long VIRTIO_MMIO_SIZE = 0x1000;
     public static final long IOAPIC_ADDR = 0xfec0_0000L;
+    /** Redirection-table entries of KVM's in-kernel IOAPIC: GSIs 0..23. */
+    public static final int IOAPIC_NUM_PINS = 24;
     public static final long LAPIC_ADDR = 0xfee0_0000L;
     /** KVM's TSS and identity-map pages (needed by KVM on Intel; harmless elsewhere). */
     public static final long KVM_TSS_ADDR = 0xfffb_d000L;
@@ -50,9 +52,11 @@ public final class Layout {
     public static final int I8042_DATA_PORT = 0x60;
     public static final int I8042_COMMAND_PORT = 0x64;
     /**
-     * Hardware-reduced ACPI sleep control register (FADT SLEEP_CONTROL_REG, also RESET_REG) and sleep
-     * status register (FADT SLEEP_STATUS_REG), one byte each, as Cloud Hypervisor places them.
+     * ACPI hardware-reduced sleep control register (FADT SLEEP_CONTROL_REG): the guest writes
+     * {@code SLP_TYPx << 2 | SLP_EN} here to power off. The FADT RESET_REG shares this port
+     * (reset value 0x01).
      */
     public static final int ACPI_SLEEP_CONTROL_PORT = 0x600;
+    /** ACPI hardware-reduced sleep status register (FADT SLEEP_STATUS_REG). */
     public static final int ACPI_SLEEP_STATUS_PORT = 0x601;
 }
