@@ -1,5 +1,6 @@
 package dev.kapsel.vmm;
 
+import dev.kapsel.arch.x86.GuestRamLayout;
 import dev.kapsel.kvm.VmFd;
 import dev.kapsel.memory.GuestMemory;
 import dev.kapsel.memory.GuestRegion;
@@ -16,13 +17,10 @@ import java.util.List;
 final class GuestRam {
     private GuestRam() {}
 
-    /** A region to map: guest-physical start and size in bytes. */
-    record Span(long start, long size) {}
-
-    static GuestMemory map(VmFd vm, List<Span> spans, Arena arena) {
+    static GuestMemory map(VmFd vm, List<GuestRamLayout.Range> spans, Arena arena) {
         List<GuestRegion> regions = new ArrayList<>();
         int slot = 0;
-        for (Span span : spans) {
+        for (GuestRamLayout.Range span : spans) {
             MemorySegment host = Libc.mmap(span.size(), Libc.PROT_READ | Libc.PROT_WRITE,
                     Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1, 0, arena);
             vm.setUserMemoryRegion(slot++, span.start(), host);

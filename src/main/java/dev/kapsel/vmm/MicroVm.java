@@ -1,6 +1,22 @@
 package dev.kapsel.vmm;
 
+import dev.kapsel.acpi.AcpiConfig;
+import dev.kapsel.acpi.AcpiTables;
+import dev.kapsel.arch.x86.BootCpuState;
+import dev.kapsel.arch.x86.CpuidEntry;
+import dev.kapsel.arch.x86.CpuidFilter;
+import dev.kapsel.arch.x86.GuestRamLayout;
 import dev.kapsel.arch.x86.Layout;
+import dev.kapsel.boot.CmdlineException;
+import dev.kapsel.boot.E820Map;
+import dev.kapsel.boot.Initrd;
+import dev.kapsel.boot.InitrdException;
+import dev.kapsel.boot.KernelCmdline;
+import dev.kapsel.boot.KernelLoadException;
+import dev.kapsel.boot.KernelLoader;
+import dev.kapsel.boot.LoadedKernel;
+import dev.kapsel.boot.ZeroPage;
+import dev.kapsel.memory.GuestAddress;
 import dev.kapsel.devices.InterruptLine;
 import dev.kapsel.devices.legacy.AcpiPowerDevice;
 import dev.kapsel.devices.legacy.I8042;
@@ -47,7 +63,6 @@ public final class MicroVm implements AutoCloseable {
     }
 
     public static MicroVm build(VmConfig config, OutputStream consoleOut) throws VmSetupException {
-        BootPlan plan = BootPlan.prepare(config);
         Kvm kvm = Kvm.open();
         VmFd vm = kvm.createVm();
         vm.setTssAddress(Layout.KVM_TSS_ADDR);
@@ -56,8 +71,9 @@ public final class MicroVm implements AutoCloseable {
         vm.createPit2();
 
         Arena arena = Arena.ofShared();
-        GuestMemory memory = GuestRam.map(vm, plan.ramSpans(), arena);
-        plan.writeInto(memory);
+        GuestMemory memory = GuestRam.map(vm, GuestRamLayout.regionsFor(config.memoryBytes()), arena);
+        LoadedKernel kernel = writeBootData(config, memory);
+        BootCpuState boot = BootCpuState.prepare(memory, kernel.entry());
 
         VmLifecycle lifecycle = new VmLifecycle();
         PanicWatcher console = new PanicWatcher(consoleOut);
@@ -67,13 +83,34 @@ public final class MicroVm implements AutoCloseable {
         attachI8042(vm, kvm, portIo, lifecycle, console);
         attachAcpiPower(portIo, lifecycle, console);
 
+        List<CpuidEntry> supportedCpuid = kvm.supportedCpuid();
         List<VcpuFd> vcpus = new ArrayList<>();
         for (int i = 0; i < config.vcpus(); i++) {
             VcpuFd vcpu = vm.createVcpu(i);
-            plan.configureVcpu(vcpu, kvm, config.vcpus());
+            VcpuSetup.configure(vcpu, CpuidFilter.forVcpu(supportedCpuid, i, config.vcpus()), boot);
             vcpus.add(vcpu);
         }
         return new MicroVm(kvm, vm, arena, memory, vcpus, portIo, mmio, serial, console, lifecycle);
+    }
+
+    /** Loads kernel and initrd, writes the command line, the ACPI tables and the zero page. */
+    private static LoadedKernel writeBootData(VmConfig config, GuestMemory memory) throws VmSetupException {
+        try {
+            LoadedKernel kernel = KernelLoader.load(config.kernel(), memory);
+            KernelCmdline cmdline = KernelCmdline.forKernel(kernel).append(config.cmdline());
+            cmdline.writeTo(memory);
+            ZeroPage zeroPage = new ZeroPage(kernel).cmdline(cmdline).e820(E820Map.forMemory(memory));
+            if (config.initrd().isPresent()) {
+                zeroPage.initrd(Initrd.load(config.initrd().get(), memory, kernel));
+            }
+            GuestAddress rsdp = AcpiTables.write(memory, new AcpiConfig(config.vcpus(), List.of()));
+            zeroPage.acpiRsdp(rsdp.value()).writeTo(memory);
+            return kernel;
+        } catch (KernelLoadException | InitrdException e) {
+            throw new VmSetupException(e.getMessage(), e);
+        } catch (CmdlineException e) {
+            throw new VmSetupException("kernel command line: " + e.getMessage(), e);
+        }
     }
 
     private static InterruptLine interruptLine(VmFd vm, Kvm kvm, int gsi) {
