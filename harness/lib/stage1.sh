@@ -3,6 +3,7 @@
 # mounts the base root image and switches to it; stage 2 (/run/harness/stage2) does the rest.
 # Any failure powers L1 off without writing an exit status: the host then reports a harness error.
 export PATH=/bin
+/bin/busybox --install -s /bin
 fail() {
     echo "kapsel-harness: stage 1: $*"
     poweroff -f

@@ -75,7 +75,7 @@ fi
 [ -c /dev/kvm ] || echo "kapsel-harness: warning: /dev/kvm is missing in L1" > "$err"
 
 say "KAPSEL_HARNESS_READY uptime=$(cut -d' ' -f1 /proc/uptime)"
-sh "$job/cmd" < /dev/null > "$out" 2> "$err"
+env -i /bin/sh "$job/cmd" < /dev/null > "$out" 2> "$err"
 status=$?
 say "command exited with status $status at uptime=$(cut -d' ' -f1 /proc/uptime)"
 echo "$status" > "$status_port"
