@@ -18,7 +18,16 @@ mount -t sysfs sysfs /sys || die "cannot mount /sys"
 mkdir -p /dev/pts /dev/shm
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+# The image's own root, before /tmp is covered: the JDK or the kernel cache may live below /tmp.
+mkdir -p $job/rootfs
+mount --bind / $job/rootfs
 mount -t tmpfs -o mode=1777 tmpfs /tmp
+while IFS= read -r p; do
+    [ -e "$p" ] && continue
+    if ! mkdir -p "$p" || ! mount --bind "$job/rootfs$p" "$p"; then
+        say "cannot make $p visible"
+    fi
+done < $job/keep-paths
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null || say "cgroup2 not mounted"
 [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 [ -e /dev/stdin ] || ln -s /proc/self/fd/0 /dev/stdin
@@ -48,6 +57,8 @@ repo_disk=$(cat $job/repo-disk)
 repo_path=$(cat $job/repo-path)
 mkdir -p "$repo_path"
 mount -t ext4 "/dev/$repo_disk" "$repo_path" || die "cannot mount the repository disk at $repo_path"
+# mkfs.ext4 adds lost+found; the repository has none.
+rmdir "$repo_path/lost+found" 2>/dev/null || true
 
 # The virtio ports, found by name.
 port() {
