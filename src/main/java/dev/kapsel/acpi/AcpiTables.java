@@ -24,25 +24,23 @@ public final class AcpiTables {
      * @throws AcpiTablesTooLargeException if the tables do not fit; nothing is written then
      */
     public static GuestAddress write(GuestMemory mem, AcpiConfig config) {
-        Placed placed = place(config);
-        for (Table t : placed.tables()) {
+        List<Table> tables = place(config);
+        for (Table t : tables) {
             mem.write(t.address(), t.bytes());
         }
-        return GuestAddress.of(placed.tables().getFirst().address());
+        return GuestAddress.of(tables.getFirst().address());
     }
 
     /** One table and where it goes. */
     record Table(String signature, long address, byte[] bytes) {}
 
-    /** The full table set, laid out; {@code tables} in address order, RSDP first. */
-    record Placed(List<Table> tables) {}
-
-    static Placed place(AcpiConfig config) {
+    /** The full table set, laid out in address order, RSDP first. */
+    static List<Table> place(AcpiConfig config) {
         return place(config, Layout.ACPI_START, Layout.ACPI_END);
     }
 
     /** Lays the tables out in {@code [start, end)}; separate from {@link #place(AcpiConfig)} so tests can shrink the area. */
-    static Placed place(AcpiConfig config, long start, long end) {
+    static List<Table> place(AcpiConfig config, long start, long end) {
         byte[] dsdt = Dsdt.build(config.virtioDevices());
         byte[] madt = Madt.build(config.vcpus());
         long rsdpAddress = start;
@@ -61,12 +59,12 @@ public final class AcpiTables {
             throw new AssertionError("XSDT is " + xsdt.length + " bytes");
         }
         byte[] rsdp = Rsdp.build(xsdtAddress);
-        return new Placed(List.of(
+        return List.of(
             new Table("RSDP", rsdpAddress, rsdp),
             new Table(Xsdt.SIGNATURE, xsdtAddress, xsdt),
             new Table(Fadt.SIGNATURE, fadtAddress, fadt),
             new Table(Madt.SIGNATURE, madtAddress, madt),
-            new Table(Dsdt.SIGNATURE, dsdtAddress, dsdt)));
+            new Table(Dsdt.SIGNATURE, dsdtAddress, dsdt));
     }
 
     private static long align(long address) {

@@ -105,7 +105,7 @@ class AcpiTablesTest {
 
     @Test
     void tablesDoNotOverlap() {
-        List<AcpiTables.Table> tables = AcpiTables.place(new AcpiConfig(8, TWO_DEVICES)).tables();
+        List<AcpiTables.Table> tables = AcpiTables.place(new AcpiConfig(8, TWO_DEVICES));
         long previousEnd = Layout.ACPI_START;
         for (AcpiTables.Table t : tables) {
             assertTrue(t.address() >= previousEnd, t.signature() + " overlaps the previous table");
@@ -207,7 +207,7 @@ class AcpiTablesTest {
     void tablesThatDoNotFitFailWithoutWriting() {
         AcpiConfig config = new AcpiConfig(4, TWO_DEVICES);
         int needed = 0;
-        for (AcpiTables.Table t : AcpiTables.place(config).tables()) {
+        for (AcpiTables.Table t : AcpiTables.place(config)) {
             needed = (int) (t.address() + t.bytes().length - Layout.ACPI_START);
         }
         long tooSmallEnd = Layout.ACPI_START + needed - 1;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.HexFormat;
 
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 /** AML term encodings checked against byte sequences from the ACPI spec and iasl output. */
@@ -101,5 +103,25 @@ class AmlTest {
         byte[][] elements = new byte[256][];
         java.util.Arrays.fill(elements, Aml.integer(0));
         assertThrows(IllegalArgumentException.class, () -> Aml.packageOf(elements));
+    }
+
+    @Property
+    void integersDecodeBackToTheirValue(@ForAll long value) {
+        byte[] enc = Aml.integer(value);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(enc).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long decoded = switch (enc[0]) {
+            case 0x00 -> 0;
+            case 0x01 -> 1;
+            case 0x0a -> b.get(1) & 0xffL;
+            case 0x0b -> b.getShort(1) & 0xffffL;
+            case 0x0c -> b.getInt(1) & 0xffff_ffffL;
+            case 0x0e -> b.getLong(1);
+            default -> throw new AssertionError("unexpected prefix " + enc[0]);
+        };
+        assertEquals(value, decoded);
+        int significantBytes = (64 - Long.numberOfLeadingZeros(value) + 7) / 8;
+        int expectedLength = value == 0 || value == 1 ? 1 : significantBytes <= 1 ? 2 : significantBytes <= 2 ? 3
+                : significantBytes <= 4 ? 5 : 9;
+        assertEquals(expectedLength, enc.length, "shortest form");
     }
 }

@@ -1,0 +1,61 @@
+# shellcheck shell=bash
+# Shared helpers for kapsel's bash scripts (bin/setup, harness/run, ...). Source it; it defines
+# functions only and changes no shell options.
+#
+#   kapsel_java_home        prints the home of a JDK >= 25 ($JAVA_HOME, Temurin 25, /usr/lib/jvm/*)
+#   kapsel_require_java_home  the same, or explains what to install on stderr and returns 1
+#   kapsel_state_dir        prints the state directory ($KAPSEL_STATE_DIR, /var/lib/kapsel for root,
+#                           else ~/.local/share/kapsel); it is not created
+#   kapsel_kernel_dir       prints <state>/kernels/default resolved, or returns 1 when absent
+#   kapsel_log MSG...       a progress line on stderr, prefixed with the script's name
+
+KAPSEL_MIN_JAVA=25
+
+kapsel_log() {
+    printf '%s: %s\n' "${KAPSEL_LOG_PREFIX:-$(basename "$0")}" "$*" >&2
+}
+
+# Prints the feature release of the JDK at $1 (from its release file), or nothing.
+kapsel_java_feature() {
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null || true
+}
+
+kapsel_java_home() {
+    local candidates=() home version
+    [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME")
+    candidates+=(/usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*)
+    for home in "${candidates[@]}"; do
+        [[ -x "$home/bin/java" && -x "$home/bin/javac" ]] || continue
+        version=$(kapsel_java_feature "$home")
+        if [[ -n "$version" && "$version" -ge "$KAPSEL_MIN_JAVA" ]]; then
+            readlink -f "$home"
+            return 0
+        fi
+    done
+    return 1
+}
+
+kapsel_require_java_home() {
+    if ! kapsel_java_home; then
+        kapsel_log "no JDK $KAPSEL_MIN_JAVA or newer found (looked at \$JAVA_HOME, /usr/lib/jvm/temurin-25-jdk-amd64, /usr/lib/jvm/*)."
+        kapsel_log "install one, e.g. the Debian package temurin-25-jdk from the Adoptium repository, or set JAVA_HOME to a JDK >= $KAPSEL_MIN_JAVA"
+        return 1
+    fi
+}
+
+kapsel_state_dir() {
+    if [[ -n "${KAPSEL_STATE_DIR:-}" ]]; then
+        printf '%s\n' "$KAPSEL_STATE_DIR"
+    elif [[ "$(id -u)" -eq 0 ]]; then
+        printf '%s\n' /var/lib/kapsel
+    else
+        printf '%s\n' "${HOME:?HOME is not set}/.local/share/kapsel"
+    fi
+}
+
+kapsel_kernel_dir() {
+    local link
+    link="$(kapsel_state_dir)/kernels/default"
+    [[ -L "$link" && -d "$link" ]] || return 1
+    readlink -f "$link"
+}
