@@ -17,6 +17,8 @@ public final class PageTable {
     public static final long ACCESSED = 1L << 5;
     public static final long DIRTY = 1L << 6;
     public static final long LARGE = 1L << 7;
+    /** Software bit (ignored by the CPU): a not-present entry that keeps its frame (PROT_NONE). */
+    public static final long HIDDEN = 1L << 9;
     public static final long NO_EXECUTE = 1L << 63;
     public static final long ADDRESS_MASK = 0x000f_ffff_ffff_f000L;
     private static final long TABLE_FLAGS = PRESENT | WRITABLE | USER;
@@ -118,6 +120,24 @@ public final class PageTable {
             memory.writeU64(entry, (old & ADDRESS_MASK) | flags | PRESENT);
         }
         return old;
+    }
+
+    /** Makes a mapping not present while keeping its frame (PROT_NONE). Returns the previous entry. */
+    public long hide(long va) {
+        long entry = leafEntry(va, false);
+        if (entry < 0) {
+            return 0;
+        }
+        long old = memory.readU64(entry);
+        if ((old & (PRESENT | HIDDEN)) != 0) {
+            memory.writeU64(entry, (old & ADDRESS_MASK) | HIDDEN);
+        }
+        return old;
+    }
+
+    /** Does the entry hold a frame (present, or hidden by PROT_NONE)? */
+    public static boolean hasFrame(long entry) {
+        return (entry & (PRESENT | HIDDEN)) != 0;
     }
 
     /** Translates {@code va} to a guest-physical address, or -1 if not mapped. */
