@@ -38,8 +38,11 @@ public final class MemorySyscalls {
     }
 
     long mmap(long addr, long length, long prot, long flags, long fd, long offset) {
-        if ((prot & ~7L) != 0 || length <= 0) {
+        if ((prot & ~7L) != 0 || length == 0) {
             throw new ErrnoException(Errno.EINVAL);
+        }
+        if (length < 0) {
+            throw new ErrnoException(Errno.ENOMEM); // more than 2^63 bytes
         }
         int type = (int) flags & 3;
         if (type != MAP_SHARED && type != MAP_PRIVATE && type != 3) {
