@@ -55,7 +55,7 @@ class BusyboxSandboxTest {
     void aCommandThatNeedsForkFailsCleanly() throws Exception {
         assumeTrue(Files.isRegularFile(BUSYBOX), "busybox-static is not installed");
         Path root = busyboxRoot(dir);
-        GuestPrograms.Run r = GuestPrograms.run(root, false, "/bin/busybox", "sh", "-c", "echo hi; ls /");
+        GuestPrograms.Run r = GuestPrograms.run(root, false, "/bin/busybox", "sh", "-c", "echo hi; ls /; echo after");
         assertEquals("hi\n", r.stdout(), r.describe());
         assertTrue(r.stderr().contains("can't fork"), r.describe());
         assertEquals(2, r.result().exitStatus(), r.describe());

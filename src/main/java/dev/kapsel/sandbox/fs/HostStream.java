@@ -22,6 +22,10 @@ public final class HostStream extends Node {
         this.name = name;
     }
 
+    public int hostFd() {
+        return hostFd;
+    }
+
     public String name() {
         return name;
     }

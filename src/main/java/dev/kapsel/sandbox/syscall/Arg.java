@@ -12,6 +12,8 @@ public enum Arg {
     PATH,
     /** A buffer the program passes in whose length is the next argument: first bytes shown quoted. */
     BUF_IN,
+    /** Flags, always hexadecimal. */
+    FLAGS,
     /** Octal (modes). */
     OCT
 }

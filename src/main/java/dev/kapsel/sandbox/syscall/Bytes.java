@@ -16,6 +16,10 @@ final class Bytes {
         }
     }
 
+    static int getInt(byte[] b, int o) {
+        return (b[o] & 0xff) | (b[o + 1] & 0xff) << 8 | (b[o + 2] & 0xff) << 16 | (b[o + 3] & 0xff) << 24;
+    }
+
     static void putString(byte[] b, int o, String s, int max) {
         byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         System.arraycopy(bytes, 0, b, o, Math.min(bytes.length, max - 1));

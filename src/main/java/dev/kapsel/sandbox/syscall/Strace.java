@@ -33,6 +33,7 @@ public final class Strace {
         return switch (kind) {
             case INT -> Long.toString(v);
             case HEX -> v == 0 ? "NULL" : "0x" + Long.toHexString(v);
+            case FLAGS -> "0x" + Long.toHexString(v);
             case OCT -> "0" + Long.toOctalString(v);
             case FD -> (int) v == AT_FDCWD ? "AT_FDCWD" : Integer.toString((int) v);
             case PATH -> {
