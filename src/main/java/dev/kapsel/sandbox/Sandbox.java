@@ -61,6 +61,14 @@ public final class Sandbox {
             new ProcessSyscalls(p).register(table);
             new TimeSyscalls(p).register(table);
             table.define(59, "execve", (a, b, c, d, e, f) -> execve(p, a, b, c), Arg.PATH, Arg.HEX, Arg.HEX);
+            Children children = new Children();
+            table.define(56, "clone", (a, b, c, d, e, f) -> {
+                Children.check(a);
+                throw new Children.ForkRequest(a, b, c, d);
+            }, Arg.FLAGS, Arg.HEX, Arg.HEX, Arg.HEX, Arg.HEX);
+            table.define(57, "fork", (a, b, c, d, e, f) -> { throw new Children.ForkRequest(17, 0, 0, 0); });
+            table.define(58, "vfork", (a, b, c, d, e, f) -> { throw new Children.ForkRequest(0x4111, 0, 0, 0); });
+            table.define(61, "wait4", (a, b, c, d, e, f) -> children.wait4(p, a, b, c), Arg.INT, Arg.HEX, Arg.FLAGS, Arg.HEX);
             Strace strace = config.strace() != null ? new Strace(config.strace(), p.memory()) : null;
             SyscallDispatcher dispatcher = new SyscallDispatcher(table, strace);
 
@@ -73,7 +81,7 @@ public final class Sandbox {
                         : Errno.describe(e.errno()).toLowerCase();
                 return failed(config, command + ": " + why);
             }
-            return loop(machine, p, dispatcher, config);
+            return loop(machine, p, dispatcher, children, config);
         }
     }
 
@@ -112,7 +120,8 @@ public final class Sandbox {
         }
     }
 
-    private static SandboxResult loop(Machine machine, SandboxProcess p, SyscallDispatcher dispatcher, SandboxConfig config) {
+    private static SandboxResult loop(Machine machine, SandboxProcess p, SyscallDispatcher dispatcher, Children children,
+                                      SandboxConfig config) {
         ProgramTermination end;
         while (true) {
             try {
@@ -123,6 +132,9 @@ public final class Sandbox {
                         try {
                             result = dispatcher.dispatch(s.regs());
                         } catch (ProgramImage.Replaced r) {
+                            continue;
+                        } catch (Children.ForkRequest f) {
+                            children.fork(p, machine, s.regs(), f);
                             continue;
                         } catch (GuestMemoryException | ArithmeticException | IndexOutOfBoundsException e) {
                             result = -Errno.EFAULT;
@@ -135,9 +147,17 @@ public final class Sandbox {
                     case Trap.MachineFailure f -> throw ProgramTermination.killed(Signals.SIGKILL, "sandbox machine failure: " + f.reason());
                 }
             } catch (ProgramTermination t) {
+                if (children.inChild()) {
+                    children.childEnded(p, machine, t);
+                    continue;
+                }
                 end = t;
                 break;
             } catch (OutOfFramesException e) {
+                if (children.inChild()) {
+                    children.childEnded(p, machine, ProgramTermination.killed(Signals.SIGKILL, "out of memory"));
+                    continue;
+                }
                 end = ProgramTermination.killed(Signals.SIGKILL, "out of memory: " + e.getMessage());
                 break;
             } catch (RuntimeException e) {

@@ -10,8 +10,10 @@ import dev.kapsel.sandbox.mm.UserMemory;
 import java.util.List;
 
 /**
- * The one process a part-1 sandbox runs: its address space, open files, working directory,
- * signal dispositions (bookkeeping only) and identity. The system call classes act on it.
+ * The process the sandbox is running: its address space, open files, working directory, signal
+ * dispositions (bookkeeping only) and identity. The system call classes act on it. A fork runs the
+ * child to its end first ({@link Children}): the parent's state is saved with {@link #save()} and
+ * comes back with {@link #restore(State)}.
  */
 public final class SandboxProcess {
     public static final int PID = 1;
@@ -19,11 +21,13 @@ public final class SandboxProcess {
     private AddressSpace space;
     private final UserMemory memory;
     private final Vfs vfs;
-    private final FdTable fds = new FdTable();
+    private FdTable fds = new FdTable();
     private final PathNames paths = new PathNames();
     private final SandboxLimits limits;
     private final long startNanos = System.nanoTime();
-    private final long[][] sigactions = new long[Signals.NSIG + 1][];
+    private long[][] sigactions = new long[Signals.NSIG + 1][];
+    private int pid = PID;
+    private int parentPid = 0;
     private long sigmask;
     private Location cwd;
     private String exe;
@@ -37,6 +41,47 @@ public final class SandboxProcess {
         this.vfs = vfs;
         this.limits = limits;
         this.cwd = vfs.root();
+    }
+
+    /** Everything that differs between a parent and its forked child. */
+    public record State(AddressSpace space, FdTable fds, Location cwd, String exe, List<String> argv,
+                        long[][] sigactions, long sigmask, int umask, int pid, int parentPid) {}
+
+    public State save() {
+        return new State(space, fds, cwd, exe, argv, sigactions, sigmask, umask, pid, parentPid);
+    }
+
+    public void restore(State s) {
+        space = s.space();
+        memory.setSpace(s.space());
+        fds = s.fds();
+        cwd = s.cwd();
+        exe = s.exe();
+        argv = s.argv();
+        sigactions = s.sigactions();
+        sigmask = s.sigmask();
+        umask = s.umask();
+        pid = s.pid();
+        parentPid = s.parentPid();
+    }
+
+    /** Becomes the child: its own copy of the address space and descriptor table, a new pid. */
+    public void becomeChild(AddressSpace childSpace, int childPid) {
+        int parent = pid;
+        space = childSpace;
+        memory.setSpace(childSpace);
+        fds = fds.copy();
+        sigactions = sigactions.clone();
+        pid = childPid;
+        parentPid = parent;
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    public int parentPid() {
+        return parentPid;
     }
 
     public Machine machine() {

@@ -15,6 +15,17 @@ public final class FdTable {
     /** How many descriptors share a description, so close() runs once. */
     private final Map<OpenFile, Integer> refs = new HashMap<>();
 
+    /** fork: a table with the same descriptors sharing the same open file descriptions. */
+    public FdTable copy() {
+        FdTable t = new FdTable();
+        for (int i = 0; i < LIMIT; i++) {
+            if (files[i] != null) {
+                t.set(i, files[i], cloexec[i]);
+            }
+        }
+        return t;
+    }
+
     public OpenFile get(long fd) {
         if (fd < 0 || fd >= LIMIT || files[(int) fd] == null) {
             throw new ErrnoException(Errno.EBADF);

@@ -167,6 +167,16 @@ public final class Machine implements AutoCloseable {
                 s.g(), s.avl(), s.unusable());
     }
 
+    /** Switches to another address space (fork and its end): loads CR3 and the FS base. */
+    public void switchTo(PageTable table, long fsBase) {
+        cr3 = table.root();
+        SpecialRegisters s = vcpu.getSregs();
+        SpecialRegisters.Builder b = s.toBuilder();
+        b.cr3 = cr3;
+        b.fs = withBase(s.fs(), fsBase);
+        vcpu.setSregs(b.build());
+    }
+
     /** Sets the FS base (TLS pointer) the program sees from now on. */
     public void setFsBase(long base) {
         SpecialRegisters s = vcpu.getSregs();

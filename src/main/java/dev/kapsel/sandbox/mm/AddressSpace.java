@@ -461,6 +461,36 @@ public final class AddressSpace {
         }
     }
 
+    /** fork: a new address space with the same areas and a private copy of every page present now. */
+    public AddressSpace copy() {
+        AddressSpace child = new AddressSpace(machine);
+        child.brkStart = brkStart;
+        child.brk = brk;
+        for (Vma v : areas.values()) {
+            child.areas.put(v.start(), v);
+            for (long va = v.start(); va < v.end(); va += PAGE_SIZE) {
+                long entry = table.entryAddress(va);
+                if (entry < 0) {
+                    va = (va | ((1L << 21) - 1)) + 1 - PAGE_SIZE;
+                    continue;
+                }
+                long pte = table.lookup(va);
+                if (!PageTable.hasFrame(pte)) {
+                    continue;
+                }
+                long frame = machine.frames().allocate();
+                machine.memory().slice(frame, PAGE_SIZE).copyFrom(machine.memory().slice(pte & PageTable.ADDRESS_MASK, PAGE_SIZE));
+                if ((pte & PageTable.PRESENT) != 0) {
+                    child.table.map(va, frame, pteFlags(v.prot()));
+                } else {
+                    child.table.map(va, frame, 0);
+                    child.table.hide(va);
+                }
+            }
+        }
+        return child;
+    }
+
     /** Frees every page (the program ended). */
     public void release() {
         for (Vma v : new ArrayList<>(areas.values())) {

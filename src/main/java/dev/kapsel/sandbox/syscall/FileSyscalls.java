@@ -66,6 +66,7 @@ public final class FileSyscalls {
         t.define(21, "access", (a, b, c, d, e, f) -> faccessat(AT_FDCWD, a, b), PATH, OCT);
         t.define(32, "dup", (a, b, c, d, e, f) -> p.fds().install(p.fds().get(a), false), FD);
         t.define(33, "dup2", (a, b, c, d, e, f) -> dup2(a, b), FD, FD);
+        t.define(40, "sendfile", (a, b, c, d, e, f) -> sendfile(a, b, c, d), FD, FD, HEX, INT);
         t.define(72, "fcntl", (a, b, c, d, e, f) -> fcntl(a, b, c), FD, INT, HEX);
         t.define(74, "fsync", (a, b, c, d, e, f) -> { p.fds().get(a); return 0; }, FD);
         t.define(75, "fdatasync", (a, b, c, d, e, f) -> { p.fds().get(a); return 0; }, FD);
@@ -347,6 +348,37 @@ public final class FileSyscalls {
             if (put < v[1]) {
                 break;
             }
+        }
+        return total;
+    }
+
+    long sendfile(long outFd, long inFd, long offsetAddress, long count) {
+        OpenFile out = p.fds().get(outFd);
+        OpenFile in = p.fds().get(inFd);
+        int n = clamp(count);
+        long[] pos = {offsetAddress != 0 ? mem.readU64(offsetAddress) : -1};
+        if (offsetAddress != 0 && pos[0] < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        byte[] chunk = new byte[Math.min(n, CHUNK)];
+        long total = 0;
+        while (total < n) {
+            int want = (int) Math.min(chunk.length, n - total);
+            int got = pos[0] >= 0 ? in.pread(chunk, want, pos[0]) : in.read(chunk, want);
+            if (got <= 0) {
+                break;
+            }
+            if (pos[0] >= 0) {
+                pos[0] += got;
+            }
+            int put = out.write(chunk, 0, got);
+            total += put;
+            if (put < got || got < want) {
+                break;
+            }
+        }
+        if (offsetAddress != 0) {
+            mem.writeU64(offsetAddress, pos[0]);
         }
         return total;
     }

@@ -33,9 +33,8 @@ public final class ProcessSyscalls {
         t.define(13, "rt_sigaction", (a, b, c, d, e, f) -> rtSigaction(a, b, c, d), INT, HEX, HEX, INT);
         t.define(14, "rt_sigprocmask", (a, b, c, d, e, f) -> rtSigprocmask(a, b, c, d), INT, HEX, HEX, INT);
         t.define(24, "sched_yield", (a, b, c, d, e, f) -> 0);
-        t.define(39, "getpid", (a, b, c, d, e, f) -> SandboxProcess.PID);
+        t.define(39, "getpid", (a, b, c, d, e, f) -> p.pid());
         t.define(60, "exit", (a, b, c, d, e, f) -> { throw ProgramTermination.exited((int) a); }, INT);
-        t.define(61, "wait4", (a, b, c, d, e, f) -> { throw new ErrnoException(Errno.ECHILD); }, INT, HEX, HEX, HEX);
         t.define(62, "kill", (a, b, c, d, e, f) -> kill(a, b), INT, INT);
         t.define(63, "uname", (a, b, c, d, e, f) -> uname(a), HEX);
         t.define(97, "getrlimit", (a, b, c, d, e, f) -> prlimit(0, a, 0, b), INT, HEX);
@@ -48,7 +47,7 @@ public final class ProcessSyscalls {
         t.define(107, "geteuid", (a, b, c, d, e, f) -> 0);
         t.define(108, "getegid", (a, b, c, d, e, f) -> 0);
         t.define(109, "setpgid", (a, b, c, d, e, f) -> 0, INT, INT);
-        t.define(110, "getppid", (a, b, c, d, e, f) -> 0);
+        t.define(110, "getppid", (a, b, c, d, e, f) -> p.parentPid());
         t.define(111, "getpgrp", (a, b, c, d, e, f) -> SandboxProcess.PID);
         t.define(112, "setsid", (a, b, c, d, e, f) -> { throw new ErrnoException(Errno.EPERM); });
         t.define(115, "getgroups", (a, b, c, d, e, f) -> 0, INT, HEX);
@@ -58,11 +57,11 @@ public final class ProcessSyscalls {
         t.define(157, "prctl", (a, b, c, d, e, f) -> prctl(a, b), INT, HEX);
         t.define(158, "arch_prctl", (a, b, c, d, e, f) -> archPrctl(a, b), HEX, HEX);
         t.define(160, "setrlimit", (a, b, c, d, e, f) -> 0, INT, HEX);
-        t.define(186, "gettid", (a, b, c, d, e, f) -> SandboxProcess.PID);
+        t.define(186, "gettid", (a, b, c, d, e, f) -> p.pid());
         t.define(200, "tkill", (a, b, c, d, e, f) -> kill(a, b), INT, INT);
         t.define(202, "futex", (a, b, c, d, e, f) -> futex(a, b, c), HEX, INT, INT, HEX);
         t.define(204, "sched_getaffinity", (a, b, c, d, e, f) -> schedGetaffinity(b, c), INT, INT, HEX);
-        t.define(218, "set_tid_address", (a, b, c, d, e, f) -> SandboxProcess.PID, HEX);
+        t.define(218, "set_tid_address", (a, b, c, d, e, f) -> p.pid(), HEX);
         t.define(231, "exit_group", (a, b, c, d, e, f) -> { throw ProgramTermination.exited((int) a); }, INT);
         t.define(234, "tgkill", (a, b, c, d, e, f) -> kill(b, c), INT, INT, INT);
         t.define(273, "set_robust_list", (a, b, c, d, e, f) -> b == 24 ? 0 : -Errno.EINVAL, HEX, INT);
@@ -133,8 +132,9 @@ public final class ProcessSyscalls {
         return 0;
     }
 
-    long kill(long pid, long sig) {
-        if (pid != SandboxProcess.PID && pid != 0 && pid != -1) {
+    long kill(long pidArgument, long sig) {
+        int pid = (int) pidArgument;
+        if (pid != p.pid() && pid != 0 && pid != -1) {
             throw new ErrnoException(Errno.ESRCH);
         }
         if (sig < 0 || sig > Signals.NSIG) {

@@ -47,6 +47,11 @@ public final class SyscallDispatcher {
                 strace.printUnfinished(shown, "<" + t.getMessage() + ">");
             }
             throw t;
+        } catch (RuntimeException other) {
+            if (strace != null) {
+                strace.printUnfinished(shown, "<continued by the run loop>");
+            }
+            throw other;
         }
         if (strace != null) {
             strace.print(shown, result);
