@@ -99,23 +99,27 @@ final class ProgramImage {
         } catch (ElfException e) {
             throw new ErrnoException(Errno.ENOEXEC);
         }
-        // point of no return: the old image goes away
-        AddressSpace space = new AddressSpace(p.machine());
-        p.replaceSpace(space);
-        LoadedProgram prog = ElfLoader.load(space, file, path);
-        space.insert(Vma.anonymous(AddressSpace.STACK_TOP - AddressSpace.STACK_SIZE, AddressSpace.STACK_TOP,
-                Vma.PROT_READ | Vma.PROT_WRITE, "[stack]"));
-        space.initBrk(prog.imageEnd());
-        byte[] random = new byte[16];
-        dev.kapsel.sandbox.fs.CharDevice.random(random);
-        long rsp = InitialStack.build(p.memory(), AddressSpace.STACK_TOP, argv, env, path, prog, 0x178bfbff, random);
-        for (int fd : p.fds().open()) {
-            if (p.fds().closeOnExec(fd)) {
-                p.fds().close(fd);
+        // point of no return: the old image goes away, so a failure from here on kills the process
+        try {
+            AddressSpace space = new AddressSpace(p.machine());
+            p.replaceSpace(space);
+            LoadedProgram prog = ElfLoader.load(space, file, path);
+            space.insert(Vma.anonymous(AddressSpace.STACK_TOP - AddressSpace.STACK_SIZE, AddressSpace.STACK_TOP,
+                    Vma.PROT_READ | Vma.PROT_WRITE, "[stack]"));
+            space.initBrk(prog.imageEnd());
+            byte[] random = new byte[16];
+            dev.kapsel.sandbox.fs.CharDevice.random(random);
+            long rsp = InitialStack.build(p.memory(), AddressSpace.STACK_TOP, argv, env, path, prog, 0x178bfbff, random);
+            for (int fd : p.fds().open()) {
+                if (p.fds().closeOnExec(fd)) {
+                    p.fds().close(fd);
+                }
             }
+            p.setProgram(path, argv);
+            p.machine().start(space.pageTable(), prog.entry(), rsp, 0);
+        } catch (ErrnoException | ElfException | IllegalArgumentException e) {
+            throw ProgramTermination.killed(Signals.SIGKILL, "execve of " + path + " failed after the old image was released: " + e.getMessage());
         }
-        p.setProgram(path, argv);
-        p.machine().start(space.pageTable(), prog.entry(), rsp, 0);
     }
 
     private static byte[] readAll(Node node) {
