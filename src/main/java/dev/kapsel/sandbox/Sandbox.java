@@ -80,6 +80,8 @@ public final class Sandbox {
                 String why = e.errno() == Errno.ENOEXEC ? "is not a static x86-64 executable (dynamic programs come in part 2)"
                         : Errno.describe(e.errno()).toLowerCase();
                 return failed(config, command + ": " + why);
+            } catch (ProgramTermination t) {
+                return new SandboxResult(t.exitCode(), t.signal(), t.getMessage(), 0, java.util.Map.of(), machine.exits(), 0);
             }
             return loop(machine, p, dispatcher, children, config);
         }
