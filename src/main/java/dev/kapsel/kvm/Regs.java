@@ -40,4 +40,28 @@ public record Regs(long rax, long rbx, long rcx, long rdx, long rsi, long rdi, l
         r[0] = v;
         return fromArray(r);
     }
+
+    public Regs withRcx(long v) {
+        long[] r = toArray();
+        r[2] = v;
+        return fromArray(r);
+    }
+
+    public Regs withRdx(long v) {
+        long[] r = toArray();
+        r[3] = v;
+        return fromArray(r);
+    }
+
+    public Regs withRsi(long v) {
+        long[] r = toArray();
+        r[4] = v;
+        return fromArray(r);
+    }
+
+    public Regs withRdi(long v) {
+        long[] r = toArray();
+        r[5] = v;
+        return fromArray(r);
+    }
 }

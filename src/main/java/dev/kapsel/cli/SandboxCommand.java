@@ -1,0 +1,105 @@
+package dev.kapsel.cli;
+
+import dev.kapsel.kvm.KvmUnavailableException;
+import dev.kapsel.sandbox.Sandbox;
+import dev.kapsel.sandbox.SandboxConfig;
+import dev.kapsel.sandbox.SandboxLimits;
+import dev.kapsel.sandbox.SandboxResult;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kapsel sandbox run}: runs a static Linux program from a root directory in the KVM user-mode sandbox. */
+@Command(name = "sandbox", description = "Run programs in the KVM user-mode sandbox (no guest kernel).",
+        subcommands = SandboxCommand.Run.class, mixinStandardHelpOptions = true)
+public final class SandboxCommand implements Runnable {
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.err);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command with the parser setting it needs: options end at CMD, so the program's own
+     * options ({@code sh -c ...}) are not taken for ours. Without it, put {@code --} before CMD.
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new SandboxCommand()).setStopAtPositional(true);
+    }
+
+    @Command(name = "run", description = "Run CMD from the root file system DIR; exits with the program's status (128+N for signal N).",
+            mixinStandardHelpOptions = true)
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--rootfs", required = true, paramLabel = "DIR", description = "unpacked image root (read-only lower layer)")
+        Path rootfs;
+
+        @Option(names = "--strace", description = "print every system call to stderr")
+        boolean strace;
+
+        @Option(names = "--memory", paramLabel = "MiB", defaultValue = "256", description = "memory limit (default ${DEFAULT-VALUE})")
+        long memoryMiB;
+
+        @Option(names = {"-e", "--env"}, paramLabel = "K=V", description = "environment variable (repeatable)")
+        List<String> env = new ArrayList<>();
+
+        @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", defaultValue = "/", description = "working directory in the sandbox")
+        String workdir;
+
+        @Option(names = "--stats", description = "print counters (system calls, exits, page faults, unimplemented calls) to stderr")
+        boolean stats;
+
+        @Parameters(arity = "1..*", paramLabel = "CMD [ARG...]")
+        List<String> command;
+
+        @Override
+        public Integer call() {
+            SandboxLimits limits;
+            try {
+                limits = SandboxLimits.ofMemoryMiB(memoryMiB);
+            } catch (IllegalArgumentException e) {
+                System.err.println("kapsel sandbox: " + e.getMessage());
+                return 125;
+            }
+            List<String> environment = new ArrayList<>(SandboxConfig.DEFAULT_ENV);
+            for (String e : env) {
+                if (!e.contains("=")) {
+                    System.err.println("kapsel sandbox: -e needs K=V, not " + e);
+                    return 125;
+                }
+                String key = e.substring(0, e.indexOf('=') + 1);
+                environment.removeIf(v -> v.startsWith(key));
+                environment.add(e);
+            }
+            SandboxConfig config = new SandboxConfig(rootfs, command, environment, workdir, 0, 1, 2, limits,
+                    strace ? System.err : null);
+            SandboxResult result;
+            try {
+                result = Sandbox.run(config);
+            } catch (KvmUnavailableException | IllegalArgumentException e) {
+                System.err.println("kapsel sandbox: " + e.getMessage());
+                return 125;
+            }
+            if (result.signal() != 0 || result.exitStatus() == 127 && result.syscalls() == 0) {
+                System.err.println("kapsel sandbox: " + result.reason());
+            }
+            if (stats) {
+                System.err.printf("kapsel sandbox: %d system calls, %d exits, %d page faults, unimplemented %s%n",
+                        result.syscalls(), result.exits(), result.pageFaults(), describe(result.unimplemented()));
+            }
+            return result.exitStatus();
+        }
+
+        private static String describe(Map<Long, Long> calls) {
+            return calls.isEmpty() ? "none" : calls.toString();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.kapsel.sandbox;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What to run in a sandbox: the unpacked root file system (read-only lower layer), the command
+ * and its environment, the working directory, the host file descriptors that become the program's
+ * stdin/stdout/stderr, the limits, and where --strace output goes (null for none).
+ */
+public record SandboxConfig(Path rootfs, List<String> argv, List<String> env, String workdir, int stdin, int stdout,
+                            int stderr, SandboxLimits limits, PrintStream strace) {
+    public static final List<String> DEFAULT_ENV = List.of(
+            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "TERM=xterm");
+
+    public SandboxConfig {
+        Objects.requireNonNull(rootfs, "rootfs");
+        argv = List.copyOf(argv);
+        env = List.copyOf(env);
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("no command given");
+        }
+        if (workdir == null || workdir.isEmpty()) {
+            workdir = "/";
+        }
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** The host process's own stdio, default limits, no strace. */
+    public static SandboxConfig of(Path rootfs, List<String> argv) {
+        return new SandboxConfig(rootfs, argv, DEFAULT_ENV, "/", 0, 1, 2, SandboxLimits.ofMemoryMiB(256), null);
+    }
+
+    public SandboxConfig withStdio(int in, int out, int err) {
+        return new SandboxConfig(rootfs, argv, env, workdir, in, out, err, limits, strace);
+    }
+
+    public SandboxConfig withStrace(PrintStream s) {
+        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, s);
+    }
+
+    public SandboxConfig withLimits(SandboxLimits l) {
+        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, l, strace);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.kapsel.sandbox.fs;
+
+import dev.kapsel.sandbox.ErrnoException;
+import dev.kapsel.sys.Errno;
+import java.util.Arrays;
+
+/** A regular file of the writable upper layer, held in memory and charged to the {@link UpperQuota}. */
+public final class MemoryFile extends Node implements FileData {
+    private final UpperQuota quota;
+    private byte[] bytes = new byte[0];
+    private long size;
+    private int mode;
+    private long mtime = System.currentTimeMillis() / 1000;
+
+    public MemoryFile(UpperQuota quota, int mode) {
+        this.quota = quota;
+        this.mode = mode & 07777;
+    }
+
+    public void chmod(int mode) {
+        this.mode = mode & 07777;
+    }
+
+    @Override
+    public Stat stat() {
+        return new Stat(2, ino(), S_IFREG | mode, 1, 0, 0, 0, size, mtime, 0);
+    }
+
+    @Override
+    public OpenFile open(int flags) {
+        if ((flags & 01000) != 0 && (flags & 3) != 0) {
+            truncate(0);
+        }
+        return new RegularHandle(this, this, flags);
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public int read(long position, byte[] dst, int offset, int length) {
+        if (position >= size) {
+            return 0;
+        }
+        int n = (int) Math.min(length, size - position);
+        System.arraycopy(bytes, (int) position, dst, offset, n);
+        return n;
+    }
+
+    @Override
+    public int write(long position, byte[] src, int offset, int length) {
+        long end = position + length;
+        if (end < position || end > Integer.MAX_VALUE - 16) {
+            throw new ErrnoException(Errno.EFBIG);
+        }
+        ensure(end);
+        System.arraycopy(src, offset, bytes, (int) position, length);
+        size = Math.max(size, end);
+        mtime = System.currentTimeMillis() / 1000;
+        return length;
+    }
+
+    private void ensure(long end) {
+        if (end > bytes.length) {
+            long cap = Math.max(end, Math.min(Integer.MAX_VALUE - 16, bytes.length * 2L));
+            quota.charge(cap - bytes.length);
+            bytes = Arrays.copyOf(bytes, (int) cap);
+        }
+    }
+
+    @Override
+    public void truncate(long newSize) {
+        if (newSize < 0 || newSize > Integer.MAX_VALUE - 16) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (newSize > size) {
+            ensure(newSize);
+        } else {
+            Arrays.fill(bytes, (int) newSize, (int) size, (byte) 0);
+        }
+        size = newSize;
+    }
+
+    @Override
+    public boolean writable() {
+        return true;
+    }
+
+    /** Frees the memory when the file is removed. */
+    void discard() {
+        quota.release(bytes.length);
+        bytes = new byte[0];
+        size = 0;
+    }
+}

@@ -1,0 +1,501 @@
+package dev.kapsel.sandbox.mm;
+
+import static dev.kapsel.sandbox.machine.KernelLayout.PAGE_SIZE;
+import static dev.kapsel.sandbox.machine.KernelLayout.USER_END;
+import static dev.kapsel.sandbox.machine.KernelLayout.USER_START;
+
+import dev.kapsel.sandbox.ErrnoException;
+import dev.kapsel.sandbox.machine.Machine;
+import dev.kapsel.sandbox.machine.OutOfFramesException;
+import dev.kapsel.sandbox.machine.PageTable;
+import dev.kapsel.sys.Errno;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A program's virtual address space: its areas ({@link Vma}), the page table that maps the pages
+ * touched so far, and the program break. Pages are populated on demand ({@link #handleFault});
+ * every change that makes a present translation stricter is reported to the {@link Machine} so the
+ * vCPU's TLB forgets it. All arguments come from the guest and are checked here.
+ */
+public final class AddressSpace {
+    public static final long STACK_TOP = 0x7fff_ffff_e000L;
+    public static final long STACK_SIZE = 8L << 20;
+    public static final long MMAP_TOP = 0x7f00_0000_0000L;
+    private static final int MAX_AREAS = 65530;
+    private static final int FAULT_AROUND_PAGES = 16;
+
+    private final Machine machine;
+    private final PageTable table;
+    private final TreeMap<Long, Vma> areas = new TreeMap<>();
+    private long brkStart;
+    private long brk;
+    private long faults;
+
+    public AddressSpace(Machine machine) {
+        this.machine = machine;
+        this.table = machine.newPageTable();
+    }
+
+    public PageTable pageTable() {
+        return table;
+    }
+
+    public long faults() {
+        return faults;
+    }
+
+    public List<Vma> areas() {
+        return List.copyOf(areas.values());
+    }
+
+    public static long pageDown(long va) {
+        return va & ~(PAGE_SIZE - 1);
+    }
+
+    /** Rounds up; fails with ENOMEM if that overflows the user range. */
+    public static long pageUp(long v) {
+        if (v < 0 || v > USER_END) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        return (v + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    }
+
+    private static boolean validRange(long start, long length) {
+        return start >= USER_START && length > 0 && start < USER_END && length <= USER_END - start;
+    }
+
+    public Vma find(long va) {
+        Map.Entry<Long, Vma> e = areas.floorEntry(va);
+        return e != null && e.getValue().contains(va) ? e.getValue() : null;
+    }
+
+    private boolean isFree(long start, long end) {
+        Map.Entry<Long, Vma> e = areas.lowerEntry(end);
+        return e == null || e.getValue().end() <= start;
+    }
+
+    /** Inserts an area at a fixed place (the loader, the stack); the range must be free. */
+    public void insert(Vma vma) {
+        if (!validRange(vma.start(), vma.length()) || !isFree(vma.start(), vma.end())) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        if (areas.size() >= MAX_AREAS) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        areas.put(vma.start(), vma);
+    }
+
+    /** Highest free gap of {@code length} bytes below {@link #MMAP_TOP}. */
+    private long findFree(long length) {
+        long top = MMAP_TOP;
+        for (Vma v : areas.descendingMap().values()) {
+            if (v.start() >= top) {
+                continue;
+            }
+            if (v.end() <= top - length) {
+                return top - length;
+            }
+            top = v.start();
+            if (top < USER_START + length) {
+                break;
+            }
+        }
+        if (top - length >= USER_START && top >= length) {
+            return top - length;
+        }
+        throw new ErrnoException(Errno.ENOMEM);
+    }
+
+    /** mmap: returns the address of the new area. {@code fixed} replaces what is there; {@code noReplace} fails with EEXIST instead. */
+    public long map(long hint, long length, int prot, boolean fixed, boolean noReplace, Vma.Backing backing,
+                    long fileOffset, long fileSize, String name) {
+        if (length <= 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long len = pageUp(length);
+        long start;
+        if (fixed || noReplace) {
+            if ((hint & (PAGE_SIZE - 1)) != 0 || !validRange(hint, len)) {
+                throw new ErrnoException(fixed ? Errno.EINVAL : Errno.ENOMEM);
+            }
+            if (!isFree(hint, hint + len)) {
+                if (noReplace) {
+                    throw new ErrnoException(Errno.EEXIST);
+                }
+                unmap(hint, len);
+            }
+            start = hint;
+        } else if (hint != 0 && (hint & (PAGE_SIZE - 1)) == 0 && validRange(hint, len) && isFree(hint, hint + len)) {
+            start = hint;
+        } else {
+            start = findFree(len);
+        }
+        long fileEnd = backing == null ? start : start + Math.min(len, Math.max(0, fileSize - fileOffset));
+        insert(new Vma(start, start + len, prot, backing, fileOffset, fileEnd, name));
+        return start;
+    }
+
+    /** Splits areas so that {@code at} is a boundary. */
+    private void splitAt(long at) {
+        Vma v = find(at);
+        if (v != null && v.start() != at) {
+            areas.put(v.start(), v.slice(v.start(), at));
+            areas.put(at, v.slice(at, v.end()));
+        }
+    }
+
+    public void unmap(long start, long length) {
+        if ((start & (PAGE_SIZE - 1)) != 0 || length <= 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long len = pageUp(length);
+        if (!validRange(start, len)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long end = start + len;
+        splitAt(start);
+        splitAt(end);
+        List<Vma> gone = new ArrayList<>(areas.subMap(start, true, end, false).values());
+        for (Vma v : gone) {
+            areas.remove(v.start());
+            releasePages(v.start(), v.end());
+        }
+    }
+
+    private void releasePages(long start, long end) {
+        for (long va = start; va < end; va += PAGE_SIZE) {
+            long entry = table.entryAddress(va);
+            if (entry < 0) {
+                va = (va | ((1L << 21) - 1)) + 1 - PAGE_SIZE; // no page table here: skip the 2 MiB it would cover
+                continue;
+            }
+            long old = table.unmap(va);
+            if ((old & PageTable.PRESENT) != 0) {
+                machine.invalidate(entry, va);
+            }
+            if (PageTable.hasFrame(old)) {
+                machine.frames().free(old & PageTable.ADDRESS_MASK);
+            }
+        }
+    }
+
+    public void protect(long start, long length, int prot) {
+        if ((start & (PAGE_SIZE - 1)) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (length == 0) {
+            return;
+        }
+        long len = pageUp(length);
+        if (!validRange(start, len)) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        long end = start + len;
+        for (long va = start; va < end; ) {
+            Vma v = find(va);
+            if (v == null) {
+                throw new ErrnoException(Errno.ENOMEM);
+            }
+            va = v.end();
+        }
+        splitAt(start);
+        splitAt(end);
+        for (Vma v : new ArrayList<>(areas.subMap(start, true, end, false).values())) {
+            areas.put(v.start(), v.withProt(prot));
+            for (long va = v.start(); va < v.end(); va += PAGE_SIZE) {
+                long entry = table.entryAddress(va);
+                if (entry < 0) {
+                    continue;
+                }
+                long old = table.lookup(va);
+                if (!PageTable.hasFrame(old)) {
+                    continue;
+                }
+                if (prot == 0) {
+                    table.hide(va); // PROT_NONE keeps the contents; handleFault refuses access
+                } else {
+                    table.map(va, old & PageTable.ADDRESS_MASK, pteFlags(prot));
+                }
+                if ((old & PageTable.PRESENT) != 0) {
+                    machine.invalidate(entry, va);
+                }
+            }
+        }
+    }
+
+    static long pteFlags(int prot) {
+        long flags = PageTable.USER;
+        if ((prot & Vma.PROT_WRITE) != 0) {
+            flags |= PageTable.WRITABLE;
+        }
+        if ((prot & Vma.PROT_EXEC) == 0) {
+            flags |= PageTable.NO_EXECUTE;
+        }
+        return flags;
+    }
+
+    /** mremap. */
+    public long remap(long oldStart, long oldLength, long newLength, boolean mayMove, boolean fixed, long newAddress) {
+        if ((oldStart & (PAGE_SIZE - 1)) != 0 || newLength <= 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long oldLen = pageUp(Math.max(oldLength, 1));
+        long newLen = pageUp(newLength);
+        Vma v = find(oldStart);
+        if (v == null || oldStart + oldLen > v.end()) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
+        if (fixed) {
+            if (!mayMove || (newAddress & (PAGE_SIZE - 1)) != 0 || !validRange(newAddress, newLen)) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            unmap(newAddress, newLen);
+            return move(v, oldStart, oldLen, newAddress, newLen);
+        }
+        if (newLen <= oldLen) {
+            if (newLen < oldLen) {
+                unmap(oldStart + newLen, oldLen - newLen);
+            }
+            return oldStart;
+        }
+        if (oldStart + oldLen == v.end() && validRange(oldStart, newLen) && isFree(v.end(), oldStart + newLen)) {
+            areas.put(v.start(), new Vma(v.start(), oldStart + newLen, v.prot(), v.backing(), v.fileOffset(), v.fileEnd(), v.name()));
+            return oldStart;
+        }
+        if (!mayMove) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        return move(v, oldStart, oldLen, findFree(newLen), newLen);
+    }
+
+    private long move(Vma v, long oldStart, long oldLen, long newStart, long newLen) {
+        Vma part = v.slice(oldStart, oldStart + oldLen);
+        Vma moved = new Vma(newStart, newStart + newLen, part.prot(), part.backing(), part.fileOffset(),
+                Math.min(part.fileEnd() - oldStart + newStart, newStart + newLen), part.name());
+        insert(moved);
+        long copy = Math.min(oldLen, newLen);
+        for (long off = 0; off < copy; off += PAGE_SIZE) {
+            long entry = table.entryAddress(oldStart + off);
+            if (entry < 0) {
+                continue;
+            }
+            long old = table.unmap(oldStart + off);
+            if ((old & PageTable.PRESENT) != 0) {
+                machine.invalidate(entry, oldStart + off);
+            }
+            if (PageTable.hasFrame(old)) {
+                if (part.prot() == 0) {
+                    table.map(newStart + off, old & PageTable.ADDRESS_MASK, 0);
+                    table.hide(newStart + off);
+                } else {
+                    table.map(newStart + off, old & PageTable.ADDRESS_MASK, pteFlags(part.prot()));
+                }
+            }
+        }
+        unmap(oldStart, oldLen);
+        return newStart;
+    }
+
+    /** Sets where the heap starts (just after the loaded program). */
+    public void initBrk(long start) {
+        brkStart = pageUp(start);
+        brk = brkStart;
+    }
+
+    /** brk(2): moves the break if it can, and returns the (possibly unchanged) break. */
+    public long brk(long requested) {
+        if (requested < brkStart || requested > USER_END) {
+            return brk;
+        }
+        long oldTop = pageUp(brk);
+        long newTop = pageUp(requested);
+        try {
+            if (newTop > oldTop) {
+                if (!isFree(oldTop, newTop)) {
+                    return brk;
+                }
+                Vma heap = find(oldTop - 1);
+                if (heap != null && "[heap]".equals(heap.name()) && heap.end() == oldTop) {
+                    areas.put(heap.start(), new Vma(heap.start(), newTop, heap.prot(), null, 0, heap.start(), "[heap]"));
+                } else {
+                    insert(Vma.anonymous(oldTop, newTop, Vma.PROT_READ | Vma.PROT_WRITE, "[heap]"));
+                }
+            } else if (newTop < oldTop) {
+                unmap(newTop, oldTop - newTop);
+            }
+        } catch (ErrnoException e) {
+            return brk;
+        }
+        brk = requested;
+        return brk;
+    }
+
+    /**
+     * Serves a page fault at {@code va}: populates the page if its area allows the access.
+     * Returns false if the access is not allowed (the program gets SIGSEGV).
+     */
+    public boolean handleFault(long va, boolean write, boolean execute) {
+        Vma v = find(va);
+        if (v == null || !allows(v, write, execute)) {
+            return false;
+        }
+        long pte = table.lookup(va);
+        if ((pte & PageTable.PRESENT) != 0) {
+            return false; // present and still faulting: a protection violation
+        }
+        faults++;
+        if ((pte & PageTable.HIDDEN) != 0) {
+            table.map(pageDown(va), pte & PageTable.ADDRESS_MASK, pteFlags(v.prot()));
+            return true;
+        }
+        long page = pageDown(va);
+        long window = page & ~(FAULT_AROUND_PAGES * PAGE_SIZE - 1);
+        populate(v, page);
+        for (long p = Math.max(window, v.start()); p < Math.min(window + FAULT_AROUND_PAGES * PAGE_SIZE, v.end()); p += PAGE_SIZE) {
+            if (p != page && !PageTable.hasFrame(table.lookup(p))) {
+                try {
+                    populate(v, p);
+                } catch (OutOfFramesException e) {
+                    break;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean allows(Vma v, boolean write, boolean execute) {
+        if (write) {
+            return (v.prot() & Vma.PROT_WRITE) != 0;
+        }
+        if (execute) {
+            return (v.prot() & Vma.PROT_EXEC) != 0;
+        }
+        return v.prot() != 0;
+    }
+
+    private long populate(Vma v, long page) {
+        long frame = machine.frames().allocate();
+        if (v.backing() != null && page < v.fileEnd()) {
+            int n = (int) Math.min(PAGE_SIZE, v.fileEnd() - page);
+            byte[] data = new byte[n];
+            int got = 0;
+            while (got < n) {
+                int r = v.backing().read(v.fileOffset() + (page - v.start()) + got, data, got, n - got);
+                if (r <= 0) {
+                    break;
+                }
+                got += r;
+            }
+            machine.memory().write(frame, data, 0, got);
+        }
+        table.map(page, frame, pteFlags(v.prot()));
+        return frame;
+    }
+
+    /**
+     * The guest-physical address of user address {@code va} for an access by the kernel on the
+     * program's behalf (copy to or from user); populates the page. EFAULT if the program could not
+     * make that access itself.
+     */
+    public long physicalFor(long va, boolean write) {
+        if (va < USER_START || va >= USER_END) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
+        Vma v = find(va);
+        if (v == null || (write ? (v.prot() & Vma.PROT_WRITE) == 0 : (v.prot() & Vma.PROT_READ) == 0)) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
+        long pte = table.lookup(va);
+        if ((pte & PageTable.HIDDEN) != 0) {
+            table.map(pageDown(va), pte & PageTable.ADDRESS_MASK, pteFlags(v.prot()));
+            return (pte & PageTable.ADDRESS_MASK) | (va & (PAGE_SIZE - 1));
+        }
+        if ((pte & PageTable.PRESENT) == 0) {
+            try {
+                long frame = populate(v, pageDown(va));
+                return frame | (va & (PAGE_SIZE - 1));
+            } catch (OutOfFramesException e) {
+                throw new ErrnoException(Errno.ENOMEM);
+            }
+        }
+        return (pte & PageTable.ADDRESS_MASK) | (va & (PAGE_SIZE - 1));
+    }
+
+    /** Checks, without populating, that the program may access all of {@code [va, va+length)}; EFAULT if not. */
+    public void checkAccess(long va, long length, boolean write) {
+        if (va < USER_START || length > USER_END - va) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
+        long end = va + length;
+        for (long p = va; p < end; ) {
+            Vma v = find(p);
+            if (v == null || (write ? (v.prot() & Vma.PROT_WRITE) == 0 : (v.prot() & Vma.PROT_READ) == 0)) {
+                throw new ErrnoException(Errno.EFAULT);
+            }
+            p = v.end();
+        }
+    }
+
+    /** madvise(MADV_DONTNEED): drops the pages; the next access sees zeros (or the file again). */
+    public void discard(long start, long length) {
+        if ((start & (PAGE_SIZE - 1)) != 0 || length < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long len = pageUp(length);
+        if (len == 0) {
+            return;
+        }
+        if (!validRange(start, len)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        for (long p = start; p < start + len; ) {
+            Vma v = find(p);
+            if (v == null) {
+                throw new ErrnoException(Errno.ENOMEM);
+            }
+            releasePages(p, Math.min(v.end(), start + len));
+            p = v.end();
+        }
+    }
+
+    /** fork: a new address space with the same areas and a private copy of every page present now. */
+    public AddressSpace copy() {
+        AddressSpace child = new AddressSpace(machine);
+        child.brkStart = brkStart;
+        child.brk = brk;
+        for (Vma v : areas.values()) {
+            child.areas.put(v.start(), v);
+            for (long va = v.start(); va < v.end(); va += PAGE_SIZE) {
+                long entry = table.entryAddress(va);
+                if (entry < 0) {
+                    va = (va | ((1L << 21) - 1)) + 1 - PAGE_SIZE;
+                    continue;
+                }
+                long pte = table.lookup(va);
+                if (!PageTable.hasFrame(pte)) {
+                    continue;
+                }
+                long frame = machine.frames().allocate();
+                machine.memory().slice(frame, PAGE_SIZE).copyFrom(machine.memory().slice(pte & PageTable.ADDRESS_MASK, PAGE_SIZE));
+                if ((pte & PageTable.PRESENT) != 0) {
+                    child.table.map(va, frame, pteFlags(v.prot()));
+                } else {
+                    child.table.map(va, frame, 0);
+                    child.table.hide(va);
+                }
+            }
+        }
+        return child;
+    }
+
+    /** Frees every page (the program ended). */
+    public void release() {
+        for (Vma v : new ArrayList<>(areas.values())) {
+            releasePages(v.start(), v.end());
+        }
+        areas.clear();
+    }
+}

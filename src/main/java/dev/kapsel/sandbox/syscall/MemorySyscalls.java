@@ -1,0 +1,119 @@
+package dev.kapsel.sandbox.syscall;
+
+import static dev.kapsel.sandbox.syscall.Arg.FD;
+import static dev.kapsel.sandbox.syscall.Arg.HEX;
+import static dev.kapsel.sandbox.syscall.Arg.INT;
+
+import dev.kapsel.sandbox.ErrnoException;
+import dev.kapsel.sandbox.SandboxProcess;
+import dev.kapsel.sandbox.fs.Directory;
+import dev.kapsel.sandbox.fs.OpenFile;
+import dev.kapsel.sandbox.mm.AddressSpace;
+import dev.kapsel.sandbox.mm.Vma;
+import dev.kapsel.sys.Errno;
+
+/** brk, mmap, munmap, mprotect, mremap, madvise and friends over the {@link AddressSpace}. */
+public final class MemorySyscalls {
+    static final int MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_FIXED_NOREPLACE = 0x100000;
+    static final int MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
+    private static final int MADV_DONTNEED = 4;
+
+    private final SandboxProcess p;
+
+    public MemorySyscalls(SandboxProcess process) {
+        this.p = process;
+    }
+
+    public void register(SyscallTable t) {
+        t.define(9, "mmap", (a, b, c, d, e, f) -> mmap(a, b, c, d, e, f), HEX, INT, HEX, HEX, FD, HEX);
+        t.define(10, "mprotect", (a, b, c, d, e, f) -> mprotect(a, b, c), HEX, INT, HEX);
+        t.define(11, "munmap", (a, b, c, d, e, f) -> { p.space().unmap(a, b); return 0; }, HEX, INT);
+        t.define(12, "brk", (a, b, c, d, e, f) -> p.space().brk(a), HEX);
+        t.define(25, "mremap", (a, b, c, d, e, f) -> mremap(a, b, c, d, e), HEX, INT, INT, HEX, HEX);
+        t.define(26, "msync", (a, b, c, d, e, f) -> 0, HEX, INT, HEX);
+        t.define(27, "mincore", (a, b, c, d, e, f) -> mincore(a, b, c), HEX, INT, HEX);
+        t.define(28, "madvise", (a, b, c, d, e, f) -> madvise(a, b, c), HEX, INT, INT);
+        t.define(149, "mlock", (a, b, c, d, e, f) -> 0, HEX, INT);
+        t.define(150, "munlock", (a, b, c, d, e, f) -> 0, HEX, INT);
+    }
+
+    long mmap(long addr, long length, long prot, long flags, long fd, long offset) {
+        if ((prot & ~7L) != 0 || length == 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (length < 0) {
+            throw new ErrnoException(Errno.ENOMEM); // more than 2^63 bytes
+        }
+        int type = (int) flags & 3;
+        if (type != MAP_SHARED && type != MAP_PRIVATE && type != 3) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        boolean fixed = (flags & MAP_FIXED) != 0;
+        boolean noReplace = (flags & MAP_FIXED_NOREPLACE) != 0;
+        if ((flags & MAP_ANONYMOUS) != 0) {
+            return p.space().map(addr, length, (int) prot, fixed, noReplace, null, 0, 0, "");
+        }
+        if ((offset & 0xfff) != 0 || offset < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        OpenFile file = p.fds().get(fd);
+        if (file.node() instanceof Directory) {
+            throw new ErrnoException(Errno.ENODEV);
+        }
+        if ((file.statusFlags() & 3) == 1) {
+            throw new ErrnoException(Errno.EACCES);
+        }
+        if (type == MAP_SHARED && (prot & Vma.PROT_WRITE) != 0) {
+            throw new ErrnoException(Errno.ENODEV); // shared writable file mappings: not in part 1
+        }
+        long size = file.stat().size();
+        Vma.Backing backing = (off, dst, dstOffset, len) -> {
+            byte[] tmp = new byte[len];
+            int n = file.pread(tmp, len, off);
+            System.arraycopy(tmp, 0, dst, dstOffset, Math.max(n, 0));
+            return n;
+        };
+        return p.space().map(addr, length, (int) prot, fixed, noReplace, backing, offset, size, p.paths().of(file));
+    }
+
+    long mprotect(long addr, long length, long prot) {
+        if ((prot & ~7L) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        p.space().protect(addr, length, (int) prot);
+        return 0;
+    }
+
+    long mremap(long old, long oldLength, long newLength, long flags, long newAddress) {
+        if ((flags & ~3L) != 0 || ((flags & MREMAP_FIXED) != 0 && (flags & MREMAP_MAYMOVE) == 0)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return p.space().remap(old, oldLength, newLength, (flags & MREMAP_MAYMOVE) != 0, (flags & MREMAP_FIXED) != 0, newAddress);
+    }
+
+    long madvise(long addr, long length, long advice) {
+        if (advice == MADV_DONTNEED) {
+            p.space().discard(addr, length);
+        } else if ((addr & 0xfff) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return 0;
+    }
+
+    long mincore(long addr, long length, long vec) {
+        if ((addr & 0xfff) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long pages = (AddressSpace.pageUp(length)) / 4096;
+        if (pages > (1 << 20)) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        p.space().checkAccess(addr, Math.max(1, length), false);
+        byte[] v = new byte[(int) pages];
+        for (int i = 0; i < pages; i++) {
+            v[i] = (byte) ((p.space().pageTable().lookup(addr + i * 4096L) & 1) != 0 ? 1 : 0);
+        }
+        p.memory().write(vec, v);
+        return 0;
+    }
+}

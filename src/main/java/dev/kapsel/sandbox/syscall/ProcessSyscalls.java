@@ -1,0 +1,271 @@
+package dev.kapsel.sandbox.syscall;
+
+import static dev.kapsel.sandbox.syscall.Arg.FD;
+import static dev.kapsel.sandbox.syscall.Arg.HEX;
+import static dev.kapsel.sandbox.syscall.Arg.INT;
+
+import dev.kapsel.sandbox.ErrnoException;
+import dev.kapsel.sandbox.ProgramTermination;
+import dev.kapsel.sandbox.SandboxProcess;
+import dev.kapsel.sandbox.Signals;
+import dev.kapsel.sandbox.fs.CharDevice;
+import dev.kapsel.sandbox.machine.KernelLayout;
+import dev.kapsel.sandbox.mm.UserMemory;
+import dev.kapsel.sys.Errno;
+
+/**
+ * Process-level calls a single program makes: exit, identity, uname, limits, sysinfo, TLS
+ * (arch_prctl), signal bookkeeping, kill of itself, and the single-threaded futex.
+ */
+public final class ProcessSyscalls {
+    private static final int ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003, ARCH_GET_GS = 0x1004;
+    private static final long RLIM_INFINITY = -1L;
+    private final SandboxProcess p;
+    private final UserMemory mem;
+    private long altStack;
+
+    public ProcessSyscalls(SandboxProcess process) {
+        this.p = process;
+        this.mem = process.memory();
+    }
+
+    public void register(SyscallTable t) {
+        t.define(13, "rt_sigaction", (a, b, c, d, e, f) -> rtSigaction(a, b, c, d), INT, HEX, HEX, INT);
+        t.define(14, "rt_sigprocmask", (a, b, c, d, e, f) -> rtSigprocmask(a, b, c, d), INT, HEX, HEX, INT);
+        t.define(24, "sched_yield", (a, b, c, d, e, f) -> 0);
+        t.define(39, "getpid", (a, b, c, d, e, f) -> p.pid());
+        t.define(60, "exit", (a, b, c, d, e, f) -> { throw ProgramTermination.exited((int) a); }, INT);
+        t.define(62, "kill", (a, b, c, d, e, f) -> kill(a, b), INT, INT);
+        t.define(63, "uname", (a, b, c, d, e, f) -> uname(a), HEX);
+        t.define(97, "getrlimit", (a, b, c, d, e, f) -> prlimit(0, a, 0, b), INT, HEX);
+        t.define(98, "getrusage", (a, b, c, d, e, f) -> { mem.write(b, new byte[144]); return 0; }, INT, HEX);
+        t.define(99, "sysinfo", (a, b, c, d, e, f) -> sysinfo(a), HEX);
+        t.define(102, "getuid", (a, b, c, d, e, f) -> 0);
+        t.define(104, "getgid", (a, b, c, d, e, f) -> 0);
+        t.define(105, "setuid", (a, b, c, d, e, f) -> 0, INT);
+        t.define(106, "setgid", (a, b, c, d, e, f) -> 0, INT);
+        t.define(107, "geteuid", (a, b, c, d, e, f) -> 0);
+        t.define(108, "getegid", (a, b, c, d, e, f) -> 0);
+        t.define(109, "setpgid", (a, b, c, d, e, f) -> 0, INT, INT);
+        t.define(110, "getppid", (a, b, c, d, e, f) -> p.parentPid());
+        t.define(111, "getpgrp", (a, b, c, d, e, f) -> SandboxProcess.PID);
+        t.define(112, "setsid", (a, b, c, d, e, f) -> { throw new ErrnoException(Errno.EPERM); });
+        t.define(115, "getgroups", (a, b, c, d, e, f) -> 0, INT, HEX);
+        t.define(121, "getpgid", (a, b, c, d, e, f) -> SandboxProcess.PID, INT);
+        t.define(124, "getsid", (a, b, c, d, e, f) -> SandboxProcess.PID, INT);
+        t.define(131, "sigaltstack", (a, b, c, d, e, f) -> sigaltstack(a, b), HEX, HEX);
+        t.define(157, "prctl", (a, b, c, d, e, f) -> prctl(a, b), INT, HEX);
+        t.define(158, "arch_prctl", (a, b, c, d, e, f) -> archPrctl(a, b), HEX, HEX);
+        t.define(160, "setrlimit", (a, b, c, d, e, f) -> 0, INT, HEX);
+        t.define(186, "gettid", (a, b, c, d, e, f) -> p.pid());
+        t.define(200, "tkill", (a, b, c, d, e, f) -> kill(a, b), INT, INT);
+        t.define(202, "futex", (a, b, c, d, e, f) -> futex(a, b, c), HEX, INT, INT, HEX);
+        t.define(204, "sched_getaffinity", (a, b, c, d, e, f) -> schedGetaffinity(b, c), INT, INT, HEX);
+        t.define(218, "set_tid_address", (a, b, c, d, e, f) -> p.pid(), HEX);
+        t.define(231, "exit_group", (a, b, c, d, e, f) -> { throw ProgramTermination.exited((int) a); }, INT);
+        t.define(234, "tgkill", (a, b, c, d, e, f) -> kill(b, c), INT, INT, INT);
+        t.define(273, "set_robust_list", (a, b, c, d, e, f) -> b == 24 ? 0 : -Errno.EINVAL, HEX, INT);
+        t.define(302, "prlimit64", (a, b, c, d, e, f) -> prlimit(a, b, c, d), INT, INT, HEX, HEX);
+        t.define(318, "getrandom", (a, b, c, d, e, f) -> getrandom(a, b, c), HEX, INT, HEX);
+        t.define(334, "rseq", (a, b, c, d, e, f) -> { throw new ErrnoException(Errno.ENOSYS); }, HEX, INT, HEX, HEX);
+    }
+
+    long rtSigaction(long sig, long act, long oldact, long sigsetsize) {
+        if (sigsetsize != 8 || sig < 1 || sig > Signals.NSIG) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (act != 0 && (sig == Signals.SIGKILL || sig == 19)) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long[] old = p.sigaction((int) sig);
+        if (act != 0) {
+            long[] now = {mem.readU64(act), mem.readU64(act + 8), mem.readU64(act + 16), mem.readU64(act + 24)};
+            if (oldact != 0) {
+                writeSigaction(oldact, old);
+            }
+            p.setSigaction((int) sig, now[0] == 0 ? null : now);
+        } else if (oldact != 0) {
+            writeSigaction(oldact, old);
+        }
+        return 0;
+    }
+
+    private void writeSigaction(long address, long[] a) {
+        byte[] b = new byte[32];
+        if (a != null) {
+            for (int i = 0; i < 4; i++) {
+                Bytes.putLong(b, i * 8, a[i]);
+            }
+        }
+        mem.write(address, b);
+    }
+
+    long rtSigprocmask(long how, long set, long oldset, long size) {
+        if (size != 8) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        long old = p.sigmask();
+        if (set != 0) {
+            long s = mem.readU64(set) & ~((1L << (Signals.SIGKILL - 1)) | (1L << 18));
+            switch ((int) how) {
+                case 0 -> p.setSigmask(old | s);
+                case 1 -> p.setSigmask(old & ~s);
+                case 2 -> p.setSigmask(s);
+                default -> throw new ErrnoException(Errno.EINVAL);
+            }
+        }
+        if (oldset != 0) {
+            mem.writeU64(oldset, old);
+        }
+        return 0;
+    }
+
+    long sigaltstack(long ss, long oldss) {
+        if (oldss != 0) {
+            byte[] b = new byte[24];
+            Bytes.putInt(b, 8, altStack == 0 ? 2 : 0); // SS_DISABLE
+            mem.write(oldss, b);
+        }
+        if (ss != 0) {
+            altStack = mem.readU64(ss);
+        }
+        return 0;
+    }
+
+    long kill(long pidArgument, long sig) {
+        int pid = (int) pidArgument;
+        if (pid != p.pid() && pid != 0 && pid != -1) {
+            throw new ErrnoException(Errno.ESRCH);
+        }
+        if (sig < 0 || sig > Signals.NSIG) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (sig == 0 || sig == Signals.SIGCHLD || sig == 23 || sig == 28) {
+            return 0; // probe, or signals whose default action is to ignore
+        }
+        long[] action = p.sigaction((int) sig);
+        if (action != null && action[0] == 1) {
+            return 0; // SIG_IGN
+        }
+        throw ProgramTermination.killed((int) sig, "killed by " + Signals.name((int) sig)
+                + (action != null ? " (signal handlers come in part 2)" : ""));
+    }
+
+    long uname(long buf) {
+        byte[] b = new byte[65 * 6];
+        Bytes.putString(b, 0, "Linux", 65);
+        Bytes.putString(b, 65, "kapsel", 65);
+        Bytes.putString(b, 130, "6.1.0-kapsel-sandbox", 65);
+        Bytes.putString(b, 195, "#1 SMP kapsel sandbox", 65);
+        Bytes.putString(b, 260, "x86_64", 65);
+        Bytes.putString(b, 325, "(none)", 65);
+        mem.write(buf, b);
+        return 0;
+    }
+
+    long prlimit(long pid, long resource, long newLimit, long oldLimit) {
+        if (pid != 0 && pid != SandboxProcess.PID) {
+            throw new ErrnoException(Errno.ESRCH);
+        }
+        if (resource < 0 || resource > 15) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (oldLimit != 0) {
+            long[] v = switch ((int) resource) {
+                case 2, 9 -> new long[] {p.limits().memoryBytes(), p.limits().memoryBytes()};   // DATA, AS
+                case 3 -> new long[] {8L << 20, RLIM_INFINITY};                                 // STACK
+                case 4 -> new long[] {0, RLIM_INFINITY};                                        // CORE
+                case 6 -> new long[] {1, 1};                                                    // NPROC
+                case 7 -> new long[] {1024, 1024};                                              // NOFILE
+                default -> new long[] {RLIM_INFINITY, RLIM_INFINITY};
+            };
+            mem.writeU64(oldLimit, v[0]);
+            mem.writeU64(oldLimit + 8, v[1]);
+        }
+        if (newLimit != 0) {
+            mem.read(newLimit, 16);
+        }
+        return 0;
+    }
+
+    long sysinfo(long buf) {
+        byte[] b = new byte[112];
+        long total = p.limits().memoryBytes();
+        long used = p.machine().frames().framesInUse() * KernelLayout.PAGE_SIZE;
+        Bytes.putLong(b, 0, (System.nanoTime() - p.startNanos()) / 1_000_000_000L);
+        Bytes.putLong(b, 32, total);
+        Bytes.putLong(b, 40, Math.max(0, total - used));
+        b[80] = 1; // procs
+        Bytes.putInt(b, 104, 1); // mem_unit
+        mem.write(buf, b);
+        return 0;
+    }
+
+    long prctl(long option, long arg) {
+        return switch ((int) option) {
+            case 15, 16 -> 0;                 // PR_SET_NAME, PR_GET_NAME (name not kept)
+            case 38, 39 -> 0;                 // PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS
+            default -> throw new ErrnoException(Errno.EINVAL);
+        };
+    }
+
+    long archPrctl(long code, long addr) {
+        switch ((int) code) {
+            case ARCH_SET_FS -> {
+                if (addr < 0 || addr >= KernelLayout.USER_END) {
+                    throw new ErrnoException(Errno.EPERM);
+                }
+                p.machine().setFsBase(addr);
+                return 0;
+            }
+            case ARCH_GET_FS -> {
+                mem.writeU64(addr, p.machine().fsBase());
+                return 0;
+            }
+            case ARCH_SET_GS, ARCH_GET_GS -> throw new ErrnoException(Errno.EINVAL);
+            default -> throw new ErrnoException(Errno.EINVAL);
+        }
+    }
+
+    long futex(long uaddr, long op, long val) {
+        int cmd = (int) op & 0x7f;
+        switch (cmd) {
+            case 0, 9 -> { // FUTEX_WAIT(_BITSET): no other thread could ever wake us
+                if (mem.readU32(uaddr) != (int) val) {
+                    throw new ErrnoException(Errno.EAGAIN);
+                }
+                throw ProgramTermination.killed(Signals.SIGKILL, "deadlock: the only thread waits on a futex at 0x" + Long.toHexString(uaddr));
+            }
+            case 1, 10 -> {
+                mem.readU32(uaddr);
+                return 0;
+            }
+            default -> throw new ErrnoException(Errno.ENOSYS);
+        }
+    }
+
+    long schedGetaffinity(long size, long mask) {
+        if (size < 8 || (size & 7) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        mem.writeU64(mask, 1);
+        return 8;
+    }
+
+    long getrandom(long buf, long count, long flags) {
+        if ((flags & ~7L) != 0 || count < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        int n = (int) Math.min(count, 32 << 20);
+        mem.check(buf, n, true);
+        byte[] chunk = new byte[Math.min(n, 64 << 10)];
+        long done = 0;
+        while (done < n) {
+            int k = (int) Math.min(chunk.length, n - done);
+            CharDevice.random(chunk);
+            mem.write(buf + done, chunk, 0, k);
+            done += k;
+        }
+        return n;
+    }
+}

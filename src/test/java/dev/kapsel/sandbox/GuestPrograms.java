@@ -1,0 +1,91 @@
+package dev.kapsel.sandbox;
+
+import dev.kapsel.sys.Libc;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Test support: compiles the C programs of {@code src/test/c/sandbox} statically with gcc into
+ * {@code target/sandbox-c} (once per source change), builds small root file systems, and runs
+ * commands in a {@link Sandbox} with stdout and stderr captured through host files.
+ */
+final class GuestPrograms {
+    static final Path SOURCES = Path.of("src/test/c/sandbox");
+    static final Path OUT = Path.of("target/sandbox-c");
+
+    private GuestPrograms() {}
+
+    /** The static executable built from {@code name}.c ({@code pie} adds -static-pie). */
+    static synchronized Path compile(String name, boolean pie) throws IOException, InterruptedException {
+        Files.createDirectories(OUT);
+        Path src = SOURCES.resolve(name + ".c");
+        Path exe = OUT.resolve(name + (pie ? "-pie" : ""));
+        if (Files.exists(exe) && Files.getLastModifiedTime(exe).compareTo(Files.getLastModifiedTime(src)) > 0) {
+            return exe;
+        }
+        List<String> cmd = new ArrayList<>(List.of("gcc", "-O1", "-Wall", "-o", exe.toString(), src.toString()));
+        cmd.add(pie ? "-static-pie" : "-static");
+        if (pie) {
+            cmd.add("-fPIE");
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("gcc failed for " + src + ":\n" + out);
+        }
+        return exe;
+    }
+
+    /** A root file system with the given executables in /bin and a few files in /etc. */
+    static Path rootfs(Path dir, Path... programs) throws IOException {
+        Files.createDirectories(dir.resolve("bin"));
+        Files.createDirectories(dir.resolve("etc"));
+        Files.createDirectories(dir.resolve("tmp"));
+        Files.writeString(dir.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+        Files.writeString(dir.resolve("etc/hostname"), "kapsel\n");
+        for (Path p : programs) {
+            Files.copy(p, dir.resolve("bin").resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        return dir;
+    }
+
+    record Run(SandboxResult result, String stdout, String stderr, String strace) {
+        String describe() {
+            return "status " + result.exitStatus() + " (" + result.reason() + ")\n--- stdout\n" + stdout + "--- stderr\n" + stderr
+                    + (strace.isEmpty() ? "" : "--- strace\n" + strace);
+        }
+    }
+
+    static Run run(Path rootfs, boolean strace, String... argv) throws IOException {
+        return run(rootfs, strace, SandboxLimits.ofMemoryMiB(256), argv);
+    }
+
+    static Run run(Path rootfs, boolean strace, SandboxLimits limits, String... argv) throws IOException {
+        Path out = Files.createTempFile("sandbox-out", ".txt");
+        Path err = Files.createTempFile("sandbox-err", ".txt");
+        int outFd = Libc.open(out.toString(), Libc.O_WRONLY | Libc.O_TRUNC, 0);
+        int errFd = Libc.open(err.toString(), Libc.O_WRONLY | Libc.O_TRUNC, 0);
+        int inFd = Libc.open("/dev/null", Libc.O_RDONLY, 0);
+        ByteArrayOutputStream trace = new ByteArrayOutputStream();
+        try {
+            SandboxConfig config = SandboxConfig.of(rootfs, List.of(argv)).withStdio(inFd, outFd, errFd).withLimits(limits)
+                    .withStrace(strace ? new PrintStream(trace, true, StandardCharsets.UTF_8) : null);
+            SandboxResult r = Sandbox.run(config);
+            return new Run(r, Files.readString(out), Files.readString(err), trace.toString(StandardCharsets.UTF_8));
+        } finally {
+            Libc.close(outFd);
+            Libc.close(errFd);
+            Libc.close(inFd);
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+}
