@@ -11,7 +11,8 @@ public final class Main {
     }
 
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new KapselCommand());
+        // Options end where a program's arguments begin (kapsel sandbox run --rootfs D sh -c ...).
+        CommandLine cli = new CommandLine(new KapselCommand()).setStopAtPositional(true);
         cli.setExecutionExceptionHandler(new OneLineErrors());
         return cli.execute(args);
     }

@@ -24,18 +24,6 @@ public final class SandboxCommand implements Runnable {
         CommandLine.usage(this, System.err);
     }
 
-    public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
-    }
-
-    /**
-     * The command with the parser setting it needs: options end at CMD, so the program's own
-     * options ({@code sh -c ...}) are not taken for ours. Without it, put {@code --} before CMD.
-     */
-    public static CommandLine commandLine() {
-        return new CommandLine(new SandboxCommand()).setStopAtPositional(true);
-    }
-
     @Command(name = "run", description = "Run CMD from the root file system DIR; exits with the program's status (128+N for signal N).",
             mixinStandardHelpOptions = true)
     static final class Run implements Callable<Integer> {

@@ -1,10 +1,10 @@
 package dev.kapsel.sandbox.machine;
 
 import dev.kapsel.arch.x86.CpuidEntry;
-import dev.kapsel.kvm.DescriptorTable;
+import dev.kapsel.arch.x86.DescriptorTable;
 import dev.kapsel.kvm.Kvm;
-import dev.kapsel.kvm.KvmSegment;
-import dev.kapsel.kvm.MsrEntry;
+import dev.kapsel.arch.x86.Segment;
+import dev.kapsel.arch.x86.MsrEntry;
 import dev.kapsel.kvm.Regs;
 import dev.kapsel.kvm.SpecialRegisters;
 import dev.kapsel.kvm.VcpuExit;
@@ -129,13 +129,13 @@ public final class Machine implements AutoCloseable {
     public void start(PageTable table, long rip, long rsp, long fsBase) {
         cr3 = table.root();
         SpecialRegisters.Builder b = vcpu.getSregs().toBuilder();
-        KvmSegment code = userCode();
-        KvmSegment data = userData();
+        Segment code = userCode();
+        Segment data = userData();
         b.flatSegments(code, data);
         b.fs = withBase(data, fsBase);
-        b.tr = new KvmSegment(KernelLayout.kernelVirtual(KernelLayout.TSS), 0x67, Selectors.TSS, 0xb, true, 0,
+        b.tr = new Segment(KernelLayout.kernelVirtual(KernelLayout.TSS), 0x67, Selectors.TSS, 0xb, true, 0,
                 false, false, false, false, false, false);
-        b.ldt = new KvmSegment(0, 0xffff, 0, 2, true, 0, false, false, false, false, false, true);
+        b.ldt = new Segment(0, 0xffff, 0, 2, true, 0, false, false, false, false, false, true);
         b.gdt = new DescriptorTable(KernelLayout.kernelVirtual(KernelLayout.GDT), DescriptorTables.gdtLimit());
         b.idt = new DescriptorTable(KernelLayout.kernelVirtual(KernelLayout.IDT), DescriptorTables.idtLimit());
         b.cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
@@ -146,24 +146,24 @@ public final class Machine implements AutoCloseable {
         vcpu.setRegs(Regs.INITIAL.withRip(rip).withRsp(rsp).withRflags(FLAGS_FIXED));
     }
 
-    private static KvmSegment userCode() {
-        return new KvmSegment(0, 0xffffffff, Selectors.USER_CS, 0xb, true, 3, false, true, true, true, false, false);
+    private static Segment userCode() {
+        return new Segment(0, 0xffffffff, Selectors.USER_CS, 0xb, true, 3, false, true, true, true, false, false);
     }
 
-    private static KvmSegment userData() {
-        return new KvmSegment(0, 0xffffffff, Selectors.USER_DS, 0x3, true, 3, true, true, false, true, false, false);
+    private static Segment userData() {
+        return new Segment(0, 0xffffffff, Selectors.USER_DS, 0x3, true, 3, true, true, false, true, false, false);
     }
 
-    private static KvmSegment kernelCode() {
-        return new KvmSegment(0, 0xffffffff, Selectors.KERNEL_CS, 0xb, true, 0, false, true, true, true, false, false);
+    private static Segment kernelCode() {
+        return new Segment(0, 0xffffffff, Selectors.KERNEL_CS, 0xb, true, 0, false, true, true, true, false, false);
     }
 
-    private static KvmSegment kernelData() {
-        return new KvmSegment(0, 0xffffffff, Selectors.KERNEL_DS, 0x3, true, 0, true, true, false, true, false, false);
+    private static Segment kernelData() {
+        return new Segment(0, 0xffffffff, Selectors.KERNEL_DS, 0x3, true, 0, true, true, false, true, false, false);
     }
 
-    private static KvmSegment withBase(KvmSegment s, long base) {
-        return new KvmSegment(base, s.limit(), s.selector(), s.type(), s.present(), s.dpl(), s.db(), s.s(), s.l(),
+    private static Segment withBase(Segment s, long base) {
+        return new Segment(base, s.limit(), s.selector(), s.type(), s.present(), s.dpl(), s.db(), s.s(), s.l(),
                 s.g(), s.avl(), s.unusable());
     }
 
