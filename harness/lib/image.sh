@@ -12,7 +12,10 @@ HARNESS_IMAGE_PROGRAMS=(
     bash
     mke2fs mkfs.ext2 mkfs.ext3 mkfs.ext4 e2fsck fsck.ext4 debugfs dumpe2fs tune2fs resize2fs
     cpio lz4 kmod
+    qemu-system-x86_64
 )
+# Data directories copied as they are, for the programs above (QEMU's firmware: microvm's qboot, SeaBIOS).
+HARNESS_IMAGE_DATA=(/usr/share/qemu /usr/share/seabios)
 
 # Prints the directory a host path lives in once /bin, /lib... are resolved to /usr (merged /usr).
 harness_real_dir() {
@@ -43,7 +46,7 @@ harness_image_key() {
         cat "$java_home/release"
         echo "kernel $kernel_dir"
         cat "$kernel_dir/package-version" 2>/dev/null || true
-        echo "programs ${HARNESS_IMAGE_PROGRAMS[*]}"
+        echo "programs ${HARNESS_IMAGE_PROGRAMS[*]} data ${HARNESS_IMAGE_DATA[*]}"
         dpkg-query -W -f='${Package} ${Version}\n' busybox-static e2fsprogs libc6 2>/dev/null || true
         cat "${BASH_SOURCE[0]}"
     } | sha256sum | cut -c1-16
@@ -71,6 +74,11 @@ harness_stage_root() {
         harness_copy_elf "$root" "$path"
     done
     ln -sf kmod "$root/usr/bin/modinfo.kmod"
+    for path in "${HARNESS_IMAGE_DATA[@]}"; do
+        [[ -d "$path" ]] || continue
+        mkdir -p "$root$(dirname "$path")"
+        cp -a "$path" "$root$path"
+    done
 
     cp /bin/busybox "$root/usr/bin/busybox"
     while read -r applet; do
