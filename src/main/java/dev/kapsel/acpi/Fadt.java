@@ -24,6 +24,12 @@ public final class Fadt {
     public static final int IAPC_BOOT_ARCH_8042 = 1 << 1;
     /** IAPC_BOOT_ARCH: no VGA hardware, do not probe for it. */
     public static final int IAPC_BOOT_ARCH_VGA_NOT_PRESENT = 1 << 2;
+    /**
+     * IAPC_BOOT_ARCH: no CMOS RTC. A micro-VM has none; without this bit Linux's rtc_cmos probes
+     * ports 0x70/0x71 and waits out its timeouts (about 3 s of boot under nested emulation).
+     * The guest reads wall-clock time from kvm-clock instead.
+     */
+    public static final int IAPC_BOOT_ARCH_CMOS_RTC_NOT_PRESENT = 1 << 5;
 
     /** Value written to RESET_REG to reset the machine. */
     public static final int RESET_VALUE = 0x01;
@@ -57,7 +63,7 @@ public final class Fadt {
         b.u16(0).u16(0); // 100 FLUSH_SIZE, FLUSH_STRIDE
         b.u8(0).u8(0); // 104 DUTY_OFFSET, DUTY_WIDTH
         b.u8(0).u8(0).u8(0); // 106 DAY_ALRM, MON_ALRM, CENTURY
-        b.u16(IAPC_BOOT_ARCH_8042 | IAPC_BOOT_ARCH_VGA_NOT_PRESENT); // 109 IAPC_BOOT_ARCH
+        b.u16(IAPC_BOOT_ARCH_8042 | IAPC_BOOT_ARCH_VGA_NOT_PRESENT | IAPC_BOOT_ARCH_CMOS_RTC_NOT_PRESENT); // 109 IAPC_BOOT_ARCH
         b.u8(0); // 111 reserved
         b.u32(FLAG_HW_REDUCED_ACPI | FLAG_RESET_REG_SUP); // 112 Flags
         GenericAddress.ioPortByte(Layout.ACPI_SLEEP_CONTROL_PORT).writeTo(b); // 116 RESET_REG

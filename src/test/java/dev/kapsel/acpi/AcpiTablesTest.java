@@ -126,6 +126,8 @@ class AcpiTablesTest {
         assertEquals(1 << 20, flags & (1 << 20), "HW_REDUCED_ACPI");
         assertEquals(1 << 10, flags & (1 << 10), "RESET_REG_SUP");
         assertEquals(2, b.getShort(Fadt.OFFSET_IAPC_BOOT_ARCH) & 2, "8042 present");
+        assertEquals(Fadt.IAPC_BOOT_ARCH_CMOS_RTC_NOT_PRESENT,
+                b.getShort(Fadt.OFFSET_IAPC_BOOT_ARCH) & Fadt.IAPC_BOOT_ARCH_CMOS_RTC_NOT_PRESENT, "no CMOS RTC, so Linux does not probe one");
         assertEquals(0x12345678L, b.getLong(Fadt.OFFSET_X_DSDT));
         byte[] ioByteAt0x600 = {1, 8, 0, 1, 0x00, 0x06, 0, 0, 0, 0, 0, 0};
         byte[] ioByteAt0x601 = {1, 8, 0, 1, 0x01, 0x06, 0, 0, 0, 0, 0, 0};
