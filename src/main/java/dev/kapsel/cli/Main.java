@@ -11,9 +11,13 @@ public final class Main {
     }
 
     public static int run(String... args) {
-        // Options end where a program's arguments begin (kapsel sandbox run --rootfs D sh -c ...).
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line: one-line errors, and options end where a program's arguments begin. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new KapselCommand()).setStopAtPositional(true);
         cli.setExecutionExceptionHandler(new OneLineErrors());
-        return cli.execute(args);
+        return cli;
     }
 }

@@ -71,8 +71,18 @@ public final class MicroVm implements AutoCloseable {
         vm.createPit2();
 
         Arena arena = Arena.ofShared();
-        GuestMemory memory = GuestRam.map(vm, GuestRamLayout.regionsFor(config.memoryBytes()), arena);
-        LoadedKernel kernel = writeBootData(config, memory);
+        GuestMemory memory;
+        LoadedKernel kernel;
+        try {
+            memory = GuestRam.map(vm, GuestRamLayout.regionsFor(config.memoryBytes()), arena);
+            kernel = writeBootData(config, memory);
+        } catch (VmSetupException | RuntimeException e) {
+            // Nothing runs yet: give back the memory and the VM before reporting.
+            arena.close();
+            vm.close();
+            kvm.close();
+            throw e;
+        }
         BootCpuState boot = BootCpuState.prepare(memory, kernel.entry());
 
         VmLifecycle lifecycle = new VmLifecycle();
