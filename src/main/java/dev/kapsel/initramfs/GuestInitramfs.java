@@ -4,7 +4,6 @@ import dev.kapsel.host.GuestKernels;
 import dev.kapsel.host.StateDirectory;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -138,10 +137,8 @@ public final class GuestInitramfs {
         }
         Path temp = Files.createTempFile(directory, "." + target.getFileName(), ".partial");
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                 OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
-                toInitramfs().writeTo(out);
-                out.flush();
+            toInitramfs().writeTo(temp); // closes the file when done
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 channel.force(true);
             }
             Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
