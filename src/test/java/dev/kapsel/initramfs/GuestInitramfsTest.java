@@ -94,6 +94,19 @@ class GuestInitramfsTest {
         assertEquals(3, Set.of(block, vsock, script).size());
     }
 
+    /** The path a user gets by naming only features: built once into the state directory, then reused. */
+    @Test
+    void theDefaultKernelsImageLivesInTheStateDirectory() throws Exception {
+        Path first = GuestInitramfs.forDefaultKernel(Set.of(GuestFeature.BLOCK));
+        Path dir = dev.kapsel.host.StateDirectory.resolve().resolve("initramfs");
+        assertEquals(dir, first.getParent());
+        assertTrue(first.getFileName().toString().startsWith(DebianKernelModulesTest.moduleTree().getFileName() + "-"), first.toString());
+        FileTime written = Files.getLastModifiedTime(first);
+        assertEquals(first, GuestInitramfs.forDefaultKernel(Set.of(GuestFeature.BLOCK)));
+        assertEquals(written, Files.getLastModifiedTime(first));
+        assertTrue(Files.size(first) > 0);
+    }
+
     /** A changed module file (same name, same kernel version) must not reuse the old image. */
     @Test
     void aChangedModuleFileChangesTheCacheName(@TempDir Path dir) throws Exception {
