@@ -1,17 +1,10 @@
 package dev.kapsel.host;
 
-import dev.kapsel.arch.x86.Segment;
 
 import dev.kapsel.kvm.Kvm;
 import dev.kapsel.kvm.KvmUnavailableException;
-import dev.kapsel.kvm.Regs;
-import dev.kapsel.kvm.SpecialRegisters;
+import dev.kapsel.kvm.RealModeVm;
 import dev.kapsel.kvm.VcpuExit;
-import dev.kapsel.kvm.VcpuFd;
-import dev.kapsel.kvm.VmFd;
-import dev.kapsel.sys.Libc;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -66,25 +59,14 @@ public final class KvmProbe {
             0x75, (byte) 0xfc, // jnz -4
             (byte) 0xf4 // hlt
         };
-        try (VmFd vm = kvm.createVm(); Arena arena = Arena.ofShared()) {
-            MemorySegment mem = Libc.mmap(0x10000, Libc.PROT_READ | Libc.PROT_WRITE,
-                    Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0, arena);
-            MemorySegment.copy(MemorySegment.ofArray(code), 0, mem, 0x1000, code.length);
-            vm.setUserMemoryRegion(0, 0, mem);
-            try (VcpuFd vcpu = vm.createVcpu(0)) {
-                SpecialRegisters s = vcpu.getSregs();
-                SpecialRegisters.Builder b = s.toBuilder();
-                b.cs = new Segment(0, 0xffff, 0, s.cs().type(), true, 0, false, true, false, false, false, false);
-                vcpu.setSregs(b.build());
-                vcpu.setRegs(Regs.INITIAL.withRip(0x1000));
-                long start = System.nanoTime();
-                VcpuExit exit = vcpu.run();
-                long elapsed = System.nanoTime() - start;
-                if (!(exit instanceof VcpuExit.Hlt)) {
-                    throw new IllegalStateException("test guest ended with " + exit);
-                }
-                return elapsed;
+        try (RealModeVm guest = RealModeVm.create(kvm, 0x10000, code)) {
+            long start = System.nanoTime();
+            VcpuExit exit = guest.vcpu().run();
+            long elapsed = System.nanoTime() - start;
+            if (!(exit instanceof VcpuExit.Hlt)) {
+                throw new IllegalStateException("test guest ended with " + exit);
             }
+            return elapsed;
         }
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kapsel.kvm.Kvm;
+import dev.kapsel.kvm.RealModeVm;
 import dev.kapsel.kvm.Regs;
 import dev.kapsel.kvm.SpecialRegisters;
 import dev.kapsel.kvm.VcpuFd;
@@ -50,21 +51,10 @@ class VcpuRunnerTest {
     }
 
     private static VmExit run(byte[] code, Bus pio, Bus mmio, int[] ax) {
-        try (Kvm kvm = Kvm.open(); VmFd vm = kvm.createVm(); Arena arena = Arena.ofShared()) {
-            MemorySegment mem = Libc.mmap(RAM, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0, arena);
-            MemorySegment.copy(MemorySegment.ofArray(code), 0, mem, CODE, code.length);
-            vm.setUserMemoryRegion(0, 0, mem);
-            try (VcpuFd vcpu = vm.createVcpu(0)) {
-                SpecialRegisters s = vcpu.getSregs();
-                SpecialRegisters.Builder b = s.toBuilder();
-                b.cs = new Segment(0, 0xffff, 0, s.cs().type(), true, 0, false, true, false, false, false, false);
-                vcpu.setSregs(b.build());
-                vcpu.setRegs(Regs.INITIAL.withRip(CODE));
-                VmLifecycle lifecycle = new VmLifecycle();
-                VmExit exit = new VcpuRunner(vcpu, pio, mmio, lifecycle).runUntilExit();
-                ax[0] = (int) vcpu.getRegs().rax();
-                return exit;
-            }
+        try (Kvm kvm = Kvm.open(); RealModeVm guest = RealModeVm.create(kvm, RAM, code)) {
+            VmExit exit = new VcpuRunner(guest.vcpu(), pio, mmio, new VmLifecycle()).runUntilExit();
+            ax[0] = (int) guest.vcpu().getRegs().rax();
+            return exit;
         }
     }
 
