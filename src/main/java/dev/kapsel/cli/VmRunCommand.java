@@ -2,9 +2,12 @@ package dev.kapsel.cli;
 
 import dev.kapsel.host.GuestKernels;
 import dev.kapsel.host.StateDirectory;
+import dev.kapsel.vmm.DiskConfig;
 import dev.kapsel.vmm.VmConfig;
 import dev.kapsel.vmm.VmExitStatus;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,6 +24,7 @@ import picocli.CommandLine.Option;
             "Examples:",
             "  kapsel vm run --initrd initramfs.cpio.gz --cmdline 'console=ttyS0 rdinit=/init'",
             "  kapsel vm run --kernel vmlinux --cpus 2 --memory 512",
+            "  kapsel vm run --initrd initramfs.cpio.gz --disk root.ext4 --disk data.img,ro --rng",
             "",
             "Exit codes: 0 the guest powered off; 80 it rebooted (a micro-VM ends instead of rebooting);",
             "81 its kernel panicked; 82 triple fault; 83 KVM failed to run it; 84 the VM could not be set up",
@@ -44,12 +48,22 @@ final class VmRunCommand implements Callable<Integer> {
     @Option(names = "--memory", paramLabel = "MiB", description = "Guest RAM in MiB (default: ${DEFAULT-VALUE}).")
     long memoryMib = 256;
 
+    @Option(names = "--disk", paramLabel = "PATH[,ro]",
+            description = {"Attach a raw disk image as a virtio-blk device (repeatable; /dev/vda, /dev/vdb, ... in order).",
+                "',ro' attaches it read-only: the guest sees a read-only disk and writes fail.",
+                "The guest needs the virtio_mmio and virtio_blk modules (the Debian cloud kernel has them as modules)."})
+    List<String> disks = new ArrayList<>();
+
+    @Option(names = "--rng", description = "Attach a virtio-rng device fed from the host's /dev/urandom (the guest's /dev/hwrng). Off by default, as in Firecracker.")
+    boolean rng;
+
     @Override
     public Integer call() throws Exception {
         Path kernelPath = kernel != null ? kernel : defaultKernel();
         VmConfig config;
         try {
-            config = new VmConfig(kernelPath, Optional.ofNullable(initrd), cmdline, cpus, memoryMib);
+            List<DiskConfig> diskConfigs = disks.stream().map(DiskConfig::parse).toList();
+            config = new VmConfig(kernelPath, Optional.ofNullable(initrd), cmdline, cpus, memoryMib, diskConfigs, rng);
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(2, e.getMessage(), e);
         }

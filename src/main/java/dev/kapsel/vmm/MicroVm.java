@@ -2,6 +2,7 @@ package dev.kapsel.vmm;
 
 import dev.kapsel.acpi.AcpiConfig;
 import dev.kapsel.acpi.AcpiTables;
+import dev.kapsel.acpi.VirtioMmioDevice;
 import dev.kapsel.arch.x86.BootCpuState;
 import dev.kapsel.arch.x86.CpuidEntry;
 import dev.kapsel.arch.x86.CpuidFilter;
@@ -25,6 +26,15 @@ import dev.kapsel.kvm.Kvm;
 import dev.kapsel.kvm.VcpuFd;
 import dev.kapsel.kvm.VmFd;
 import dev.kapsel.memory.GuestMemory;
+import dev.kapsel.devices.virtio.block.BlockDevice;
+import dev.kapsel.devices.virtio.block.DiskImage;
+import dev.kapsel.devices.virtio.rng.EntropyDevice;
+import dev.kapsel.sys.EventFd;
+import dev.kapsel.virtio.VirtioDevice;
+import dev.kapsel.virtio.mmio.MmioRegisters;
+import dev.kapsel.virtio.mmio.QueueNotifier;
+import dev.kapsel.virtio.mmio.VirtioMmioTransport;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
@@ -73,9 +83,12 @@ public final class MicroVm implements AutoCloseable {
         Arena arena = Arena.ofShared();
         GuestMemory memory;
         LoadedKernel kernel;
+        Bus portIo = new Bus("pio");
+        Bus mmio = new Bus("mmio");
         try {
             memory = GuestRam.map(vm, GuestRamLayout.regionsFor(config.memoryBytes()), arena);
-            kernel = writeBootData(config, memory);
+            List<VirtioMmioDevice> virtio = attachVirtioDevices(config, vm, kvm, mmio, memory);
+            kernel = writeBootData(config, memory, virtio);
         } catch (VmSetupException | RuntimeException e) {
             // Nothing runs yet: give back the memory and the VM before reporting.
             arena.close();
@@ -87,8 +100,6 @@ public final class MicroVm implements AutoCloseable {
 
         VmLifecycle lifecycle = new VmLifecycle();
         PanicWatcher console = new PanicWatcher(consoleOut);
-        Bus portIo = new Bus("pio");
-        Bus mmio = new Bus("mmio");
         Serial16550 serial = attachSerial(vm, kvm, portIo, console);
         attachI8042(vm, kvm, portIo, lifecycle, console);
         attachAcpiPower(portIo, lifecycle, console);
@@ -103,8 +114,9 @@ public final class MicroVm implements AutoCloseable {
         return new MicroVm(kvm, vm, arena, memory, vcpus, portIo, mmio, serial, console, lifecycle);
     }
 
-    /** Loads kernel and initrd, writes the command line, the ACPI tables and the zero page. */
-    private static LoadedKernel writeBootData(VmConfig config, GuestMemory memory) throws VmSetupException {
+    /** Loads kernel and initrd, writes the command line, the ACPI tables (with the virtio devices) and the zero page. */
+    private static LoadedKernel writeBootData(VmConfig config, GuestMemory memory, List<VirtioMmioDevice> virtio)
+            throws VmSetupException {
         try {
             LoadedKernel kernel = KernelLoader.load(config.kernel(), memory);
             KernelCmdline cmdline = KernelCmdline.forKernel(kernel).append(config.cmdline());
@@ -113,7 +125,7 @@ public final class MicroVm implements AutoCloseable {
             if (config.initrd().isPresent()) {
                 zeroPage.initrd(Initrd.load(config.initrd().get(), memory, kernel));
             }
-            GuestAddress rsdp = AcpiTables.write(memory, new AcpiConfig(config.vcpus(), List.of()));
+            GuestAddress rsdp = AcpiTables.write(memory, new AcpiConfig(config.vcpus(), virtio));
             zeroPage.acpiRsdp(rsdp.value()).writeTo(memory);
             return kernel;
         } catch (KernelLoadException | InitrdException e) {
@@ -125,6 +137,64 @@ public final class MicroVm implements AutoCloseable {
 
     private static InterruptLine interruptLine(VmFd vm, Kvm kvm, int gsi) {
         return kvm.hasIrqfd() ? new IrqfdLine(vm, gsi) : new IrqLinePulse(vm, gsi);
+    }
+
+    /** The disks (vda, vdb, ... in order), then the entropy device: one virtio-mmio window and IRQ each. */
+    private static List<VirtioMmioDevice> attachVirtioDevices(VmConfig config, VmFd vm, Kvm kvm, Bus mmio,
+                                                              GuestMemory memory) throws VmSetupException {
+        List<VirtioDevice> devices = new ArrayList<>();
+        for (DiskConfig disk : config.disks()) {
+            devices.add(blockDevice(disk));
+        }
+        if (config.rng()) {
+            devices.add(entropyDevice());
+        }
+        List<VirtioMmioDevice> windows = new ArrayList<>();
+        for (int slot = 0; slot < devices.size(); slot++) {
+            windows.add(attachVirtioMmio(vm, kvm, mmio, memory, devices.get(slot), slot));
+        }
+        return windows;
+    }
+
+    private static BlockDevice blockDevice(DiskConfig disk) throws VmSetupException {
+        try {
+            String name = disk.path().getFileName().toString();
+            return new BlockDevice(DiskImage.open(disk.path(), disk.readOnly()), name.substring(0, Math.min(name.length(), BlockDevice.ID_BYTES)));
+        } catch (IOException e) {
+            throw new VmSetupException("--disk " + disk.path() + ": cannot open the image: " + e.getMessage(), e);
+        }
+    }
+
+    private static EntropyDevice entropyDevice() throws VmSetupException {
+        try {
+            return new EntropyDevice(EntropyDevice.hostEntropy());
+        } catch (IOException e) {
+            throw new VmSetupException("--rng: cannot open /dev/urandom: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Puts {@code device} behind a virtio-mmio transport in window {@code slot}: registers on the MMIO
+     * bus, interrupts through the slot's GSI, queue notifications through an ioeventfd served by a
+     * host thread where KVM has ioeventfds (otherwise QueueNotify exits to the vCPU thread).
+     */
+    private static VirtioMmioDevice attachVirtioMmio(VmFd vm, Kvm kvm, Bus mmio, GuestMemory memory,
+                                                     VirtioDevice device, int slot) {
+        VirtioMmioDevice window = VirtioMmioDevice.at(Layout.VIRTIO_MMIO_START + slot * Layout.VIRTIO_MMIO_SIZE,
+                Layout.IRQ_VIRTIO_FIRST + slot);
+        VirtioMmioTransport transport = new VirtioMmioTransport(device, memory, interruptLine(vm, kvm, window.gsi()),
+                MicroVm::warn);
+        mmio.insert(window.base().value(), window.size(), transport);
+        if (kvm.hasIoeventfd()) {
+            EventFd notify = new EventFd(0);
+            vm.registerIoeventfd(notify.fd(), window.base().value() + MmioRegisters.QUEUE_NOTIFY, 4, false);
+            QueueNotifier.start("virtio-" + slot, notify, transport, MicroVm::warn);
+        }
+        return window;
+    }
+
+    private static void warn(String message) {
+        System.err.println("kapsel: " + message);
     }
 
     private static Serial16550 attachSerial(VmFd vm, Kvm kvm, Bus portIo, OutputStream out) {

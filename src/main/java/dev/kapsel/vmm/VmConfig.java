@@ -1,6 +1,8 @@
 package dev.kapsel.vmm;
 
+import dev.kapsel.arch.x86.Layout;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,15 +13,30 @@ import java.util.Optional;
  * @param cmdline   kernel command line
  * @param vcpus     number of vCPUs (1..{@value #MAX_VCPUS})
  * @param memoryMib guest RAM in MiB ({@value #MIN_MEMORY_MIB}..{@value #MAX_MEMORY_MIB})
+ * @param disks     raw images attached as virtio-blk devices, in /dev/vda, vdb, ... order
+ * @param rng       whether to attach a virtio-rng device fed from the host's /dev/urandom
  */
-public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, int vcpus, long memoryMib) {
+public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, int vcpus, long memoryMib,
+                       List<DiskConfig> disks, boolean rng) {
     public static final int MAX_VCPUS = 32;
     public static final long MIN_MEMORY_MIB = 32;
     public static final long MAX_MEMORY_MIB = 256 * 1024;
     /** Serial console, no reboot (a micro-VM ends instead), panics end the VM at once, no PCI bus. */
     public static final String DEFAULT_CMDLINE = "console=ttyS0 reboot=k panic=-1 pci=off";
+    /** virtio-mmio devices fit in the IOAPIC pins from {@link Layout#IRQ_VIRTIO_FIRST} up. */
+    public static final int MAX_VIRTIO_DEVICES = Layout.IOAPIC_NUM_PINS - Layout.IRQ_VIRTIO_FIRST;
+
+    /** A VM with no virtio devices. */
+    public VmConfig(Path kernel, Optional<Path> initrd, String cmdline, int vcpus, long memoryMib) {
+        this(kernel, initrd, cmdline, vcpus, memoryMib, List.of(), false);
+    }
 
     public VmConfig {
+        disks = List.copyOf(disks);
+        if (disks.size() + (rng ? 1 : 0) > MAX_VIRTIO_DEVICES) {
+            throw new IllegalArgumentException("at most " + MAX_VIRTIO_DEVICES + " virtio devices (disks and rng) fit, not "
+                    + (disks.size() + (rng ? 1 : 0)));
+        }
         if (vcpus < 1 || vcpus > MAX_VCPUS) {
             throw new IllegalArgumentException("--cpus must be between 1 and " + MAX_VCPUS + ", not " + vcpus);
         }

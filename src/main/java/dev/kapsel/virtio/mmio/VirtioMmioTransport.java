@@ -1,0 +1,286 @@
+package dev.kapsel.virtio.mmio;
+
+import static dev.kapsel.virtio.mmio.MmioRegisters.*;
+
+import dev.kapsel.devices.InterruptLine;
+import dev.kapsel.memory.GuestMemory;
+import dev.kapsel.virtio.Activation;
+import dev.kapsel.virtio.DeviceStatus;
+import dev.kapsel.virtio.FeatureBits;
+import dev.kapsel.virtio.VirtioDevice;
+import dev.kapsel.virtio.VirtioDeviceException;
+import dev.kapsel.virtio.VirtioInterrupt;
+import dev.kapsel.virtio.Virtqueue;
+import dev.kapsel.virtio.VirtqueueException;
+import dev.kapsel.vmm.BusDevice;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The virtio-mmio transport, version 2 (modern only), in front of one {@link VirtioDevice}: the
+ * register window the guest's {@code virtio_mmio} driver programs. It runs the status state machine
+ * (reset, ACKNOWLEDGE, DRIVER, FEATURES_OK, DRIVER_OK), negotiates features in 32-bit banks and
+ * insists on VIRTIO_F_VERSION_1, holds each queue's configuration until DRIVER_OK activates the device,
+ * keeps InterruptStatus, and forwards queue notifications to the device.
+ *
+ * <p>A {@link VirtioDeviceException} from the device (a malformed ring, say) sets DEVICE_NEEDS_RESET
+ * and raises a configuration-change interrupt; the device does nothing more until the driver resets it
+ * by writing 0 to Status.
+ *
+ * <p>Thread safety: every entry point is synchronized, so vCPU threads (register accesses, plain
+ * QueueNotify writes) and the ioeventfd thread ({@link QueueNotifier}) never run the device at once.
+ */
+public final class VirtioMmioTransport implements BusDevice {
+    private final VirtioDevice device;
+    private final GuestMemory memory;
+    private final InterruptLine line;
+    private final Consumer<String> warnings;
+    private final Virtqueue[] queues;
+    private final VirtioInterrupt interrupt = new VirtioInterrupt() {
+        @Override
+        public void signalUsedBuffers() {
+            raise(INT_USED_BUFFER);
+        }
+
+        @Override
+        public void signalConfigChange() {
+            raise(INT_CONFIG_CHANGE);
+        }
+    };
+
+    private int status;
+    private int deviceFeaturesSel;
+    private int driverFeaturesSel;
+    private long driverFeatures;
+    private int queueSel;
+    private int interruptStatus;
+    private int configGeneration;
+    private boolean active;
+    private VirtioDeviceException failure;
+
+    /**
+     * @param warnings where a one-line reason goes when the device stops (DEVICE_NEEDS_RESET)
+     */
+    public VirtioMmioTransport(VirtioDevice device, GuestMemory memory, InterruptLine line, Consumer<String> warnings) {
+        this.device = device;
+        this.memory = memory;
+        this.line = line;
+        this.warnings = warnings;
+        int[] sizes = device.queueMaxSizes();
+        this.queues = new Virtqueue[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            queues[i] = new Virtqueue(sizes[i]);
+        }
+    }
+
+    public VirtioDevice device() {
+        return device;
+    }
+
+    public synchronized int status() {
+        return status;
+    }
+
+    public synchronized int interruptStatus() {
+        return interruptStatus;
+    }
+
+    /** Why the device last stopped with DEVICE_NEEDS_RESET, or {@code null}. */
+    public synchronized VirtioDeviceException failure() {
+        return failure;
+    }
+
+    @Override
+    public synchronized void read(long offset, byte[] data) {
+        if (offset >= CONFIG) {
+            device.readConfig(offset - CONFIG, data);
+            return;
+        }
+        int value = data.length == 4 ? register((int) offset) : 0;
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (value >>> (8 * i));
+        }
+    }
+
+    private int register(int offset) {
+        return switch (offset) {
+            case MAGIC_VALUE -> MAGIC;
+            case VERSION_REG -> VERSION;
+            case DEVICE_ID -> device.deviceId();
+            case VENDOR_ID -> KAPSEL_VENDOR;
+            case DEVICE_FEATURES -> bank(device.features(), deviceFeaturesSel);
+            case QUEUE_NUM_MAX -> selectedQueue() != null ? selectedQueue().maxSize() : 0;
+            case QUEUE_READY -> selectedQueue() != null && selectedQueue().isReady() ? 1 : 0;
+            case INTERRUPT_STATUS -> interruptStatus;
+            case STATUS -> status;
+            case CONFIG_GENERATION -> configGeneration;
+            default -> 0;
+        };
+    }
+
+    private static int bank(long features, int select) {
+        return switch (select) {
+            case 0 -> (int) features;
+            case 1 -> (int) (features >>> 32);
+            default -> 0;
+        };
+    }
+
+    @Override
+    public synchronized void write(long offset, byte[] data) {
+        if (offset >= CONFIG) {
+            device.writeConfig(offset - CONFIG, data);
+            return;
+        }
+        if (data.length != 4) {
+            return; // the spec allows only 32-bit register accesses
+        }
+        int value = (data[0] & 0xff) | (data[1] & 0xff) << 8 | (data[2] & 0xff) << 16 | (data[3] & 0xff) << 24;
+        switch ((int) offset) {
+            case DEVICE_FEATURES_SEL -> deviceFeaturesSel = value;
+            case DRIVER_FEATURES_SEL -> driverFeaturesSel = value;
+            case DRIVER_FEATURES -> acceptDriverFeatures(value);
+            case QUEUE_SEL -> queueSel = value;
+            case QUEUE_NUM -> configureQueue(q -> q.setSize(value));
+            case QUEUE_READY -> configureQueue(q -> q.setReady(value == 1));
+            case QUEUE_DESC_LOW -> configureQueue(q -> q.setDescTable(low(q.descTable(), value)));
+            case QUEUE_DESC_HIGH -> configureQueue(q -> q.setDescTable(high(q.descTable(), value)));
+            case QUEUE_DRIVER_LOW -> configureQueue(q -> q.setAvailRing(low(q.availRing(), value)));
+            case QUEUE_DRIVER_HIGH -> configureQueue(q -> q.setAvailRing(high(q.availRing(), value)));
+            case QUEUE_DEVICE_LOW -> configureQueue(q -> q.setUsedRing(low(q.usedRing(), value)));
+            case QUEUE_DEVICE_HIGH -> configureQueue(q -> q.setUsedRing(high(q.usedRing(), value)));
+            case QUEUE_NOTIFY -> notifyQueue(value);
+            case INTERRUPT_ACK -> interruptStatus &= ~value;
+            case STATUS -> writeStatus(value);
+            default -> { } // read-only or unknown register: ignored
+        }
+    }
+
+    private static long low(long current, int value) {
+        return (current & 0xffff_ffff_0000_0000L) | Integer.toUnsignedLong(value);
+    }
+
+    private static long high(long current, int value) {
+        return (current & 0xffff_ffffL) | ((long) value << 32);
+    }
+
+    private Virtqueue selectedQueue() {
+        return queueSel >= 0 && queueSel < queues.length ? queues[queueSel] : null;
+    }
+
+    /** Queue registers are writable only while the driver sets the device up (before DRIVER_OK). */
+    private void configureQueue(Consumer<Virtqueue> change) {
+        Virtqueue q = selectedQueue();
+        if (q != null && DeviceStatus.has(status, DeviceStatus.DRIVER) && !DeviceStatus.has(status, DeviceStatus.DRIVER_OK)) {
+            change.accept(q);
+        }
+    }
+
+    private void acceptDriverFeatures(int value) {
+        if (!DeviceStatus.has(status, DeviceStatus.DRIVER) || DeviceStatus.has(status, DeviceStatus.FEATURES_OK)) {
+            return;
+        }
+        switch (driverFeaturesSel) {
+            case 0 -> driverFeatures = (driverFeatures & 0xffff_ffff_0000_0000L) | Integer.toUnsignedLong(value);
+            case 1 -> driverFeatures = (driverFeatures & 0xffff_ffffL) | ((long) value << 32);
+            default -> { }
+        }
+    }
+
+    private void writeStatus(int value) {
+        if (value == 0) {
+            reset();
+            return;
+        }
+        int next = value | (status & DeviceStatus.DEVICE_NEEDS_RESET);
+        if ((status & ~next) != 0) {
+            return; // only a reset clears bits
+        }
+        int added = next & ~status;
+        if ((added & DeviceStatus.FEATURES_OK) != 0 && !featuresAcceptable()) {
+            next &= ~DeviceStatus.FEATURES_OK; // the driver reads Status back and sees the refusal
+        }
+        if ((added & DeviceStatus.DRIVER_OK) != 0 && !DeviceStatus.has(next, DeviceStatus.FEATURES_OK)) {
+            next &= ~DeviceStatus.DRIVER_OK;
+        }
+        status = next;
+        if ((next & added & DeviceStatus.DRIVER_OK) != 0) {
+            activate();
+        }
+    }
+
+    private boolean featuresAcceptable() {
+        return (driverFeatures & ~device.features()) == 0 && FeatureBits.has(driverFeatures, FeatureBits.VERSION_1);
+    }
+
+    private void activate() {
+        boolean eventIdx = FeatureBits.has(driverFeatures, FeatureBits.RING_EVENT_IDX);
+        List<Virtqueue> list = new ArrayList<>();
+        try {
+            for (Virtqueue q : queues) {
+                if (q.isReady()) {
+                    q.activate(memory, eventIdx);
+                }
+                list.add(q);
+            }
+        } catch (VirtqueueException e) {
+            fail(e);
+            return;
+        }
+        device.activate(new Activation(memory, list, interrupt, driverFeatures));
+        active = true;
+    }
+
+    /** Runs queue {@code index} if the device is live; what a QueueNotify write does. */
+    public synchronized void notifyQueue(int index) {
+        if (!active || DeviceStatus.has(status, DeviceStatus.DEVICE_NEEDS_RESET)
+                || index < 0 || index >= queues.length || !queues[index].isActive()) {
+            return;
+        }
+        try {
+            device.processQueue(index);
+        } catch (VirtioDeviceException e) {
+            fail(e);
+        }
+    }
+
+    /**
+     * Runs every queue: what an ioeventfd signal on QueueNotify means, since one eventfd covers the
+     * register whatever queue index the driver wrote.
+     */
+    public synchronized void notifyAllQueues() {
+        for (int i = 0; i < queues.length; i++) {
+            notifyQueue(i);
+        }
+    }
+
+    private void fail(VirtioDeviceException e) {
+        failure = e;
+        status |= DeviceStatus.DEVICE_NEEDS_RESET;
+        warnings.accept("virtio device " + device.deviceId() + " needs a reset: " + e.getMessage());
+        raise(INT_CONFIG_CHANGE);
+    }
+
+    private void raise(int bit) {
+        interruptStatus |= bit;
+        line.trigger();
+    }
+
+    private void reset() {
+        if (active) {
+            device.reset();
+        }
+        active = false;
+        for (Virtqueue q : queues) {
+            q.reset();
+        }
+        status = 0;
+        deviceFeaturesSel = 0;
+        driverFeaturesSel = 0;
+        driverFeatures = 0;
+        queueSel = 0;
+        interruptStatus = 0;
+        failure = null;
+    }
+}
