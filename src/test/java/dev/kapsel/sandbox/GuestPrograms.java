@@ -36,6 +36,7 @@ final class GuestPrograms {
         if (pie) {
             cmd.add("-fPIE");
         }
+        cmd.add("-pthread");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
