@@ -43,7 +43,11 @@ final class VcpuThread {
                 task = next;
                 next = null;
             }
-            task.run(cpu);
+            try {
+                task.run(cpu);
+            } catch (RuntimeException e) {
+                return; // the sandbox ended under an abandoned task and its machine is gone
+            }
             if (!kernel.idle(this)) {
                 return;
             }
