@@ -28,7 +28,7 @@ now_ms() { date +%s%N | awk '{printf "%.3f\n", $1/1e6}'; }
 time_ms() { s=$(now_ms); "$@" >/dev/null 2>&1 || true; e=$(now_ms); echo "$e $s" | awk '{printf "%.3f\n", $1-$2}'; }
 repeat_median() { i=0; while [ $i -lt "$RUNS" ]; do time_ms "$@"; i=$((i+1)); done | median; }
 
-kapsel() { "$JAVA" $JOPTS -cp "$CP" dev.kapsel.cli.SandboxCommand run --rootfs "$root" "$@"; }
+kapsel() { "$JAVA" $JOPTS -cp "$CP" dev.kapsel.cli.Main sandbox run --rootfs "$root" "$@"; }
 
 # OCI bundle for crun/runsc: process args set per run
 mkbundle() {

@@ -27,13 +27,6 @@ final class ProgramImage {
 
     private ProgramImage() {}
 
-    /** Thrown through the dispatcher when execve replaced the image, so the caller must not resume the old one. */
-    static final class Replaced extends RuntimeException {
-        Replaced() {
-            super(null, null, false, false);
-        }
-    }
-
     /** Finds {@code command} as execvp would, in {@code PATH} of {@code env} when it has no slash. */
     static String search(SandboxProcess p, String command, List<String> env) {
         if (command.contains("/")) {
@@ -59,7 +52,8 @@ final class ProgramImage {
         throw new ErrnoException(Errno.ENOENT);
     }
 
-    static void exec(SandboxProcess p, String path, List<String> argv, List<String> env, int depth) {
+    /** Loads {@code path} into {@code p} and returns where it starts; ErrnoException before the point of no return. */
+    static Task.Start exec(SandboxProcess p, String path, List<String> argv, List<String> env, int depth) {
         Node node = p.vfs().lookup(p.cwd(), path);
         if (node instanceof Directory) {
             throw new ErrnoException(Errno.EACCES);
@@ -88,13 +82,23 @@ final class ProgramImage {
             }
             args.add(path);
             args.addAll(argv.subList(Math.min(1, argv.size()), argv.size()));
-            exec(p, parts[0], args, env, depth + 1);
-            return;
+            return exec(p, parts[0], args, env, depth + 1);
         }
+        byte[] interpreter = null;
+        String interpreterPath = null;
         try {
             dev.kapsel.sandbox.loader.ElfFile elf = dev.kapsel.sandbox.loader.ElfFile.parse(file);
-            if (elf.hasInterpreter()) {
-                throw new ErrnoException(Errno.ENOEXEC);
+            String interp = elf.interpreter(file);
+            if (interp != null) {
+                interpreterPath = interp;
+                Node in = p.vfs().lookup(p.vfs().root(), interp);
+                if (in instanceof Directory) {
+                    throw new ErrnoException(Errno.EACCES);
+                }
+                interpreter = readAll(in);
+                if (dev.kapsel.sandbox.loader.ElfFile.parse(interpreter).hasInterpreter()) {
+                    throw new ErrnoException(Errno.ENOEXEC);
+                }
             }
         } catch (ElfException e) {
             throw new ErrnoException(Errno.ENOEXEC);
@@ -104,19 +108,23 @@ final class ProgramImage {
             AddressSpace space = new AddressSpace(p.machine());
             p.replaceSpace(space);
             LoadedProgram prog = ElfLoader.load(space, file, path);
+            LoadedProgram interp = interpreter == null ? null
+                    : ElfLoader.load(space, interpreter, interpreterPath, ElfLoader.INTERPRETER_BASE);
             space.insert(Vma.anonymous(AddressSpace.STACK_TOP - AddressSpace.STACK_SIZE, AddressSpace.STACK_TOP,
                     Vma.PROT_READ | Vma.PROT_WRITE, "[stack]"));
             space.initBrk(prog.imageEnd());
             byte[] random = new byte[16];
             dev.kapsel.sandbox.fs.CharDevice.random(random);
-            long rsp = InitialStack.build(p.memory(), AddressSpace.STACK_TOP, argv, env, path, prog, 0x178bfbff, random);
+            long rsp = InitialStack.build(p.memory(), AddressSpace.STACK_TOP, argv, env, path, prog,
+                    interp == null ? 0 : interp.bias(), 0x178bfbff, random);
             for (int fd : p.fds().open()) {
                 if (p.fds().closeOnExec(fd)) {
                     p.fds().close(fd);
                 }
             }
             p.setProgram(path, argv);
-            p.machine().start(space.pageTable(), prog.entry(), rsp, 0);
+            long entry = interp == null ? prog.entry() : interp.entry();
+            return new Task.Start(dev.kapsel.kvm.Regs.INITIAL.withRip(entry).withRsp(rsp).withRflags(0x202), 0);
         } catch (ErrnoException | ElfException | IllegalArgumentException e) {
             throw ProgramTermination.killed(Signals.SIGKILL, "execve of " + path + " failed after the old image was released: " + e.getMessage());
         }

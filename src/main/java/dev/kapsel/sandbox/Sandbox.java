@@ -1,35 +1,25 @@
 package dev.kapsel.sandbox;
 
-import dev.kapsel.kvm.Regs;
-import dev.kapsel.memory.GuestMemoryException;
+import dev.kapsel.sandbox.fs.FdTable;
 import dev.kapsel.sandbox.fs.HostStream;
 import dev.kapsel.sandbox.fs.UpperQuota;
 import dev.kapsel.sandbox.fs.Vfs;
 import dev.kapsel.sandbox.machine.KernelLayout;
 import dev.kapsel.sandbox.machine.Machine;
+import dev.kapsel.sandbox.machine.OutOfCpusException;
 import dev.kapsel.sandbox.machine.OutOfFramesException;
-import dev.kapsel.sandbox.machine.Trap;
-import dev.kapsel.sandbox.machine.Vectors;
-import dev.kapsel.sandbox.mm.AddressSpace;
-import dev.kapsel.sandbox.syscall.Arg;
-import dev.kapsel.sandbox.syscall.FileSyscalls;
-import dev.kapsel.sandbox.syscall.MemorySyscalls;
-import dev.kapsel.sandbox.syscall.ProcessSyscalls;
-import dev.kapsel.sandbox.syscall.Strace;
-import dev.kapsel.sandbox.syscall.SyscallDispatcher;
-import dev.kapsel.sandbox.syscall.SyscallTable;
-import dev.kapsel.sandbox.syscall.TimeSyscalls;
 import dev.kapsel.sys.Errno;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 
 /**
- * Runs one unmodified static Linux x86-64 program in a KVM virtual machine at user level, with
- * every system call, page fault and exception served by the Java kernel in this package. The
- * facade: a {@link SandboxConfig} in, a {@link SandboxResult} out; nothing the program does can
- * make it throw (a failure of the machine itself ends the program with SIGKILL and a reason).
+ * Runs an unmodified Linux x86-64 program, static or dynamically linked, and everything it starts
+ * in a KVM virtual machine at user level, with every system call, page fault and exception served
+ * by the Java kernel in this package. The facade: a {@link SandboxConfig} in, a {@link
+ * SandboxResult} out when PID 1 ends; nothing the programs do can make it throw (a failure of the
+ * machine itself ends the program with SIGKILL and a reason). While it runs, the host's SIGINT
+ * (Ctrl-C) goes to the sandbox's foreground process group instead of ending the JVM.
  */
 public final class Sandbox {
     private Sandbox() {}
@@ -43,161 +33,60 @@ public final class Sandbox {
         try (Machine machine = Machine.create(memory)) {
             UpperQuota quota = new UpperQuota(config.limits().upperLayerBytes());
             Vfs vfs = new Vfs(config.rootfs(), quota);
-            AddressSpace initial = new AddressSpace(machine);
-            SandboxProcess p = new SandboxProcess(machine, initial, vfs, config.limits());
-            vfs.mount("dev", SandboxFiles.dev(new HostStream(config.stdout(), "/dev/tty"), quota));
-            vfs.mount("proc", SandboxFiles.proc(p));
-            p.fds().install(new HostStream(config.stdin(), "/dev/stdin").open(0), false);
-            p.fds().install(new HostStream(config.stdout(), "/dev/stdout").open(1), false);
-            p.fds().install(new HostStream(config.stderr(), "/dev/stderr").open(1), false);
+            Kernel kernel = new Kernel(machine, vfs, config.limits(), config.strace());
+            KernelLock lock = kernel.lock();
+            SandboxProcess[] init = new SandboxProcess[1];
+            vfs.mount("dev", SandboxFiles.dev(new HostStream(config.stdout(), "/dev/tty", lock), quota));
+            vfs.mount("proc", SandboxFiles.proc(() -> Task.currentOrNull() != null ? Task.currentOrNull().process() : init[0]));
+            FdTable fds = new FdTable();
+            fds.install(new HostStream(config.stdin(), "/dev/stdin", lock).open(0), false);
+            fds.install(new HostStream(config.stdout(), "/dev/stdout", lock).open(1), false);
+            fds.install(new HostStream(config.stderr(), "/dev/stderr", lock).open(1), false);
+            lock.lock();
             try {
-                p.setCwd(vfs.resolve(vfs.root(), config.workdir(), true).location());
-            } catch (ErrnoException | ClassCastException | NullPointerException e) {
-                return failed(config, "working directory " + config.workdir() + " does not exist in the sandbox");
-            }
-            SyscallTable table = new SyscallTable();
-            new FileSyscalls(p).register(table);
-            new MemorySyscalls(p).register(table);
-            new ProcessSyscalls(p).register(table);
-            new TimeSyscalls(p).register(table);
-            table.define(59, "execve", (a, b, c, d, e, f) -> execve(p, a, b, c), Arg.PATH, Arg.HEX, Arg.HEX);
-            Children children = new Children();
-            table.define(56, "clone", (a, b, c, d, e, f) -> {
-                Children.check(a);
-                throw new Children.ForkRequest(a, b, c, d);
-            }, Arg.FLAGS, Arg.HEX, Arg.HEX, Arg.HEX, Arg.HEX);
-            table.define(57, "fork", (a, b, c, d, e, f) -> { throw new Children.ForkRequest(17, 0, 0, 0); });
-            table.define(58, "vfork", (a, b, c, d, e, f) -> { throw new Children.ForkRequest(0x4111, 0, 0, 0); });
-            table.define(61, "wait4", (a, b, c, d, e, f) -> children.wait4(p, a, b, c), Arg.INT, Arg.HEX, Arg.FLAGS, Arg.HEX);
-            Strace strace = config.strace() != null ? new Strace(config.strace(), p.memory()) : null;
-            SyscallDispatcher dispatcher = new SyscallDispatcher(table, strace);
-
-            String command = config.argv().getFirst();
-            try {
-                String path = ProgramImage.search(p, command, config.env());
-                ProgramImage.exec(p, path, config.argv(), config.env(), 0);
-            } catch (ErrnoException e) {
-                String why = e.errno() == Errno.ENOEXEC ? "is not a static x86-64 executable (dynamic programs come in part 2)"
-                        : Errno.describe(e.errno()).toLowerCase();
-                return failed(config, command + ": " + why);
-            } catch (ProgramTermination t) {
-                return new SandboxResult(t.exitCode(), t.signal(), t.getMessage(), 0, java.util.Map.of(), machine.exits(), 0);
-            }
-            return loop(machine, p, dispatcher, children, config);
-        }
-    }
-
-    private static SandboxResult failed(SandboxConfig config, String why) {
-        return new SandboxResult(127, 0, why, 0, java.util.Map.of(), 0, 0);
-    }
-
-    private static long execve(SandboxProcess p, long pathAddress, long argvAddress, long envAddress) {
-        String path = p.memory().readPath(pathAddress);
-        List<String> argv = stringArray(p, argvAddress);
-        List<String> env = stringArray(p, envAddress);
-        ProgramImage.exec(p, path, argv, env, 0);
-        throw new ProgramImage.Replaced();
-    }
-
-    private static List<String> stringArray(SandboxProcess p, long address) {
-        List<String> out = new ArrayList<>();
-        if (address == 0) {
-            return out;
-        }
-        long total = 0;
-        for (int i = 0; ; i++) {
-            if (i > 65536) {
-                throw new ErrnoException(Errno.E2BIG);
-            }
-            long s = p.memory().readU64(address + 8L * i);
-            if (s == 0) {
-                return out;
-            }
-            String str = p.memory().readCString(s, 128 << 10);
-            total += str.length() + 1;
-            if (total > (2 << 20)) {
-                throw new ErrnoException(Errno.E2BIG);
-            }
-            out.add(str);
-        }
-    }
-
-    private static SandboxResult loop(Machine machine, SandboxProcess p, SyscallDispatcher dispatcher, Children children,
-                                      SandboxConfig config) {
-        ProgramTermination end;
-        while (true) {
-            try {
-                Trap trap = machine.next();
-                switch (trap) {
-                    case Trap.Syscall s -> {
-                        long result;
-                        try {
-                            result = dispatcher.dispatch(s.regs());
-                        } catch (ProgramImage.Replaced r) {
-                            continue;
-                        } catch (Children.ForkRequest f) {
-                            children.fork(p, machine, s.regs(), f);
-                            continue;
-                        } catch (GuestMemoryException | ArithmeticException | IndexOutOfBoundsException e) {
-                            result = -Errno.EFAULT;
-                        } catch (OutOfFramesException e) {
-                            result = -Errno.ENOMEM;
-                        }
-                        machine.resumeFromSyscall(s.regs(), result);
-                    }
-                    case Trap.Exception e -> handleException(machine, p, e);
-                    case Trap.MachineFailure f -> throw ProgramTermination.killed(Signals.SIGKILL, "sandbox machine failure: " + f.reason());
+                SandboxProcess p = kernel.createInit(fds, vfs.root());
+                init[0] = p;
+                try {
+                    p.setCwd(vfs.resolve(vfs.root(), config.workdir(), true).location());
+                } catch (ErrnoException | ClassCastException | NullPointerException e) {
+                    return failed("working directory " + config.workdir() + " does not exist in the sandbox");
                 }
-            } catch (ProgramTermination t) {
-                if (children.inChild()) {
-                    children.childEnded(p, machine, t);
-                    continue;
+                String command = config.argv().getFirst();
+                try {
+                    String path = ProgramImage.search(p, command, config.env());
+                    Task.Start start = ProgramImage.exec(p, path, config.argv(), config.env(), 0);
+                    kernel.startTask(p, start, 0, p.pid());
+                } catch (ErrnoException e) {
+                    String why = e.errno() == Errno.ENOEXEC ? "is not an x86-64 Linux executable (or its ELF interpreter is missing or bad)"
+                            : Errno.describe(e.errno()).toLowerCase();
+                    return failed(command + ": " + why);
+                } catch (ProgramTermination t) {
+                    return new SandboxResult(t.exitCode(), t.signal(), t.getMessage(), 0, Map.of(), machine.exits(), 0);
+                } catch (OutOfFramesException | OutOfCpusException e) {
+                    return failed(command + ": " + e.getMessage());
                 }
-                end = t;
-                break;
-            } catch (OutOfFramesException e) {
-                if (children.inChild()) {
-                    children.childEnded(p, machine, ProgramTermination.killed(Signals.SIGKILL, "out of memory"));
-                    continue;
-                }
-                end = ProgramTermination.killed(Signals.SIGKILL, "out of memory: " + e.getMessage());
-                break;
-            } catch (RuntimeException e) {
-                end = ProgramTermination.killed(Signals.SIGKILL, "sandbox kernel error: " + e);
-                break;
+            } finally {
+                lock.unlock();
             }
+            ProgramTermination end;
+            try (HostInterrupt ignored = HostInterrupt.forward(kernel)) {
+                end = kernel.awaitEnd();
+            }
+            PrintStream trace = config.strace();
+            if (trace != null) {
+                trace.println("+++ " + end.getMessage() + " +++");
+            }
+            String reason = end.getMessage();
+            int stragglers = kernel.stragglers();
+            if (stragglers > 0) {
+                reason += " (" + stragglers + " task(s) still running in user mode were abandoned)";
+            }
+            return new SandboxResult(end.exitCode(), end.signal(), reason, kernel.dispatcher().calls(),
+                    kernel.dispatcher().unimplemented(), machine.exits(), init[0].space().faults());
         }
-        p.fds().closeAll();
-        PrintStream trace = config.strace();
-        if (trace != null) {
-            trace.println("+++ " + end.getMessage() + " +++");
-        }
-        return new SandboxResult(end.exitCode(), end.signal(), end.getMessage(), dispatcher.calls(),
-                dispatcher.unimplemented(), machine.exits(), p.space().faults());
     }
 
-    private static void handleException(Machine machine, SandboxProcess p, Trap.Exception e) {
-        Regs r = e.regs();
-        if (e.vector() == Vectors.PAGE_FAULT) {
-            boolean write = (e.errorCode() & Vectors.PF_WRITE) != 0;
-            boolean exec = (e.errorCode() & Vectors.PF_INSTRUCTION) != 0;
-            if (e.faultAddress() >= 0 && e.faultAddress() < KernelLayout.USER_END
-                    && p.space().handleFault(e.faultAddress(), write, exec)) {
-                machine.resumeFromException(r);
-                return;
-            }
-            throw ProgramTermination.killed(Signals.SIGSEGV, String.format(
-                    "killed by SIGSEGV: %s of address 0x%x at rip 0x%x", exec ? "execution" : write ? "write" : "read",
-                    e.faultAddress(), r.rip()));
-        }
-        int sig = switch (e.vector()) {
-            case Vectors.DIVIDE_ERROR, Vectors.X87_FPU, Vectors.SIMD_FPU -> Signals.SIGFPE;
-            case Vectors.DEBUG, Vectors.BREAKPOINT -> Signals.SIGTRAP;
-            case Vectors.INVALID_OPCODE, Vectors.DEVICE_NOT_AVAILABLE -> Signals.SIGILL;
-            case Vectors.ALIGNMENT_CHECK, Vectors.STACK_FAULT, Vectors.SEGMENT_NOT_PRESENT -> Signals.SIGBUS;
-            default -> Signals.SIGSEGV; // #GP (privileged instructions, non-canonical addresses), #OF, #BR
-        };
-        throw ProgramTermination.killed(sig, String.format("killed by %s: %s at rip 0x%x", Signals.name(sig),
-                Vectors.name(e.vector()), r.rip()));
+    private static SandboxResult failed(String why) {
+        return new SandboxResult(127, 0, why, 0, Map.of(), 0, 0);
     }
 }

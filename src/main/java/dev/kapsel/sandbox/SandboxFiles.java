@@ -33,8 +33,10 @@ final class SandboxFiles {
         return new SyntheticDirectory(() -> new LinkedHashMap<>(m));
     }
 
-    static SyntheticDirectory proc(SandboxProcess p) {
+    /** /proc; {@code self} is the process whose task is asking. */
+    static SyntheticDirectory proc(java.util.function.Supplier<SandboxProcess> current) {
         SyntheticDirectory self = new SyntheticDirectory(() -> {
+            SandboxProcess p = current.get();
             Map<String, Node> m = new LinkedHashMap<>();
             m.put("exe", new Symlink(() -> p.exe(), null));
             m.put("cwd", new Symlink(() -> p.cwd().path(), null));
@@ -42,17 +44,17 @@ final class SandboxFiles {
             m.put("fd", fdDirectory(p));
             m.put("maps", new GeneratedFile(() -> maps(p)));
             m.put("cmdline", new GeneratedFile(() -> String.join("\0", p.argv()) + "\0"));
-            m.put("status", new GeneratedFile(() -> "Name:\t" + name(p) + "\nState:\tR (running)\nPid:\t1\nPPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nThreads:\t1\n"));
-            m.put("stat", new GeneratedFile(() -> "1 (" + name(p) + ") R 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0\n"));
+            m.put("status", new GeneratedFile(() -> "Name:\t" + name(p) + "\nState:\tR (running)\nTgid:\t" + p.pid() + "\nPid:\t" + p.pid() + "\nPPid:\t" + p.parentPid() + "\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nThreads:\t1\n"));
+            m.put("stat", new GeneratedFile(() -> p.pid() + " (" + name(p) + ") R " + p.parentPid() + " " + p.pgid() + " " + p.sid() + " 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0\n"));
             return m;
         });
         Map<String, Node> top = new LinkedHashMap<>();
         top.put("self", self);
-        top.put("1", self);
+
         top.put("cpuinfo", new GeneratedFile(SandboxFiles::cpuinfo));
-        top.put("meminfo", new GeneratedFile(() -> meminfo(p)));
+        top.put("meminfo", new GeneratedFile(() -> meminfo(current.get())));
         top.put("uptime", new GeneratedFile(() -> {
-            double up = (System.nanoTime() - p.startNanos()) / 1e9;
+            double up = (System.nanoTime() - current.get().startNanos()) / 1e9;
             return String.format("%.2f %.2f%n", up, up);
         }));
         top.put("version", new GeneratedFile(() -> "Linux version 6.1.0-kapsel-sandbox (kapsel) #1 SMP\n"));

@@ -7,73 +7,72 @@ import dev.kapsel.sandbox.fs.Vfs;
 import dev.kapsel.sandbox.machine.Machine;
 import dev.kapsel.sandbox.mm.AddressSpace;
 import dev.kapsel.sandbox.mm.UserMemory;
+import dev.kapsel.sandbox.syscall.Strace;
+import dev.kapsel.sandbox.syscall.SyscallTable;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The process the sandbox is running: its address space, open files, working directory, signal
- * dispositions (bookkeeping only) and identity. The system call classes act on it. A fork runs the
- * child to its end first ({@link Children}): the parent's state is saved with {@link #save()} and
- * comes back with {@link #restore(State)}.
+ * One guest process (a Linux thread group): its address space, open files, working directory,
+ * signal dispositions, identity (pid, parent, process group, session), its threads ({@link Task})
+ * and, once they have all ended, its wait status as a zombie. The system call classes act on it;
+ * each process has its own {@link SyscallTable} bound to it. Guarded by the {@link KernelLock}.
  */
 public final class SandboxProcess {
     public static final int PID = 1;
-    private final Machine machine;
+    private final Kernel kernel;
+    private final int pid;
+    private SandboxProcess parent;
+    private final List<SandboxProcess> children = new ArrayList<>();
+    private final List<Task> threads = new ArrayList<>();
+    private int pgid;
+    private int sid;
     private AddressSpace space;
+    /** Whether {@link #space} belongs to another process too (vfork, CLONE_VM): not released here. */
+    private boolean spaceShared;
     private final UserMemory memory;
-    private final Vfs vfs;
-    private FdTable fds = new FdTable();
+    private FdTable fds;
     private final PathNames paths = new PathNames();
-    private final SandboxLimits limits;
-    private final long startNanos = System.nanoTime();
-    private long[][] sigactions = new long[Signals.NSIG + 1][];
-    private int pid = PID;
-    private int parentPid = 0;
-    private long sigmask;
+    private long[][] sigactions;
+    private long pendingSignals;
+    private final SignalInfo[] pendingInfo = new SignalInfo[Signals.NSIG + 1];
     private Location cwd;
     private String exe;
     private List<String> argv = List.of();
     private int umask = 022;
+    private SyscallTable table;
+    private Strace strace;
+    /** Set when the group is ending (exit_group or a fatal signal): the wait status it will have. */
+    private Integer exiting;
+    private String exitReason;
+    private boolean zombie;
+    private boolean vforkDone = true;
+    private final int exitSignal;
 
-    public SandboxProcess(Machine machine, AddressSpace space, Vfs vfs, SandboxLimits limits) {
-        this.machine = machine;
+    SandboxProcess(Kernel kernel, int pid, SandboxProcess parent, AddressSpace space, boolean spaceShared, FdTable fds,
+                   Location cwd, long[][] sigactions, int exitSignal) {
+        this.kernel = kernel;
+        this.pid = pid;
+        this.parent = parent;
         this.space = space;
-        this.memory = new UserMemory(space, machine.memory());
-        this.vfs = vfs;
-        this.limits = limits;
-        this.cwd = vfs.root();
+        this.spaceShared = spaceShared;
+        this.memory = new UserMemory(space, kernel.machine().memory());
+        this.fds = fds;
+        this.cwd = cwd;
+        this.sigactions = sigactions;
+        this.exitSignal = exitSignal;
+        this.pgid = parent == null ? pid : parent.pgid;
+        this.sid = parent == null ? pid : parent.sid;
+        if (parent != null) {
+            parent.children.add(this);
+            exe = parent.exe;
+            argv = parent.argv;
+            umask = parent.umask;
+        }
     }
 
-    /** Everything that differs between a parent and its forked child. */
-    public record State(AddressSpace space, FdTable fds, Location cwd, String exe, List<String> argv,
-                        long[][] sigactions, long sigmask, int umask, int pid, int parentPid) {}
-
-    public State save() {
-        return new State(space, fds, cwd, exe, argv, sigactions, sigmask, umask, pid, parentPid);
-    }
-
-    public void restore(State s) {
-        space = s.space();
-        memory.setSpace(s.space());
-        fds = s.fds();
-        cwd = s.cwd();
-        exe = s.exe();
-        argv = s.argv();
-        sigactions = s.sigactions();
-        sigmask = s.sigmask();
-        umask = s.umask();
-        pid = s.pid();
-        parentPid = s.parentPid();
-    }
-
-    /** Becomes the child: its own copy of the address space and descriptor table, a new pid. */
-    public void becomeChild(AddressSpace childSpace, int childPid) {
-        int parent = pid;
-        space = childSpace;
-        memory.setSpace(childSpace);
-        fds = fds.copy();
-        sigactions = sigactions.clone();
-        pid = childPid;
-        parentPid = parent;
+    public Kernel kernel() {
+        return kernel;
     }
 
     public int pid() {
@@ -81,25 +80,67 @@ public final class SandboxProcess {
     }
 
     public int parentPid() {
-        return parentPid;
+        return parent == null ? 0 : parent.pid;
+    }
+
+    SandboxProcess parent() {
+        return parent;
+    }
+
+    void setParent(SandboxProcess p) {
+        parent = p;
+        p.children.add(this);
+    }
+
+    List<SandboxProcess> children() {
+        return children;
+    }
+
+    public int threadCount() {
+        return threads.size();
+    }
+
+    List<Task> threads() {
+        return threads;
+    }
+
+    public int pgid() {
+        return pgid;
+    }
+
+    void setPgid(int pgid) {
+        this.pgid = pgid;
+    }
+
+    public int sid() {
+        return sid;
+    }
+
+    void setSid(int sid) {
+        this.sid = sid;
     }
 
     public Machine machine() {
-        return machine;
+        return kernel.machine();
     }
 
     public AddressSpace space() {
         return space;
     }
 
-    /** execve: the program now runs in {@code next}; the old space's pages are freed. */
+    boolean spaceShared() {
+        return spaceShared;
+    }
+
+    /** execve: the program now runs in {@code next}; the old space's pages are freed unless another process uses it. */
     public void replaceSpace(AddressSpace next) {
         AddressSpace old = space;
         space = next;
         memory.setSpace(next);
-        if (old != null && old != next) {
+        if (old != null && old != next && !spaceShared) {
             old.release();
         }
+        spaceShared = false;
     }
 
     public UserMemory memory() {
@@ -107,7 +148,7 @@ public final class SandboxProcess {
     }
 
     public Vfs vfs() {
-        return vfs;
+        return kernel.vfs();
     }
 
     public FdTable fds() {
@@ -119,11 +160,11 @@ public final class SandboxProcess {
     }
 
     public SandboxLimits limits() {
-        return limits;
+        return kernel.limits();
     }
 
     public long startNanos() {
-        return startNanos;
+        return kernel.startNanos();
     }
 
     public Location cwd() {
@@ -152,16 +193,55 @@ public final class SandboxProcess {
         return sigactions[sig];
     }
 
-    public void setSigaction(int sig, long[] action) {
-        sigactions[sig] = action;
+    long[][] sigactions() {
+        return sigactions;
     }
 
+    public void setSigaction(int sig, long[] action) {
+        sigactions[sig] = action;
+        if (action != null && action[0] == Signals.SIG_IGN || action == null && Signals.defaultIgnored(sig)) {
+            pendingSignals &= ~Signals.bit(sig);
+            pendingInfo[sig] = null;
+            for (Task t : threads) {
+                t.discardPending(sig);
+            }
+        }
+    }
+
+    /** execve: handled signals go back to SIG_DFL; ignored ones stay ignored. */
+    void resetHandlersForExec() {
+        for (int s = 1; s <= Signals.NSIG; s++) {
+            if (sigactions[s] != null && sigactions[s][0] != Signals.SIG_IGN) {
+                sigactions[s] = null;
+            }
+        }
+    }
+
+    /** The blocked-signal mask of the calling thread. */
     public long sigmask() {
-        return sigmask;
+        return Task.current().sigmask();
     }
 
     public void setSigmask(long mask) {
-        sigmask = mask;
+        Task.current().setSigmask(mask);
+    }
+
+    long pendingSignals() {
+        return pendingSignals;
+    }
+
+    void addPending(SignalInfo info) {
+        pendingSignals |= Signals.bit(info.signo());
+        if (pendingInfo[info.signo()] == null) {
+            pendingInfo[info.signo()] = info;
+        }
+    }
+
+    SignalInfo takePending(int sig) {
+        pendingSignals &= ~Signals.bit(sig);
+        SignalInfo i = pendingInfo[sig];
+        pendingInfo[sig] = null;
+        return i;
     }
 
     public int umask() {
@@ -170,5 +250,57 @@ public final class SandboxProcess {
 
     public void setUmask(int umask) {
         this.umask = umask & 0777;
+    }
+
+    public SyscallTable table() {
+        return table;
+    }
+
+    void setTable(SyscallTable table, Strace strace) {
+        this.table = table;
+        this.strace = strace;
+    }
+
+    Strace strace() {
+        return strace;
+    }
+
+    Integer exiting() {
+        return exiting;
+    }
+
+    String exitReason() {
+        return exitReason;
+    }
+
+    void setExiting(int waitStatus, String reason) {
+        if (exiting == null) {
+            exiting = waitStatus;
+            exitReason = reason;
+        }
+    }
+
+    boolean zombie() {
+        return zombie;
+    }
+
+    void setZombie() {
+        zombie = true;
+    }
+
+    int exitSignal() {
+        return exitSignal;
+    }
+
+    boolean vforkDone() {
+        return vforkDone;
+    }
+
+    void setVforkDone(boolean done) {
+        vforkDone = done;
+    }
+
+    void setFds(FdTable fds) {
+        this.fds = fds;
     }
 }

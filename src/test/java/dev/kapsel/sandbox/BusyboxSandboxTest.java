@@ -21,7 +21,8 @@ class BusyboxSandboxTest {
     static Path busyboxRoot(Path dir) throws IOException {
         Path root = GuestPrograms.rootfs(dir);
         Files.copy(BUSYBOX, root.resolve("bin/busybox"));
-        for (String applet : List.of("sh", "ls", "cat", "echo", "true", "false", "pwd", "env", "uname", "mkdir", "rm")) {
+        for (String applet : List.of("sh", "ls", "cat", "echo", "true", "false", "pwd", "env", "uname", "mkdir", "rm", "tr", "sort", "head",
+                "sleep", "kill", "dd", "wc", "seq")) {
             Files.createSymbolicLink(root.resolve("bin/" + applet), Path.of("busybox"));
         }
         Files.createDirectories(root.resolve("root"));
@@ -71,5 +72,35 @@ class BusyboxSandboxTest {
                 "ls /nonexistent 2>/dev/null; echo \"ls: $?\"; false; echo \"false: $?\"; sh -c 'echo $$ $PPID'; echo $$");
         assertEquals(0, r.result().exitStatus(), r.describe());
         assertEquals("ls: 1\nfalse: 1\n3 1\n1\n", r.stdout(), r.describe());
+    }
+
+    @Test
+    void pipelineOfFourProcessesPrintsC() throws Exception {
+        assumeTrue(Files.isRegularFile(BUSYBOX), "busybox-static is not installed");
+        Path root = busyboxRoot(dir);
+        GuestPrograms.Run r = GuestPrograms.run(root, false, "/bin/sh", "-c", "echo a b c | tr \" \" \"\\n\" | sort -r | head -1");
+        assertEquals(0, r.result().exitStatus(), r.describe());
+        assertEquals("c\n", r.stdout(), r.describe());
+    }
+
+    @Test
+    void backgroundSleepIsKilledAndWaitedFor() throws Exception {
+        assumeTrue(Files.isRegularFile(BUSYBOX), "busybox-static is not installed");
+        Path root = busyboxRoot(dir);
+        long t0 = System.nanoTime();
+        GuestPrograms.Run r = GuestPrograms.run(root, false, "/bin/sh", "-c", "sleep 10 & kill %1; wait; sleep 10 & kill $!; wait $!; echo \"status $?\"");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(0, r.result().exitStatus(), r.describe());
+        assertEquals("status 143\n", r.stdout(), r.describe());
+        assertTrue(ms < 5000, "took " + ms + " ms");
+    }
+
+    @Test
+    void bigPipelineMovesAllBytes() throws Exception {
+        assumeTrue(Files.isRegularFile(BUSYBOX), "busybox-static is not installed");
+        Path root = busyboxRoot(dir);
+        GuestPrograms.Run r = GuestPrograms.run(root, false, "/bin/sh", "-c", "dd if=/dev/zero bs=64k count=64 2>/dev/null | wc -c");
+        assertEquals(0, r.result().exitStatus(), r.describe());
+        assertEquals("4194304", r.stdout().strip(), r.describe());
     }
 }

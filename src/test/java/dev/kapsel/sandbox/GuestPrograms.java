@@ -36,12 +36,50 @@ final class GuestPrograms {
         if (pie) {
             cmd.add("-fPIE");
         }
+        cmd.add("-pthread");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("gcc failed for " + src + ":\n" + out);
         }
         return exe;
+    }
+
+    /** The dynamically linked (glibc) executable built from {@code name}.c. */
+    static synchronized Path compileDynamic(String name) throws IOException, InterruptedException {
+        Files.createDirectories(OUT);
+        Path src = SOURCES.resolve(name + ".c");
+        Path exe = OUT.resolve(name + "-dyn");
+        if (Files.exists(exe) && Files.getLastModifiedTime(exe).compareTo(Files.getLastModifiedTime(src)) > 0) {
+            return exe;
+        }
+        Process p = new ProcessBuilder("gcc", "-O1", "-Wall", "-pthread", "-o", exe.toString(), src.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("gcc failed for " + src + ":\n" + out);
+        }
+        return exe;
+    }
+
+    /** Copies into {@code root}, at the same paths, the shared libraries and loader that ldd names for {@code binaries}. */
+    static void copyLibraries(Path root, Path... binaries) throws IOException, InterruptedException {
+        for (Path b : binaries) {
+            Process p = new ProcessBuilder("ldd", b.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(60, TimeUnit.SECONDS);
+            for (String line : out.split("\n")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(/\\S+)").matcher(line.contains("=>") ? line.substring(line.indexOf("=>")) : line);
+                if (m.find()) {
+                    Path lib = Path.of(m.group(1));
+                    Path target = root.resolve(lib.toString().substring(1));
+                    if (!Files.exists(target)) {
+                        Files.createDirectories(target.getParent());
+                        Files.copy(lib, target, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        }
     }
 
     /** A root file system with the given executables in /bin and a few files in /etc. */

@@ -3,7 +3,7 @@ package dev.kapsel.sandbox.fs;
 import dev.kapsel.sandbox.ErrnoException;
 import dev.kapsel.sys.Errno;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,11 +13,20 @@ public final class FdTable {
     private final OpenFile[] files = new OpenFile[LIMIT];
     private final boolean[] cloexec = new boolean[LIMIT];
     /** How many descriptors share a description, so close() runs once. */
-    private final Map<OpenFile, Integer> refs = new HashMap<>();
+    private final Map<OpenFile, Integer> refs;
+
+    /** The first table of a sandbox; {@link #copy()}s share its reference counts, which are per open file description. */
+    public FdTable() {
+        this(new IdentityHashMap<>());
+    }
+
+    private FdTable(Map<OpenFile, Integer> refs) {
+        this.refs = refs;
+    }
 
     /** fork: a table with the same descriptors sharing the same open file descriptions. */
     public FdTable copy() {
-        FdTable t = new FdTable();
+        FdTable t = new FdTable(refs);
         for (int i = 0; i < LIMIT; i++) {
             if (files[i] != null) {
                 t.set(i, files[i], cloexec[i]);

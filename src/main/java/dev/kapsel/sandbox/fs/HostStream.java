@@ -1,6 +1,7 @@
 package dev.kapsel.sandbox.fs;
 
 import dev.kapsel.sandbox.ErrnoException;
+import dev.kapsel.sandbox.KernelLock;
 import dev.kapsel.sys.Errno;
 import dev.kapsel.sys.Libc;
 import dev.kapsel.sys.SyscallException;
@@ -16,10 +17,30 @@ public final class HostStream extends Node {
     public static final long TCGETS = 0x5401, TIOCGWINSZ = 0x5413, TIOCGPGRP = 0x540f, FIONREAD = 0x541b;
     private final int hostFd;
     private final String name;
+    private final KernelLock lock;
 
     public HostStream(int hostFd, String name) {
+        this(hostFd, name, null);
+    }
+
+    /** With {@code lock}, a read that would block waits with the kernel lock released, and a signal ends it. */
+    public HostStream(int hostFd, String name, KernelLock lock) {
         this.hostFd = hostFd;
         this.name = name;
+        this.lock = lock;
+    }
+
+    /** The host's poll(2) of this stream now: POLLIN/POLLOUT/POLLHUP/POLLERR for {@code events}. */
+    public int pollHost(int events) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(8, 8);
+            s.set(ValueLayout.JAVA_INT, 0, hostFd);
+            s.set(ValueLayout.JAVA_SHORT, 4, (short) events);
+            int n = Libc.poll(s, 1, 0);
+            return n > 0 ? s.get(ValueLayout.JAVA_SHORT, 6) & 0xffff : 0;
+        } catch (SyscallException e) {
+            return 0;
+        }
     }
 
     public int hostFd() {
@@ -46,7 +67,32 @@ public final class HostStream extends Node {
             }
 
             @Override
+            public int poll() {
+                return pollHost(OpenFile.POLLIN | OpenFile.POLLOUT);
+            }
+
+            @Override
+            public boolean hostBacked() {
+                return true;
+            }
+
+            @Override
+            public boolean stream() {
+                return true;
+            }
+
+            @Override
             public int read(byte[] buf, int length) {
+                if (lock != null && lock.heldByCurrentThread() && length > 0) {
+                    if ((status & OpenFile.O_NONBLOCK) != 0) {
+                        if ((pollHost(OpenFile.POLLIN) & (OpenFile.POLLIN | OpenFile.POLLHUP | OpenFile.POLLERR)) == 0) {
+                            throw new ErrnoException(Errno.EAGAIN);
+                        }
+                    } else {
+                        lock.await(() -> (pollHost(OpenFile.POLLIN) & (OpenFile.POLLIN | OpenFile.POLLHUP | OpenFile.POLLERR)) != 0,
+                                Long.MAX_VALUE, 20_000_000L);
+                    }
+                }
                 try (Arena a = Arena.ofConfined()) {
                     MemorySegment s = a.allocate(Math.max(1, length));
                     int n = (int) Libc.read(hostFd, s, length);

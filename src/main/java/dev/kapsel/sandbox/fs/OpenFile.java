@@ -9,6 +9,23 @@ import dev.kapsel.sys.Errno;
  */
 public interface OpenFile {
     int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
+    int POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
+    int O_NONBLOCK = 04000;
+
+    /** Readiness as poll(2) reports it (POLLIN, POLLOUT, POLLHUP, POLLERR); files are always ready. */
+    default int poll() {
+        return POLLIN | POLLOUT;
+    }
+
+    /** Is readiness decided by a host file, so a waiter must look again now and then rather than be woken? */
+    default boolean hostBacked() {
+        return false;
+    }
+
+    /** A pipe, socket or terminal: a read returns what is there rather than filling the buffer. */
+    default boolean stream() {
+        return false;
+    }
 
     Node node();
 

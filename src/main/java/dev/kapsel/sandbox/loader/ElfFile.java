@@ -63,6 +63,23 @@ public record ElfFile(int type, long entry, long phoff, int phentsize, List<Prog
         return new ElfFile(type, entry, phoff, phentsize, List.copyOf(phs));
     }
 
+    /** The PT_INTERP path (the dynamic linker) in {@code file}, or null for a static program. */
+    public String interpreter(byte[] file) {
+        for (ProgramHeader ph : programHeaders) {
+            if (ph.type() == PT_INTERP) {
+                if (ph.offset() < 0 || ph.filesz() <= 1 || ph.filesz() > 4096 || ph.offset() + ph.filesz() > file.length) {
+                    throw new ElfException("bad PT_INTERP");
+                }
+                int n = (int) ph.filesz();
+                while (n > 0 && file[(int) ph.offset() + n - 1] == 0) {
+                    n--;
+                }
+                return new String(file, (int) ph.offset(), n, java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
     public boolean hasInterpreter() {
         return programHeaders.stream().anyMatch(p -> p.type() == PT_INTERP);
     }

@@ -6,7 +6,8 @@ import dev.kapsel.sandbox.mm.Vma;
 /**
  * Maps the PT_LOAD segments of a static (ET_EXEC) or static-PIE (ET_DYN without interpreter)
  * program into an address space: file-backed areas, demand-paged, with the .bss part zero.
- * Programs that need an ELF interpreter are refused (dynamic linking is part 2).
+ * A dynamically linked program's interpreter is loaded the same way by the caller, at
+ * {@link #INTERPRETER_BASE}.
  */
 public final class ElfLoader {
     /** Where a position-independent executable is placed (Linux uses 2/3 of the address space). */
@@ -14,12 +15,18 @@ public final class ElfLoader {
 
     private ElfLoader() {}
 
+    /** Where the ELF interpreter (ld.so) of a dynamically linked program is placed: above the mmap area. */
+    public static final long INTERPRETER_BASE = 0x7f10_0000_0000L;
+
+    /** Loads a program; a position-independent one at {@link #PIE_BASE}. */
     public static LoadedProgram load(AddressSpace space, byte[] file, String name) {
+        return load(space, file, name, PIE_BASE);
+    }
+
+    /** Loads an ELF file; a position-independent one (ET_DYN) at {@code dynBase}. */
+    public static LoadedProgram load(AddressSpace space, byte[] file, String name, long dynBase) {
         ElfFile elf = ElfFile.parse(file);
-        if (elf.hasInterpreter()) {
-            throw new ElfException("dynamically linked programs are not supported yet (PT_INTERP)");
-        }
-        long bias = elf.type() == ElfFile.ET_DYN ? PIE_BASE : 0;
+        long bias = elf.type() == ElfFile.ET_DYN ? dynBase : 0;
         Vma.Backing backing = (offset, dst, dstOffset, length) -> {
             if (offset >= file.length) {
                 return 0;

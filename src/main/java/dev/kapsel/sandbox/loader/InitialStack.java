@@ -23,6 +23,12 @@ public final class InitialStack {
 
     public static long build(UserMemory mem, long stackTop, List<String> argv, List<String> envp, String execfn,
                              LoadedProgram program, int hwcap, byte[] random16) {
+        return build(mem, stackTop, argv, envp, execfn, program, 0, hwcap, random16);
+    }
+
+    /** As above, with AT_BASE = {@code interpreterBase} (0 for a static program). */
+    public static long build(UserMemory mem, long stackTop, List<String> argv, List<String> envp, String execfn,
+                             LoadedProgram program, long interpreterBase, int hwcap, byte[] random16) {
         long sp = stackTop;
         ByteArrayOutputStream strings = new ByteArrayOutputStream();
         List<Integer> argOffsets = new ArrayList<>();
@@ -55,7 +61,7 @@ public final class InitialStack {
 
         long[][] auxv = {
             {AT_PHDR, program.phdrAddress()}, {AT_PHENT, 56}, {AT_PHNUM, program.phnum()}, {AT_PAGESZ, 4096},
-            {AT_BASE, 0}, {AT_FLAGS, 0}, {AT_ENTRY, program.entry()}, {AT_UID, 0}, {AT_EUID, 0}, {AT_GID, 0},
+            {AT_BASE, interpreterBase}, {AT_FLAGS, 0}, {AT_ENTRY, program.entry()}, {AT_UID, 0}, {AT_EUID, 0}, {AT_GID, 0},
             {AT_EGID, 0}, {AT_SECURE, 0}, {AT_RANDOM, randomAt}, {AT_HWCAP, hwcap & 0xffffffffL}, {AT_HWCAP2, 0},
             {AT_CLKTCK, 100}, {AT_PLATFORM, stringsAt + platformOffset}, {AT_EXECFN, stringsAt + execfnOffset},
             {AT_MINSIGSTKSZ, 2048}, {AT_NULL, 0},

@@ -20,7 +20,7 @@ public final class FrameAllocator {
         this.end = memory.end();
     }
 
-    public long allocate() {
+    public synchronized long allocate() {
         long frame;
         if (!free.isEmpty()) {
             frame = free.pop();
@@ -35,7 +35,7 @@ public final class FrameAllocator {
         return frame;
     }
 
-    public void free(long frame) {
+    public synchronized void free(long frame) {
         if (frame < KernelLayout.FRAMES_START || frame >= end || (frame & 0xfff) != 0) {
             throw new IllegalArgumentException(String.format("not a frame: 0x%x", frame));
         }
@@ -44,7 +44,7 @@ public final class FrameAllocator {
     }
 
     /** Frames handed out and not freed. */
-    public long framesInUse() {
+    public synchronized long framesInUse() {
         return inUse;
     }
 

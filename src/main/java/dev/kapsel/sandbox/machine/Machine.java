@@ -5,9 +5,6 @@ import dev.kapsel.arch.x86.DescriptorTable;
 import dev.kapsel.kvm.Kvm;
 import dev.kapsel.arch.x86.Segment;
 import dev.kapsel.arch.x86.MsrEntry;
-import dev.kapsel.kvm.Regs;
-import dev.kapsel.kvm.SpecialRegisters;
-import dev.kapsel.kvm.VcpuExit;
 import dev.kapsel.kvm.VcpuFd;
 import dev.kapsel.kvm.VmFd;
 import dev.kapsel.memory.GuestMemory;
@@ -19,11 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A KVM virtual machine with one vCPU that runs a program at CPL3 and nothing else: guest memory,
- * descriptor tables, the {@link EntryStub}, and the transitions between user mode and the Java
- * kernel. {@link #next()} runs the program until it traps; {@link #resume(Regs)} and
- * {@link #resumeFromException(Regs)} return to it. TLB entries of page-table changes that made a
- * mapping stricter are invalidated by the flush stub before the program runs again.
+ * A KVM virtual machine that runs programs at CPL3 and nothing else: guest memory, the frame
+ * allocator, descriptor tables and the {@link EntryStub}, shared by all the sandbox's address
+ * spaces, and its vCPUs ({@link Cpu}), created on demand by {@link #newCpu()} up to a limit.
  */
 public final class Machine implements AutoCloseable {
     private static final int MSR_STAR = 0xc0000081;
@@ -33,21 +28,20 @@ public final class Machine implements AutoCloseable {
     private static final long EFER_SCE = 1, EFER_LME = 1 << 8, EFER_LMA = 1 << 10, EFER_NXE = 1 << 11;
     private static final long CR0_PE = 1, CR0_MP = 2, CR0_ET = 1 << 4, CR0_NE = 1 << 5, CR0_WP = 1 << 16, CR0_PG = 1L << 31;
     private static final long CR4_PAE = 1 << 5, CR4_OSFXSR = 1 << 9, CR4_OSXMMEXCPT = 1 << 10;
-    /** Flags a user program may hold: CF PF AF ZF SF TF DF OF AC ID and IF forced on, IOPL forced to 0. */
-    private static final long USER_FLAGS_MASK = 0x0001 | 0x0004 | 0x0010 | 0x0040 | 0x0080 | 0x0100 | 0x0400 | 0x0800
-            | 0x40000 | 0x200000;
-    private static final long FLAGS_FIXED = 0x202;
+    static final long EFER = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
+    static final long CR0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
+    static final long CR4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+    /** Most vCPUs one sandbox creates. */
+    public static final int MAX_CPUS = 64;
 
     private final Kvm kvm;
     private final VmFd vm;
-    private final VcpuFd vcpu;
     private final Arena arena = Arena.ofShared();
     private final GuestMemory memory;
     private final FrameAllocator frames;
-    /** Pairs (entry address, virtual address) made stricter since the program last ran. */
-    private final List<long[]> pendingFlush = new ArrayList<>();
-    private long cr3;
-    private long exits;
+    private final List<CpuidEntry> cpuid;
+    private final List<Cpu> cpus = new ArrayList<>();
+    private final List<VcpuFd> vcpus = new ArrayList<>();
 
     private Machine(long memoryBytes) {
         kvm = Kvm.open();
@@ -60,14 +54,7 @@ public final class Machine implements AutoCloseable {
             frames = new FrameAllocator(memory);
             DescriptorTables.write(memory);
             EntryStub.write(memory);
-            vcpu = vm.createVcpu(0);
-            vcpu.setCpuid(userCpuid(kvm.supportedCpuid()));
-            vcpu.setMsrs(List.of(
-                    new MsrEntry(MSR_STAR, ((long) Selectors.USER_BASE << 48) | ((long) Selectors.KERNEL_CS << 32)),
-                    new MsrEntry(MSR_LSTAR, EntryStub.syscallEntryVirtual()),
-                    new MsrEntry(MSR_CSTAR, EntryStub.syscallEntryVirtual()),
-                    new MsrEntry(MSR_SFMASK, 0x47700)));
-            vcpu.setFpu(0x37f, 0x1f80);
+            cpuid = userCpuid(kvm.supportedCpuid());
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -81,6 +68,33 @@ public final class Machine implements AutoCloseable {
             throw new IllegalArgumentException("sandbox memory must be a multiple of 2 MiB between 8 MiB and 2 GiB");
         }
         return new Machine(memoryBytes);
+    }
+
+    /**
+     * A new vCPU with its per-CPU area, or {@link OutOfCpusException} past {@link #MAX_CPUS}. The
+     * caller must drive it from one thread only.
+     */
+    public synchronized Cpu newCpu() {
+        if (cpus.size() >= MAX_CPUS) {
+            throw new OutOfCpusException(MAX_CPUS);
+        }
+        VcpuFd vcpu = vm.createVcpu(cpus.size());
+        vcpus.add(vcpu);
+        vcpu.setCpuid(cpuid);
+        vcpu.setMsrs(List.of(
+                new MsrEntry(MSR_STAR, ((long) Selectors.USER_BASE << 48) | ((long) Selectors.KERNEL_CS << 32)),
+                new MsrEntry(MSR_LSTAR, EntryStub.syscallEntryVirtual()),
+                new MsrEntry(MSR_CSTAR, EntryStub.syscallEntryVirtual()),
+                new MsrEntry(MSR_SFMASK, 0x47700)));
+        vcpu.setFpu(0x37f, 0x1f80);
+        long tss, flush;
+        synchronized (frames) {
+            tss = frames.allocate();
+            flush = frames.allocate();
+        }
+        Cpu cpu = new Cpu(vcpu, memory, tss, flush);
+        cpus.add(cpu);
+        return cpu;
     }
 
     /** What KVM offers, minus XSAVE/AVX (we do not enable XCR0) so libc picks SSE2 code paths. */
@@ -125,214 +139,19 @@ public final class Machine implements AutoCloseable {
         return table;
     }
 
-    /** Sets up the vCPU to start the program at {@code rip} with stack {@code rsp} in {@code table}. */
-    public void start(PageTable table, long rip, long rsp, long fsBase) {
-        cr3 = table.root();
-        SpecialRegisters.Builder b = vcpu.getSregs().toBuilder();
-        Segment code = userCode();
-        Segment data = userData();
-        b.flatSegments(code, data);
-        b.fs = withBase(data, fsBase);
-        b.tr = new Segment(KernelLayout.kernelVirtual(KernelLayout.TSS), 0x67, Selectors.TSS, 0xb, true, 0,
-                false, false, false, false, false, false);
-        b.ldt = new Segment(0, 0xffff, 0, 2, true, 0, false, false, false, false, false, true);
-        b.gdt = new DescriptorTable(KernelLayout.kernelVirtual(KernelLayout.GDT), DescriptorTables.gdtLimit());
-        b.idt = new DescriptorTable(KernelLayout.kernelVirtual(KernelLayout.IDT), DescriptorTables.idtLimit());
-        b.cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
-        b.cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
-        b.cr3 = cr3;
-        b.efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
-        vcpu.setSregs(b.build());
-        vcpu.setRegs(Regs.INITIAL.withRip(rip).withRsp(rsp).withRflags(FLAGS_FIXED));
-    }
-
-    private static Segment userCode() {
-        return new Segment(0, 0xffffffff, Selectors.USER_CS, 0xb, true, 3, false, true, true, true, false, false);
-    }
-
-    private static Segment userData() {
-        return new Segment(0, 0xffffffff, Selectors.USER_DS, 0x3, true, 3, true, true, false, true, false, false);
-    }
-
-    private static Segment kernelCode() {
-        return new Segment(0, 0xffffffff, Selectors.KERNEL_CS, 0xb, true, 0, false, true, true, true, false, false);
-    }
-
-    private static Segment kernelData() {
-        return new Segment(0, 0xffffffff, Selectors.KERNEL_DS, 0x3, true, 0, true, true, false, true, false, false);
-    }
-
-    private static Segment withBase(Segment s, long base) {
-        return new Segment(base, s.limit(), s.selector(), s.type(), s.present(), s.dpl(), s.db(), s.s(), s.l(),
-                s.g(), s.avl(), s.unusable());
-    }
-
-    /** Switches to another address space (fork and its end): loads CR3 and the FS base. */
-    public void switchTo(PageTable table, long fsBase) {
-        cr3 = table.root();
-        SpecialRegisters s = vcpu.getSregs();
-        SpecialRegisters.Builder b = s.toBuilder();
-        b.cr3 = cr3;
-        b.fs = withBase(s.fs(), fsBase);
-        vcpu.setSregs(b.build());
-    }
-
-    /** Sets the FS base (TLS pointer) the program sees from now on. */
-    public void setFsBase(long base) {
-        SpecialRegisters s = vcpu.getSregs();
-        SpecialRegisters.Builder b = s.toBuilder();
-        b.fs = withBase(s.fs(), base);
-        vcpu.setSregs(b.build());
-    }
-
-    public long fsBase() {
-        return vcpu.getSregs().fs().base();
-    }
-
-    /**
-     * Tells the machine that the leaf entry at guest-physical {@code entryAddress}, which maps
-     * {@code va}, was made stricter or removed; the vCPU drops its translation before it runs again.
-     */
-    public void invalidate(long entryAddress, long va) {
-        pendingFlush.add(new long[] {entryAddress, va & ~0xfffL});
-    }
-
-    /** Number of exits from the guest so far. */
-    public long exits() {
-        return exits;
-    }
-
-    /** Runs the program until its next trap. */
-    public Trap next() {
-        while (true) {
-            VcpuExit exit = vcpu.run();
-            exits++;
-            switch (exit) {
-                case VcpuExit.IoOut out when out.port() == EntryStub.SYSCALL_PORT -> {
-                    return new Trap.Syscall(vcpu.getRegs());
-                }
-                case VcpuExit.IoOut out when EntryStub.vectorOfPort(out.port()) >= 0 -> {
-                    return exception(EntryStub.vectorOfPort(out.port()));
-                }
-                case VcpuExit.Interrupted i -> {
-                    // a host signal; just go on
-                }
-                case VcpuExit.Hlt h -> {
-                    return new Trap.MachineFailure("the vCPU halted at rip " + hex(vcpu.getRegs().rip()));
-                }
-                case VcpuExit.Shutdown s -> {
-                    return new Trap.MachineFailure("triple fault at rip " + hex(vcpu.getRegs().rip()));
-                }
-                case VcpuExit.InternalError e -> {
-                    return new Trap.MachineFailure("KVM " + e.describe() + " at rip " + hex(vcpu.getRegs().rip()));
-                }
-                case VcpuExit.FailEntry f -> {
-                    return new Trap.MachineFailure("KVM could not enter the guest (reason 0x" + Long.toHexString(f.hardwareReason()) + ")");
-                }
-                default -> {
-                    return new Trap.MachineFailure("unexpected exit " + exit + " at rip " + hex(vcpu.getRegs().rip()));
-                }
-            }
+    /** Exits from the guest on all vCPUs so far. */
+    public synchronized long exits() {
+        long n = 0;
+        for (Cpu c : cpus) {
+            n += c.exits();
         }
-    }
-
-    private Trap exception(int vector) {
-        long top = KernelLayout.KERNEL_STACK_TOP;
-        long ss = memory.readU64(top - 8);
-        long rsp = memory.readU64(top - 16);
-        long rflags = memory.readU64(top - 24);
-        long cs = memory.readU64(top - 32);
-        long rip = memory.readU64(top - 40);
-        long error = EntryStub.hasErrorCode(vector) ? memory.readU64(top - 48) : 0;
-        if (vector == Vectors.PAGE_FAULT && rip == EntryStub.syscallEntryVirtual() && (cs & 0xffff) == Selectors.USER_CS) {
-            // A KVM that emulates kernel mode (kvm_pvm) fetches the LSTAR target with user privilege:
-            // the supervisor-only stub page faults, and that fault is the system call.
-            return new Trap.Syscall(vcpu.getRegs().withRsp(rsp));
-        }
-        if ((cs & 0xffff) != Selectors.USER_CS) {
-            return new Trap.MachineFailure(Vectors.name(vector) + " in kernel mode at rip " + hex(rip) + " (cs " + hex(cs) + ")");
-        }
-        long cr2 = vector == Vectors.PAGE_FAULT ? vcpu.getSregs().cr2() : 0;
-        Regs regs = vcpu.getRegs().withRip(rip).withRsp(rsp).withRflags(rflags);
-        return new Trap.Exception(vector, error, cr2, regs);
-    }
-
-    /** Returns from a system call: RAX = {@code result}, RIP = RCX, RFLAGS = R11 (what SYSRET would do). */
-    public void resumeFromSyscall(Regs regs, long result) {
-        flushPending();
-        enterUserSegments(regs.withRax(result).withRip(regs.rcx()).withRflags(userFlags(regs.r11())));
-    }
-
-    /** Returns to user mode with {@code regs} (RIP/RSP/RFLAGS included) after an exception. */
-    public void resumeFromException(Regs regs) {
-        flushPending();
-        enterUserSegments(regs.withRflags(userFlags(regs.rflags())));
-    }
-
-    private void enterUserSegments(Regs regs) {
-        vcpu.setRegs(regs);
-        SpecialRegisters s = vcpu.getSregs();
-        if (s.cs().selector() != Selectors.USER_CS || s.ss().selector() != Selectors.USER_DS) {
-            SpecialRegisters.Builder b = s.toBuilder();
-            b.cs = userCode();
-            b.ss = userData();
-            vcpu.setSregs(b.build());
-        }
-    }
-
-    private static long userFlags(long flags) {
-        return (flags & USER_FLAGS_MASK) | FLAGS_FIXED;
-    }
-
-    /** Runs the flush stub over the pending entries, a list page at a time; returns whether it ran. */
-    private boolean flushPending() {
-        if (pendingFlush.isEmpty()) {
-            return false;
-        }
-        SpecialRegisters.Builder b = vcpu.getSregs().toBuilder();
-        b.cs = kernelCode();
-        b.ss = kernelData();
-        vcpu.setSregs(b.build());
-        for (int from = 0; from < pendingFlush.size(); from += KernelLayout.FLUSH_LIST_CAPACITY) {
-            int count = Math.min(KernelLayout.FLUSH_LIST_CAPACITY, pendingFlush.size() - from);
-            for (int i = 0; i < count; i++) {
-                long[] p = pendingFlush.get(from + i);
-                long slot = KernelLayout.FLUSH_LIST + i * 24L;
-                memory.writeU64(slot, KernelLayout.kernelVirtual(p[0]));
-                memory.writeU64(slot + 8, memory.readU64(p[0]));
-                memory.writeU64(slot + 16, p[1]);
-            }
-            vcpu.setRegs(Regs.INITIAL.withRip(EntryStub.flushEntryVirtual())
-                    .withRsp(KernelLayout.kernelVirtual(KernelLayout.KERNEL_STACK_TOP))
-                    .withRsi(KernelLayout.kernelVirtual(KernelLayout.FLUSH_LIST))
-                    .withRcx(count));
-            runUntilFlushed();
-        }
-        pendingFlush.clear();
-        return true;
-    }
-
-    private void runUntilFlushed() {
-        while (true) {
-            VcpuExit exit = vcpu.run();
-            exits++;
-            if (exit instanceof VcpuExit.IoOut out && out.port() == EntryStub.FLUSH_DONE_PORT) {
-                return;
-            }
-            if (!(exit instanceof VcpuExit.Interrupted)) {
-                throw new IllegalStateException("TLB flush stub failed: " + exit + " at rip 0x" + Long.toHexString(vcpu.getRegs().rip()));
-            }
-        }
-    }
-
-    private static String hex(long v) {
-        return "0x" + Long.toHexString(v);
+        return n;
     }
 
     @Override
     public void close() {
-        if (vcpu != null) {
-            vcpu.close();
+        for (VcpuFd v : vcpus) {
+            v.close();
         }
         if (vm != null) {
             vm.close();

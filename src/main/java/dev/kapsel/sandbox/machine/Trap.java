@@ -13,6 +13,9 @@ public sealed interface Trap {
      */
     record Exception(int vector, long errorCode, long faultAddress, Regs regs) implements Trap {}
 
+    /** A host signal or {@link Cpu#requestExit()} stopped the vCPU; {@code regs} are where the program was. */
+    record Interrupted(dev.kapsel.kvm.Regs regs) implements Trap {}
+
     /** The machine itself failed (KVM error, triple fault, an exception inside the stub). */
     record MachineFailure(String reason) implements Trap {}
 }

@@ -39,6 +39,27 @@ public final class AddressSpace {
         this.table = machine.newPageTable();
     }
 
+    /** Pairs (leaf entry address, virtual address) made stricter since the last {@link #takeInvalidations()}. */
+    private List<long[]> invalidations = new ArrayList<>();
+
+    private void invalidate(long entryAddress, long va) {
+        invalidations.add(new long[] {entryAddress, va & ~(PAGE_SIZE - 1)});
+    }
+
+    /**
+     * The translations made stricter since the last call, for the vCPU about to run this space to
+     * flush ({@link dev.kapsel.sandbox.machine.Cpu#flush}). On a shadow-paging KVM the guest-side
+     * rewrite done by that flush drops the shadow entry for every vCPU.
+     */
+    public List<long[]> takeInvalidations() {
+        if (invalidations.isEmpty()) {
+            return List.of();
+        }
+        List<long[]> out = invalidations;
+        invalidations = new ArrayList<>();
+        return out;
+    }
+
     public PageTable pageTable() {
         return table;
     }
@@ -174,7 +195,7 @@ public final class AddressSpace {
             }
             long old = table.unmap(va);
             if ((old & PageTable.PRESENT) != 0) {
-                machine.invalidate(entry, va);
+                invalidate(entry, va);
             }
             if (PageTable.hasFrame(old)) {
                 machine.frames().free(old & PageTable.ADDRESS_MASK);
@@ -220,7 +241,7 @@ public final class AddressSpace {
                     table.map(va, old & PageTable.ADDRESS_MASK, pteFlags(prot));
                 }
                 if ((old & PageTable.PRESENT) != 0) {
-                    machine.invalidate(entry, va);
+                    invalidate(entry, va);
                 }
             }
         }
@@ -284,7 +305,7 @@ public final class AddressSpace {
             }
             long old = table.unmap(oldStart + off);
             if ((old & PageTable.PRESENT) != 0) {
-                machine.invalidate(entry, oldStart + off);
+                invalidate(entry, oldStart + off);
             }
             if (PageTable.hasFrame(old)) {
                 if (part.prot() == 0) {

@@ -103,8 +103,6 @@ public final class FileSyscalls {
         t.define(292, "dup3", (a, b, c, d, e, f) -> dup3(a, b, c), FD, FD, HEX);
         t.define(316, "renameat2", (a, b, c, d, e, f) -> renameat(a, b, c, d, e), FD, PATH, FD, PATH, HEX);
         t.define(332, "statx", (a, b, c, d, e, f) -> statx(a, b, c, e), FD, PATH, HEX, HEX, HEX);
-        t.define(7, "poll", (a, b, c, d, e, f) -> poll(a, b, c), HEX, INT, INT);
-        t.define(271, "ppoll", (a, b, c, d, e, f) -> poll(a, b, c == 0 ? -1 : timeoutMillis(c)), HEX, INT, HEX, HEX);
         t.define(439, "faccessat2", (a, b, c, d, e, f) -> faccessat(a, b, c), FD, PATH, OCT, HEX);
     }
 
@@ -203,7 +201,7 @@ public final class FileSyscalls {
         OpenFile f = p.fds().get(fd);
         int n = clamp(count);
         mem.check(buf, n, true);
-        return transferIn(n, buf, (b, len) -> f.read(b, len));
+        return transferIn(n, buf, (b, len) -> f.read(b, len), f.stream());
     }
 
     long pread(long fd, long buf, long count, long offset) {
@@ -231,6 +229,10 @@ public final class FileSyscalls {
 
     /** Reads from {@code source} into user memory in chunks until {@code count} or a short read. */
     private long transferIn(int count, long buf, Source source) {
+        return transferIn(count, buf, source, false);
+    }
+
+    private long transferIn(int count, long buf, Source source, boolean stream) {
         byte[] chunk = new byte[Math.min(count, CHUNK)];
         long total = 0;
         while (total < count) {
@@ -249,7 +251,7 @@ public final class FileSyscalls {
             }
             mem.write(buf + total, chunk, 0, got);
             total += got;
-            if (got < want) {
+            if (got < want || stream) {
                 break;
             }
         }
@@ -326,7 +328,7 @@ public final class FileSyscalls {
                 continue;
             }
             mem.check(v[0], v[1], true);
-            long got = transferIn((int) v[1], v[0], (b, len) -> f.read(b, len));
+            long got = transferIn((int) v[1], v[0], (b, len) -> f.read(b, len), f.stream());
             total += got;
             if (got < v[1]) {
                 break;

@@ -22,8 +22,7 @@ public final class ProcessSyscalls {
     private static final long RLIM_INFINITY = -1L;
     private final SandboxProcess p;
     private final UserMemory mem;
-    private long altStack;
-
+    
     public ProcessSyscalls(SandboxProcess process) {
         this.p = process;
         this.mem = process.memory();
@@ -33,9 +32,6 @@ public final class ProcessSyscalls {
         t.define(13, "rt_sigaction", (a, b, c, d, e, f) -> rtSigaction(a, b, c, d), INT, HEX, HEX, INT);
         t.define(14, "rt_sigprocmask", (a, b, c, d, e, f) -> rtSigprocmask(a, b, c, d), INT, HEX, HEX, INT);
         t.define(24, "sched_yield", (a, b, c, d, e, f) -> 0);
-        t.define(39, "getpid", (a, b, c, d, e, f) -> p.pid());
-        t.define(60, "exit", (a, b, c, d, e, f) -> { throw ProgramTermination.exited((int) a); }, INT);
-        t.define(62, "kill", (a, b, c, d, e, f) -> kill(a, b), INT, INT);
         t.define(63, "uname", (a, b, c, d, e, f) -> uname(a), HEX);
         t.define(97, "getrlimit", (a, b, c, d, e, f) -> prlimit(0, a, 0, b), INT, HEX);
         t.define(98, "getrusage", (a, b, c, d, e, f) -> { mem.write(b, new byte[144]); return 0; }, INT, HEX);
@@ -46,25 +42,10 @@ public final class ProcessSyscalls {
         t.define(106, "setgid", (a, b, c, d, e, f) -> 0, INT);
         t.define(107, "geteuid", (a, b, c, d, e, f) -> 0);
         t.define(108, "getegid", (a, b, c, d, e, f) -> 0);
-        t.define(109, "setpgid", (a, b, c, d, e, f) -> 0, INT, INT);
-        t.define(110, "getppid", (a, b, c, d, e, f) -> p.parentPid());
-        t.define(111, "getpgrp", (a, b, c, d, e, f) -> SandboxProcess.PID);
-        t.define(112, "setsid", (a, b, c, d, e, f) -> { throw new ErrnoException(Errno.EPERM); });
         t.define(115, "getgroups", (a, b, c, d, e, f) -> 0, INT, HEX);
-        t.define(121, "getpgid", (a, b, c, d, e, f) -> SandboxProcess.PID, INT);
-        t.define(124, "getsid", (a, b, c, d, e, f) -> SandboxProcess.PID, INT);
-        t.define(131, "sigaltstack", (a, b, c, d, e, f) -> sigaltstack(a, b), HEX, HEX);
         t.define(157, "prctl", (a, b, c, d, e, f) -> prctl(a, b), INT, HEX);
-        t.define(158, "arch_prctl", (a, b, c, d, e, f) -> archPrctl(a, b), HEX, HEX);
         t.define(160, "setrlimit", (a, b, c, d, e, f) -> 0, INT, HEX);
-        t.define(186, "gettid", (a, b, c, d, e, f) -> p.pid());
-        t.define(200, "tkill", (a, b, c, d, e, f) -> kill(a, b), INT, INT);
-        t.define(202, "futex", (a, b, c, d, e, f) -> futex(a, b, c), HEX, INT, INT, HEX);
         t.define(204, "sched_getaffinity", (a, b, c, d, e, f) -> schedGetaffinity(b, c), INT, INT, HEX);
-        t.define(218, "set_tid_address", (a, b, c, d, e, f) -> p.pid(), HEX);
-        t.define(231, "exit_group", (a, b, c, d, e, f) -> { throw ProgramTermination.exited((int) a); }, INT);
-        t.define(234, "tgkill", (a, b, c, d, e, f) -> kill(b, c), INT, INT, INT);
-        t.define(273, "set_robust_list", (a, b, c, d, e, f) -> b == 24 ? 0 : -Errno.EINVAL, HEX, INT);
         t.define(302, "prlimit64", (a, b, c, d, e, f) -> prlimit(a, b, c, d), INT, INT, HEX, HEX);
         t.define(318, "getrandom", (a, b, c, d, e, f) -> getrandom(a, b, c), HEX, INT, HEX);
         t.define(334, "rseq", (a, b, c, d, e, f) -> { throw new ErrnoException(Errno.ENOSYS); }, HEX, INT, HEX, HEX);
@@ -118,37 +99,6 @@ public final class ProcessSyscalls {
             mem.writeU64(oldset, old);
         }
         return 0;
-    }
-
-    long sigaltstack(long ss, long oldss) {
-        if (oldss != 0) {
-            byte[] b = new byte[24];
-            Bytes.putInt(b, 8, altStack == 0 ? 2 : 0); // SS_DISABLE
-            mem.write(oldss, b);
-        }
-        if (ss != 0) {
-            altStack = mem.readU64(ss);
-        }
-        return 0;
-    }
-
-    long kill(long pidArgument, long sig) {
-        int pid = (int) pidArgument;
-        if (pid != p.pid() && pid != 0 && pid != -1) {
-            throw new ErrnoException(Errno.ESRCH);
-        }
-        if (sig < 0 || sig > Signals.NSIG) {
-            throw new ErrnoException(Errno.EINVAL);
-        }
-        if (sig == 0 || sig == Signals.SIGCHLD || sig == 23 || sig == 28) {
-            return 0; // probe, or signals whose default action is to ignore
-        }
-        long[] action = p.sigaction((int) sig);
-        if (action != null && action[0] == 1) {
-            return 0; // SIG_IGN
-        }
-        throw ProgramTermination.killed((int) sig, "killed by " + Signals.name((int) sig)
-                + (action != null ? " (signal handlers come in part 2)" : ""));
     }
 
     long uname(long buf) {
@@ -207,41 +157,6 @@ public final class ProcessSyscalls {
             case 38, 39 -> 0;                 // PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS
             default -> throw new ErrnoException(Errno.EINVAL);
         };
-    }
-
-    long archPrctl(long code, long addr) {
-        switch ((int) code) {
-            case ARCH_SET_FS -> {
-                if (addr < 0 || addr >= KernelLayout.USER_END) {
-                    throw new ErrnoException(Errno.EPERM);
-                }
-                p.machine().setFsBase(addr);
-                return 0;
-            }
-            case ARCH_GET_FS -> {
-                mem.writeU64(addr, p.machine().fsBase());
-                return 0;
-            }
-            case ARCH_SET_GS, ARCH_GET_GS -> throw new ErrnoException(Errno.EINVAL);
-            default -> throw new ErrnoException(Errno.EINVAL);
-        }
-    }
-
-    long futex(long uaddr, long op, long val) {
-        int cmd = (int) op & 0x7f;
-        switch (cmd) {
-            case 0, 9 -> { // FUTEX_WAIT(_BITSET): no other thread could ever wake us
-                if (mem.readU32(uaddr) != (int) val) {
-                    throw new ErrnoException(Errno.EAGAIN);
-                }
-                throw ProgramTermination.killed(Signals.SIGKILL, "deadlock: the only thread waits on a futex at 0x" + Long.toHexString(uaddr));
-            }
-            case 1, 10 -> {
-                mem.readU32(uaddr);
-                return 0;
-            }
-            default -> throw new ErrnoException(Errno.ENOSYS);
-        }
     }
 
     long schedGetaffinity(long size, long mask) {

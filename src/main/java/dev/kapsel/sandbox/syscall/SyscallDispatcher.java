@@ -13,30 +13,28 @@ import java.util.TreeMap;
  * unknown numbers return -ENOSYS and are counted by number.
  */
 public final class SyscallDispatcher {
-    private final SyscallTable table;
-    private final Strace strace;
     private final Map<Long, Long> unimplemented = new TreeMap<>();
     private long calls;
 
-    public SyscallDispatcher(SyscallTable table, Strace strace) {
-        this.table = table;
-        this.strace = strace;
-    }
-
-    public long dispatch(Regs r) {
-        calls++;
+    /** Serves the call in {@code r} with {@code table} (the calling process's); {@code strace} may be null. */
+    public long dispatch(SyscallTable table, Strace strace, int tid, Regs r) {
+        synchronized (this) {
+            calls++;
+        }
         long nr = r.rax();
         long[] a = {r.rdi(), r.rsi(), r.rdx(), r.r10(), r.r8(), r.r9()};
         SyscallTable.Entry e = table.get(nr);
         if (e == null) {
-            unimplemented.merge(nr, 1L, Long::sum);
+            synchronized (this) {
+                unimplemented.merge(nr, 1L, Long::sum);
+            }
             if (strace != null) {
                 strace.print("syscall_" + nr + "(0x" + Long.toHexString(a[0]) + ", 0x" + Long.toHexString(a[1]) + ", 0x"
                         + Long.toHexString(a[2]) + ")", -Errno.ENOSYS);
             }
             return -Errno.ENOSYS;
         }
-        String shown = strace != null ? strace.describe(e.name(), e.args(), a) : null;
+        String shown = strace != null ? (tid != 1 ? "[pid " + tid + "] " : "") + strace.describe(e.name(), e.args(), a) : null;
         long result;
         try {
             result = e.handler().call(a[0], a[1], a[2], a[3], a[4], a[5]);
@@ -60,11 +58,11 @@ public final class SyscallDispatcher {
     }
 
     /** System calls the program made that the kernel does not implement: number -> count. */
-    public Map<Long, Long> unimplemented() {
+    public synchronized Map<Long, Long> unimplemented() {
         return Map.copyOf(unimplemented);
     }
 
-    public long calls() {
+    public synchronized long calls() {
         return calls;
     }
 }

@@ -8,7 +8,6 @@ import dev.kapsel.sandbox.SandboxProcess;
 import dev.kapsel.sandbox.mm.UserMemory;
 import dev.kapsel.sys.Errno;
 import java.time.Instant;
-import java.util.concurrent.locks.LockSupport;
 
 /** Clocks and sleeps: clock_gettime, gettimeofday, time, nanosleep, clock_nanosleep, times. */
 public final class TimeSyscalls {
@@ -64,10 +63,11 @@ public final class TimeSyscalls {
         if (deadline > 0 && until < 0) {
             until = Long.MAX_VALUE;
         }
-        long left;
-        while ((left = until - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(left);
+        if (deadline <= 0) {
+            return 0;
         }
+        long end = until;
+        p.kernel().lock().await(() -> System.nanoTime() - end >= 0, until == Long.MAX_VALUE ? Long.MAX_VALUE : until);
         return 0;
     }
 

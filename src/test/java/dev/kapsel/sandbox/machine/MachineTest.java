@@ -35,56 +35,57 @@ class MachineTest {
     void syscallsFaultsTlbFlushAndPrivilegedInstructions() {
         try (Machine m = Machine.create(16 << 20)) {
             PageTable pt = m.newPageTable();
+            Cpu c = m.newCpu();
             long codeFrame = m.frames().allocate();
             m.memory().write(codeFrame, PROGRAM);
             pt.map(CODE, codeFrame, PageTable.USER);
             pt.map(STACK - 4096, m.frames().allocate(), PageTable.USER | PageTable.WRITABLE | PageTable.NO_EXECUTE);
-            m.start(pt, CODE, STACK, 0);
+            c.start(pt, CODE, STACK, 0);
 
-            Trap first = m.next();
+            Trap first = c.next();
             if (first instanceof Trap.Exception e) {
                 throw new AssertionError(Vectors.name(e.vector()) + " err " + e.errorCode() + " cr2 " + Long.toHexString(e.faultAddress()) + " " + e.regs());
             }
             Trap.Syscall getpid = assertInstanceOf(Trap.Syscall.class, first);
             assertEquals(39, getpid.regs().rax());
-            m.resumeFromSyscall(getpid.regs(), 1234);
+            c.resumeFromSyscall(getpid.regs(), 1234);
 
-            Trap.Exception fault = assertInstanceOf(Trap.Exception.class, m.next());
+            Trap.Exception fault = assertInstanceOf(Trap.Exception.class, c.next());
             assertEquals(Vectors.PAGE_FAULT, fault.vector());
             assertEquals(DATA, fault.faultAddress());
             assertEquals(Vectors.PF_WRITE | Vectors.PF_USER, fault.errorCode());
             assertEquals(1234, fault.regs().rax());
             long dataFrame = m.frames().allocate();
             pt.map(DATA, dataFrame, PageTable.USER | PageTable.WRITABLE | PageTable.NO_EXECUTE);
-            m.resumeFromException(fault.regs());
+            c.resumeFromException(fault.regs());
 
-            Trap.Syscall munmap = assertInstanceOf(Trap.Syscall.class, m.next());
+            Trap.Syscall munmap = assertInstanceOf(Trap.Syscall.class, c.next());
             assertEquals(11, munmap.regs().rax());
             assertEquals(1234, m.memory().readU64(dataFrame));
             pt.unmap(DATA);
-            m.invalidate(pt.entryAddress(DATA), DATA);
-            m.resumeFromSyscall(munmap.regs(), 0);
+            c.flush(java.util.List.of(new long[] {pt.entryAddress(DATA), DATA}));
+            c.resumeFromSyscall(munmap.regs(), 0);
 
-            Trap.Exception stale = assertInstanceOf(Trap.Exception.class, m.next());
+            Trap.Exception stale = assertInstanceOf(Trap.Exception.class, c.next());
             assertEquals(Vectors.PAGE_FAULT, stale.vector(), Vectors.name(stale.vector()));
             assertEquals(DATA, stale.faultAddress());
             assertEquals(0, stale.errorCode() & Vectors.PF_PRESENT);
             pt.map(DATA, dataFrame, PageTable.USER | PageTable.WRITABLE | PageTable.NO_EXECUTE);
-            m.resumeFromException(stale.regs());
+            c.resumeFromException(stale.regs());
 
-            Trap.Syscall mprotect = assertInstanceOf(Trap.Syscall.class, m.next());
+            Trap.Syscall mprotect = assertInstanceOf(Trap.Syscall.class, c.next());
             assertEquals(1234, mprotect.regs().rdx());
             pt.protect(DATA, PageTable.USER | PageTable.NO_EXECUTE);
-            m.invalidate(pt.entryAddress(DATA), DATA);
-            m.resumeFromSyscall(mprotect.regs(), 0);
+            c.flush(java.util.List.of(new long[] {pt.entryAddress(DATA), DATA}));
+            c.resumeFromSyscall(mprotect.regs(), 0);
 
-            Trap.Exception readOnly = assertInstanceOf(Trap.Exception.class, m.next());
+            Trap.Exception readOnly = assertInstanceOf(Trap.Exception.class, c.next());
             assertEquals(Vectors.PAGE_FAULT, readOnly.vector());
             assertEquals(Vectors.PF_PRESENT | Vectors.PF_WRITE | Vectors.PF_USER, readOnly.errorCode());
             Regs r = readOnly.regs();
-            m.resumeFromException(r.withRip(r.rip() + 3));
+            c.resumeFromException(r.withRip(r.rip() + 3));
 
-            Trap.Exception gp = assertInstanceOf(Trap.Exception.class, m.next());
+            Trap.Exception gp = assertInstanceOf(Trap.Exception.class, c.next());
             assertEquals(Vectors.GENERAL_PROTECTION, gp.vector());
             assertEquals(CODE + PROGRAM.length - 1, gp.regs().rip());
             assertTrue(gp.regs().rsp() == STACK);

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Process benchmarks, one run on this machine: fork+exec+wait of `true` (FORKS times, default 1000)
+# and the pipeline `dd if=/dev/zero bs=64k count=16k | cat > /dev/null` (1 GiB through a pipe, busybox
+# sh/dd/cat), natively, in the kapsel sandbox, and in runsc (--network=none). Prints medians and ratios.
+# Needs gcc, busybox-static, a built target/classes (mvn -o compile); runsc optional.
+# Environment: RUNS (default 3), FORKS (1000), COUNT (16384 blocks of 64 KiB).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+RUNS=${RUNS:-3}
+FORKS=${FORKS:-1000}
+COUNT=${COUNT:-16384}
+JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+PICOCLI=$(ls "$HOME"/.m2/repository/info/picocli/picocli/4.7.7/picocli-4.7.7.jar)
+CP="$repo/target/classes:$PICOCLI"
+JOPTS="--enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
+work=$(mktemp -d /tmp/kapsel-sandbox-procs.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+root="$work/bundle/rootfs"
+mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/proc" "$root/dev"
+gcc -O2 -static -o "$root/bin/forkexec" "$here/forkexec.c"
+gcc -O2 -static -o "$root/bin/true" "$here/true.c"
+cp /bin/busybox "$root/bin/busybox"
+for a in sh dd cat; do ln -s busybox "$root/bin/$a"; done
+echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
+PIPE="dd if=/dev/zero bs=64k count=$COUNT 2>/dev/null | cat > /dev/null"
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+now_ms() { date +%s%N | awk '{printf "%.3f\n", $1/1e6}'; }
+time_ms() { s=$(now_ms); "$@" >/dev/null 2>&1 || true; e=$(now_ms); echo "$e $s" | awk '{printf "%.3f\n", $1-$2}'; }
+repeat_median() { i=0; while [ $i -lt "$RUNS" ]; do time_ms "$@"; i=$((i+1)); done | median; }
+kapsel() { "$JAVA" $JOPTS -cp "$CP" dev.kapsel.cli.Main sandbox run --memory 1024 --rootfs "$root" "$@"; }
+mkbundle() {
+    python3 - "$work/bundle/config.json" "$@" <<'PY'
+import json, sys
+path, args = sys.argv[1], sys.argv[2:]
+cfg = {"ociVersion": "1.0.2", "process": {"terminal": False, "user": {"uid": 0, "gid": 0}, "args": args,
+       "env": ["PATH=/bin"], "cwd": "/"}, "root": {"path": "rootfs", "readonly": True}, "hostname": "bench",
+       "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"}, {"destination": "/dev", "type": "tmpfs", "source": "tmpfs"}],
+       "linux": {"namespaces": [{"type": t} for t in ["pid", "ipc", "uts", "mount", "network"]]}}
+json.dump(cfg, open(path, "w"))
+PY
+}
+runsc_run() { runsc --network=none --root "$work/runsc-state" run --bundle "$work/bundle" "bench$$"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+per_run() { for i in $(seq "$RUNS"); do "$@" 2>/dev/null | awk '/forkexec/ {print $4}'; done | median; }
+
+echo "== fork+exec+wait of true, x$FORKS (median of $RUNS, us per run)"
+native_fe=$(per_run "$root/bin/forkexec" "$FORKS")
+echo "native            $native_fe"
+kapsel_fe=$(per_run kapsel /bin/forkexec "$FORKS")
+echo "kapsel sandbox    $kapsel_fe"
+if have runsc; then
+    mkbundle /bin/forkexec "$FORKS"
+    runsc_fe=$(per_run runsc_run)
+    echo "runsc (ptrace)    $runsc_fe"
+fi
+
+echo "== pipeline: $PIPE (median of $RUNS, ms wall, sandbox includes ~250 ms start-up)"
+native_p=$(repeat_median "$root/bin/busybox" sh -c "cd $root && $PIPE")
+echo "native (busybox)  $native_p"
+kapsel_p=$(repeat_median kapsel /bin/sh -c "$PIPE")
+echo "kapsel sandbox    $kapsel_p"
+if have runsc; then
+    mkbundle /bin/sh -c "$PIPE"
+    runsc_p=$(repeat_median runsc_run)
+    echo "runsc (ptrace)    $runsc_p"
+fi
+
+echo "== ratios"
+awk -v k="$kapsel_fe" -v n="$native_fe" 'BEGIN {printf "fork+exec: kapsel/native %.1fx\n", k/n}'
+[ -n "${runsc_fe:-}" ] && awk -v k="$kapsel_fe" -v r="$runsc_fe" 'BEGIN {printf "fork+exec: kapsel/runsc %.2fx\n", k/r}'
+awk -v k="$kapsel_p" -v n="$native_p" 'BEGIN {printf "pipeline: kapsel/native %.1fx\n", k/n}'
+[ -n "${runsc_p:-}" ] && awk -v k="$kapsel_p" -v r="$runsc_p" 'BEGIN {printf "pipeline: kapsel/runsc %.2fx\n", k/r}'
+true

@@ -1,0 +1,113 @@
+package dev.kapsel.sandbox;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The Java kernel's one lock, as the big kernel lock of early Linux: a task holds it while it
+ * serves a trap and releases it while its program runs on the vCPU and while it sleeps. Sleeping is
+ * {@link #await}: every change another task might wait for is followed by {@link #wakeAll()}, and
+ * each sleeper re-checks its own condition. A sleep ends early with {@link #ERESTARTSYS} when the
+ * sleeping task has a signal to take (the interrupt check the task registers for its thread).
+ */
+public final class KernelLock {
+    /** Linux's internal "interrupted by a signal, restart if the handler allows" code. */
+    public static final int ERESTARTSYS = 512;
+    private static final ThreadLocal<BooleanSupplier> INTERRUPTED = new ThreadLocal<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+
+    public void lock() {
+        lock.lock();
+    }
+
+    public void unlock() {
+        lock.unlock();
+    }
+
+    public boolean heldByCurrentThread() {
+        return lock.isHeldByCurrentThread();
+    }
+
+    /** Registers how this thread's task tells that it has a signal to take (null: never). */
+    public static void setInterruptCheck(BooleanSupplier check) {
+        if (check == null) {
+            INTERRUPTED.remove();
+        } else {
+            INTERRUPTED.set(check);
+        }
+    }
+
+    private static boolean interrupted() {
+        BooleanSupplier s = INTERRUPTED.get();
+        return s != null && s.getAsBoolean();
+    }
+
+    /** Wakes every sleeper to re-check its condition. The caller holds the lock. */
+    public void wakeAll() {
+        changed.signalAll();
+    }
+
+    /**
+     * Sleeps, lock released, until {@code ready} holds (true), the monotonic {@code deadline} in
+     * {@link System#nanoTime()} terms passes (false; {@code Long.MAX_VALUE} for none), or a signal
+     * arrives ({@link ErrnoException} with {@link #ERESTARTSYS}). The caller holds the lock.
+     */
+    public boolean await(BooleanSupplier ready, long deadline) {
+        return await(ready, deadline, Long.MAX_VALUE);
+    }
+
+    /** As {@link #await(BooleanSupplier, long)}, re-checking at least every {@code pollNanos} (for host files). */
+    public boolean await(BooleanSupplier ready, long deadline, long pollNanos) {
+        while (true) {
+            if (ready.getAsBoolean()) {
+                return true;
+            }
+            if (interrupted()) {
+                throw new ErrnoException(ERESTARTSYS);
+            }
+            long now = System.nanoTime();
+            if (deadline != Long.MAX_VALUE && now - deadline >= 0) {
+                return false;
+            }
+            long wait = Math.min(pollNanos, deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - now);
+            try {
+                if (wait == Long.MAX_VALUE) {
+                    changed.await();
+                } else {
+                    changed.awaitNanos(wait);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ErrnoException(ERESTARTSYS);
+            }
+        }
+    }
+
+    /** Runs a host call that may block with the lock released, then takes it back. */
+    public <T> T unlocked(Supplier<T> call) {
+        int holds = lock.getHoldCount();
+        for (int i = 0; i < holds; i++) {
+            lock.unlock();
+        }
+        try {
+            return call.get();
+        } finally {
+            for (int i = 0; i < holds; i++) {
+                lock.lock();
+            }
+        }
+    }
+
+    /** Sleeps with the lock released for at most {@code nanos}; used by no one that can wait on a condition. */
+    public void sleepNanos(long nanos) {
+        try {
+            changed.await(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

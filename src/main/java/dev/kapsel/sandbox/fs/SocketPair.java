@@ -1,0 +1,107 @@
+package dev.kapsel.sandbox.fs;
+
+import dev.kapsel.sandbox.ErrnoException;
+import dev.kapsel.sandbox.KernelLock;
+import dev.kapsel.sys.Errno;
+
+/**
+ * A connected pair of AF_UNIX stream sockets, made of two {@link Pipe}s (one per direction):
+ * socketpair(2), and what connect/accept produce for named sockets.
+ */
+public final class SocketPair {
+    private SocketPair() {}
+
+    /** The two ends; {@code flags} may hold O_NONBLOCK. */
+    public static OpenFile[] create(KernelLock lock, int flags) {
+        Pipe ab = new Pipe(lock);
+        Pipe ba = new Pipe(lock);
+        return new OpenFile[] {new End(ab.writeEnd(flags), ba.readEnd(flags), flags), new End(ba.writeEnd(flags), ab.readEnd(flags), flags)};
+    }
+
+    static final class End extends Node implements OpenFile {
+        private final OpenFile out;
+        private final OpenFile in;
+        private int status;
+        private boolean readShut, writeShut;
+
+        End(OpenFile out, OpenFile in, int flags) {
+            this.out = out;
+            this.in = in;
+            this.status = 2 | (flags & O_NONBLOCK);
+        }
+
+        @Override
+        public Stat stat() {
+            return new Stat(8, ino(), 0140777, 1, 0, 0, 0, 0, 0, 0);
+        }
+
+        @Override
+        public OpenFile open(int flags) {
+            throw new ErrnoException(Errno.ENXIO);
+        }
+
+        @Override
+        public Node node() {
+            return this;
+        }
+
+        @Override
+        public int read(byte[] buf, int length) {
+            if (readShut) {
+                return 0;
+            }
+            in.setStatusFlags(status);
+            return in.read(buf, length);
+        }
+
+        @Override
+        public int write(byte[] buf, int offset, int length) {
+            if (writeShut) {
+                throw new ErrnoException(Errno.EPIPE);
+            }
+            out.setStatusFlags(status | 1);
+            return out.write(buf, offset, length);
+        }
+
+        /** shutdown(2): 0 reads, 1 writes, 2 both. */
+        public void shutdown(int how) {
+            if (how == 0 || how == 2) {
+                readShut = true;
+            }
+            if ((how == 1 || how == 2) && !writeShut) {
+                writeShut = true;
+                out.close();
+            }
+        }
+
+        @Override
+        public int poll() {
+            int r = in.poll() & (POLLIN | POLLHUP);
+            int w = writeShut ? 0 : out.poll() & POLLOUT;
+            return r | w;
+        }
+
+        @Override
+        public boolean stream() {
+            return true;
+        }
+
+        @Override
+        public int statusFlags() {
+            return status;
+        }
+
+        @Override
+        public void setStatusFlags(int flags) {
+            status = flags;
+        }
+
+        @Override
+        public void close() {
+            in.close();
+            if (!writeShut) {
+                out.close();
+            }
+        }
+    }
+}
