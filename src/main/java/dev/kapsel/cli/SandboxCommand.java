@@ -69,25 +69,7 @@ public final class SandboxCommand implements Runnable {
             }
             SandboxConfig config = new SandboxConfig(rootfs, command, environment, workdir, 0, 1, 2, limits,
                     strace ? System.err : null);
-            SandboxResult result;
-            try {
-                result = Sandbox.run(config);
-            } catch (KvmUnavailableException | IllegalArgumentException e) {
-                System.err.println("kapsel sandbox: " + e.getMessage());
-                return 125;
-            }
-            if (result.signal() != 0 || result.exitStatus() == 127 && result.syscalls() == 0) {
-                System.err.println("kapsel sandbox: " + result.reason());
-            }
-            if (stats) {
-                System.err.printf("kapsel sandbox: %d system calls, %d exits, %d page faults, unimplemented %s%n",
-                        result.syscalls(), result.exits(), result.pageFaults(), describe(result.unimplemented()));
-            }
-            return result.exitStatus();
-        }
-
-        private static String describe(Map<Long, Long> calls) {
-            return calls.isEmpty() ? "none" : calls.toString();
+            return SandboxLauncher.run(config, stats);
         }
     }
 }
