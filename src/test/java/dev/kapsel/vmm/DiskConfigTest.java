@@ -1,0 +1,31 @@
+package dev.kapsel.vmm;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DiskConfigTest {
+    @Test
+    void parsesPathAndReadOnlyFlag() {
+        assertEquals(new DiskConfig(Path.of("/img/root.ext4"), false), DiskConfig.parse("/img/root.ext4"));
+        assertEquals(new DiskConfig(Path.of("/img/data.img"), true), DiskConfig.parse("/img/data.img,ro"));
+        assertEquals(new DiskConfig(Path.of("a,b"), false), DiskConfig.parse("a,b,rw"));
+    }
+
+    @Test
+    void rejectsUnknownOptionsAndEmptyPaths() {
+        assertThrows(IllegalArgumentException.class, () -> DiskConfig.parse("/img/x,rox"));
+        assertThrows(IllegalArgumentException.class, () -> DiskConfig.parse(",ro"));
+    }
+
+    @Test
+    void vmConfigBoundsTheNumberOfVirtioDevices() {
+        DiskConfig d = new DiskConfig(Path.of("x"), false);
+        var tooMany = Collections.nCopies(VmConfig.MAX_VIRTIO_DEVICES, d);
+        assertDoesNotThrow(() -> new VmConfig(Path.of("k"), Optional.empty(), "", 1, 64, tooMany, false));
+        assertThrows(IllegalArgumentException.class, () -> new VmConfig(Path.of("k"), Optional.empty(), "", 1, 64, tooMany, true));
+    }
+}
