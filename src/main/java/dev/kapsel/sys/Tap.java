@@ -23,6 +23,7 @@ public final class Tap implements AutoCloseable {
 
     /** Kernel ioctl type 'T' (linux/if_tun.h). */
     public static final long TUNSETIFF = Ioctl.iow('T', 202, 4);
+    public static final long TUNSETPERSIST = Ioctl.iow('T', 203, 4);
     public static final long TUNSETOFFLOAD = Ioctl.iow('T', 208, 4);
     public static final long TUNSETVNETHDRSZ = Ioctl.iow('T', 216, 4);
 
@@ -66,6 +67,14 @@ public final class Tap implements AutoCloseable {
 
     public int fd() {
         return fd.fd();
+    }
+
+    /**
+     * Makes the interface outlive this file descriptor (or not, so it disappears when the last one
+     * closes): what {@code ip tuntap add/del} do, for hosts whose {@code ip} lacks them.
+     */
+    public void persist(boolean persistent) {
+        Libc.ioctl(fd.fd(), TUNSETPERSIST, persistent ? 1 : 0);
     }
 
     /** Reads one frame (with its header) into {@code buffer}; returns its length, or -1 when none waits. */

@@ -29,6 +29,7 @@ class TapLayoutTest {
               V("IFF_VNET_HDR", IFF_VNET_HDR);
               V("TUNSETIFF", TUNSETIFF);
               V("TUNSETOFFLOAD", TUNSETOFFLOAD);
+              V("TUNSETPERSIST", TUNSETPERSIST);
               V("TUNSETVNETHDRSZ", TUNSETVNETHDRSZ);
               return 0;
             }
@@ -54,6 +55,7 @@ class TapLayoutTest {
         assertEquals(HEADERS.get("IFF_VNET_HDR"), (long) Tap.IFF_VNET_HDR);
         assertEquals(HEADERS.get("TUNSETIFF"), Tap.TUNSETIFF);
         assertEquals(HEADERS.get("TUNSETOFFLOAD"), Tap.TUNSETOFFLOAD);
+        assertEquals(HEADERS.get("TUNSETPERSIST"), Tap.TUNSETPERSIST);
         assertEquals(HEADERS.get("TUNSETVNETHDRSZ"), Tap.TUNSETVNETHDRSZ);
     }
 

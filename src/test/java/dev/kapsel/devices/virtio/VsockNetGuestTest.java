@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kapsel.initramfs.BusyboxInitramfs;
 import dev.kapsel.initramfs.Initramfs;
-import dev.kapsel.testing.CProgram;
+import dev.kapsel.sys.Tap;
 import dev.kapsel.testing.Guest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,66 +51,11 @@ class VsockNetGuestTest {
             "drivers/virtio/virtio_ring.ko", "drivers/virtio/virtio.ko", "drivers/virtio/virtio_mmio.ko",
             "net/core/failover.ko", "drivers/net/net_failover.ko", "drivers/net/virtio_net.ko");
 
-    /** Listens on a vsock port, echoes one connection until EOF, reports the byte count. */
-    private static final String VSOCK_ECHO = """
-            #include <stdio.h>
-            #include <stdlib.h>
-            #include <unistd.h>
-            #include <sys/socket.h>
-            #include <linux/vm_sockets.h>
-            int main(int argc, char **argv) {
-              int s = socket(AF_VSOCK, SOCK_STREAM, 0);
-              struct sockaddr_vm a = {0};
-              a.svm_family = AF_VSOCK; a.svm_cid = VMADDR_CID_ANY; a.svm_port = atoi(argv[1]);
-              if (s < 0 || bind(s, (struct sockaddr *) &a, sizeof a) || listen(s, 4)) { perror("vsock listen"); return 1; }
-              printf("ECHO-LISTENING\\n"); fflush(stdout);
-              int c = accept(s, 0, 0);
-              if (c < 0) { perror("accept"); return 1; }
-              char buf[65536]; long total = 0; ssize_t n;
-              while ((n = read(c, buf, sizeof buf)) > 0) {
-                for (ssize_t off = 0; off < n; ) { ssize_t w = write(c, buf + off, n - off); if (w <= 0) return 1; off += w; }
-                total += n;
-              }
-              printf("ECHO-DONE %ld\\n", total); fflush(stdout);
-              close(c);
-              return 0;
-            }
-            """;
-
-    /** Connects to CID argv[1] port argv[2], sends argv[3], half-closes, prints what comes back. */
-    private static final String VSOCK_CONNECT = """
-            #include <stdio.h>
-            #include <stdlib.h>
-            #include <string.h>
-            #include <unistd.h>
-            #include <sys/socket.h>
-            #include <linux/vm_sockets.h>
-            int main(int argc, char **argv) {
-              int s = socket(AF_VSOCK, SOCK_STREAM, 0);
-              struct sockaddr_vm a = {0};
-              a.svm_family = AF_VSOCK; a.svm_cid = atoi(argv[1]); a.svm_port = atoi(argv[2]);
-              if (s < 0 || connect(s, (struct sockaddr *) &a, sizeof a)) { perror("vsock connect"); return 1; }
-              if (write(s, argv[3], strlen(argv[3])) != (ssize_t) strlen(argv[3])) { perror("write"); return 1; }
-              shutdown(s, SHUT_WR);
-              char buf[4096]; size_t got = 0; ssize_t n;
-              while (got < sizeof buf - 1 && (n = read(s, buf + got, sizeof buf - 1 - got)) > 0) got += n;
-              buf[got] = 0;
-              printf("GUEST-GOT: %s\\n", buf);
-              close(s);
-              return 0;
-            }
-            """;
-
     private static Path dir;
 
     @BeforeAll
     static void setUp() throws Exception {
         dir = Guest.tempDir();
-    }
-
-    private static Path compileStatic(String name, String source) throws Exception {
-        Path d = Files.createDirectories(dir.resolve("c-" + name));
-        return CProgram.compile(source, d, "-static");
     }
 
     private static Path initramfs(String name, List<String> modules, String script, List<Path> programs) throws Exception {
@@ -130,7 +75,7 @@ class VsockNetGuestTest {
             image.copy(moduleDir.resolve(m), "modules/" + Path.of(m).getFileName(), 0644);
         }
         for (Path p : programs) {
-            image.copy(p, p.getParent().getFileName().toString().substring(2), 0755);
+            image.copy(p, p.getFileName().toString(), 0755);
         }
         Path out = dir.resolve(name + ".cpio.gz");
         image.writeTo(out);
@@ -186,8 +131,8 @@ class VsockNetGuestTest {
 
     @Test
     void aHostProgramReachesAGuestListenerAndTheGuestReachesAHostListener() throws Exception {
-        Path echo = compileStatic("vsock-echo", VSOCK_ECHO);
-        Path connect = compileStatic("vsock-connect", VSOCK_CONNECT);
+        Path echo = VsockGuestPrograms.executable("vsock-echo");
+        Path connect = VsockGuestPrograms.executable("vsock-connect");
         Path initrd = initramfs("vsock", VSOCK_MODULES, """
                 /vsock-echo 52 &
                 echo_pid=$!
@@ -260,9 +205,10 @@ class VsockNetGuestTest {
     void theGuestPingsTheHostAndMovesDataBothWaysOverATap() throws Exception {
         String tap = "kt0";
         assertTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun on this host");
-        sh("ip", "link", "del", tap); // left over from an earlier run, or nothing
-        Guest.Result add = sh("ip", "tuntap", "add", "dev", tap, "mode", "tap");
-        assertEquals(0, add.exitCode(), "creating the tap needs root and the tun module: " + add);
+        // busybox ip has no "tuntap": make the tap persistent through kapsel's own Tap (needs root)
+        try (Tap t = Tap.open(tap, 12)) {
+            t.persist(true);
+        }
         try {
             assertEquals(0, sh("ip", "addr", "add", "10.0.2.1/24", "dev", tap).exitCode());
             assertEquals(0, sh("ip", "link", "set", tap, "up").exitCode());
@@ -324,7 +270,9 @@ class VsockNetGuestTest {
                 out.lines().filter(l -> l.startsWith("times: ")).forEach(l -> System.out.println("net transfer of " + size + " bytes, guest uptime " + l));
             }
         } finally {
-            sh("ip", "link", "del", tap);
+            try (Tap t = Tap.open(tap, 12)) {
+                t.persist(false);
+            }
         }
     }
 }

@@ -203,9 +203,14 @@ final class VsockMuxer implements AutoCloseable {
         }
     }
 
-    /** Blocks until a host socket is ready or {@link #wakeup} is called. */
+    /**
+     * Blocks until a host socket is ready or {@link #wakeup} is called. The events themselves are
+     * handled by the next {@link #pollHost} under the device lock (the selector is level-triggered,
+     * so it reports them again).
+     */
     void await() throws IOException {
         selector.select();
+        selector.selectedKeys().clear();
     }
 
     void wakeup() {
