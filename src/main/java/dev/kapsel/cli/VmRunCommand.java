@@ -3,8 +3,10 @@ package dev.kapsel.cli;
 import dev.kapsel.host.GuestKernels;
 import dev.kapsel.host.StateDirectory;
 import dev.kapsel.vmm.DiskConfig;
+import dev.kapsel.vmm.NetConfig;
 import dev.kapsel.vmm.VmConfig;
 import dev.kapsel.vmm.VmExitStatus;
+import dev.kapsel.vmm.VsockConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,7 @@ import picocli.CommandLine.Option;
             "  kapsel vm run --initrd initramfs.cpio.gz --cmdline 'console=ttyS0 rdinit=/init'",
             "  kapsel vm run --kernel vmlinux --cpus 2 --memory 512",
             "  kapsel vm run --initrd initramfs.cpio.gz --disk root.ext4 --disk data.img,ro --rng",
+            "  kapsel vm run --initrd initramfs.cpio.gz --vsock uds=/run/vm1.sock --net tap=tap0",
             "",
             "Exit codes: 0 the guest powered off; 80 it rebooted (a micro-VM ends instead of rebooting);",
             "81 its kernel panicked; 82 triple fault; 83 KVM failed to run it; 84 the VM could not be set up",
@@ -57,13 +60,30 @@ final class VmRunCommand implements Callable<Integer> {
     @Option(names = "--rng", description = "Attach a virtio-rng device fed from the host's /dev/urandom (the guest's /dev/hwrng). Off by default, as in Firecracker.")
     boolean rng;
 
+    @Option(names = "--vsock", paramLabel = "uds=PATH[,cid=N]",
+            description = {"Attach a virtio-vsock device (guest CID N, default 3) with Firecracker's host side:",
+                "host programs connect to the Unix socket PATH and write 'CONNECT <port>\\n' to reach a guest port",
+                "(answered 'OK <host port>\\n'); guest connections to host port P go to the Unix socket PATH_P."})
+    String vsock;
+
+    @Option(names = "--net", paramLabel = "tap=NAME[,mac=MAC]",
+            description = {"Attach a virtio-net device on the existing host tap interface NAME (repeatable: eth0, eth1, ...).",
+                "Create it first, e.g. 'ip tuntap add dev NAME mode tap'. No offloads; MAC default 06:00:ac:10:00:02."})
+    List<String> nets = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         Path kernelPath = kernel != null ? kernel : defaultKernel();
         VmConfig config;
         try {
             List<DiskConfig> diskConfigs = disks.stream().map(DiskConfig::parse).toList();
-            config = new VmConfig(kernelPath, Optional.ofNullable(initrd), cmdline, cpus, memoryMib, diskConfigs, rng);
+            List<NetConfig> netConfigs = new ArrayList<>();
+            for (String net : nets) {
+                netConfigs.add(NetConfig.parse(net, netConfigs.size()));
+            }
+            Optional<VsockConfig> vsockConfig = Optional.ofNullable(vsock).map(VsockConfig::parse);
+            config = new VmConfig(kernelPath, Optional.ofNullable(initrd), cmdline, cpus, memoryMib, diskConfigs, rng,
+                    vsockConfig, netConfigs);
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(2, e.getMessage(), e);
         }

@@ -28,7 +28,11 @@ import dev.kapsel.kvm.VmFd;
 import dev.kapsel.memory.GuestMemory;
 import dev.kapsel.devices.virtio.block.BlockDevice;
 import dev.kapsel.devices.virtio.block.DiskImage;
+import dev.kapsel.devices.virtio.net.NetDevice;
+import dev.kapsel.devices.virtio.net.TapBackend;
 import dev.kapsel.devices.virtio.rng.EntropyDevice;
+import dev.kapsel.devices.virtio.vsock.VsockDevice;
+import dev.kapsel.sys.SyscallException;
 import dev.kapsel.sys.EventFd;
 import dev.kapsel.virtio.VirtioDevice;
 import dev.kapsel.virtio.mmio.MmioRegisters;
@@ -139,7 +143,10 @@ public final class MicroVm implements AutoCloseable {
         return kvm.hasIrqfd() ? new IrqfdLine(vm, gsi) : new IrqLinePulse(vm, gsi);
     }
 
-    /** The disks (vda, vdb, ... in order), then the entropy device: one virtio-mmio window and IRQ each. */
+    /**
+     * The disks (vda, vdb, ... in order), then the entropy device, the vsock device and the network
+     * devices (eth0, eth1, ...): one virtio-mmio window and IRQ each.
+     */
     private static List<VirtioMmioDevice> attachVirtioDevices(VmConfig config, VmFd vm, Kvm kvm, Bus mmio,
                                                               GuestMemory memory) throws VmSetupException {
         List<VirtioDevice> devices = new ArrayList<>();
@@ -148,6 +155,12 @@ public final class MicroVm implements AutoCloseable {
         }
         if (config.rng()) {
             devices.add(entropyDevice());
+        }
+        if (config.vsock().isPresent()) {
+            devices.add(attachVsock(config.vsock().get()));
+        }
+        for (int i = 0; i < config.nets().size(); i++) {
+            devices.add(attachNet(config.nets().get(i), i));
         }
         List<VirtioMmioDevice> windows = new ArrayList<>();
         for (int slot = 0; slot < devices.size(); slot++) {
@@ -170,6 +183,29 @@ public final class MicroVm implements AutoCloseable {
             return new EntropyDevice(EntropyDevice.hostEntropy());
         } catch (IOException e) {
             throw new VmSetupException("--rng: cannot open /dev/urandom: " + e.getMessage(), e);
+        }
+    }
+
+    /** The vsock device, listening on its Unix socket, with its host I/O thread running. */
+    private static VsockDevice attachVsock(VsockConfig vsock) throws VmSetupException {
+        try {
+            VsockDevice device = new VsockDevice(vsock.guestCid(), vsock.uds());
+            device.start("vsock", MicroVm::warn);
+            return device;
+        } catch (IOException e) {
+            throw new VmSetupException("--vsock uds=" + vsock.uds() + ": cannot listen there: " + e.getMessage(), e);
+        }
+    }
+
+    /** A network device on its tap, with its host I/O thread running. */
+    private static NetDevice attachNet(NetConfig net, int index) throws VmSetupException {
+        try {
+            NetDevice device = new NetDevice(TapBackend.open(net.tap()), net.mac());
+            device.start("net-" + index, MicroVm::warn);
+            return device;
+        } catch (SyscallException e) {
+            throw new VmSetupException("--net tap=" + net.tap() + ": cannot attach to the tap device (does it exist, "
+                    + "and may this user open /dev/net/tun?): " + e.getMessage(), e);
         }
     }
 

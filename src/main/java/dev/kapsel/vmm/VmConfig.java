@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param memoryMib guest RAM in MiB ({@value #MIN_MEMORY_MIB}..{@value #MAX_MEMORY_MIB})
  * @param disks     raw images attached as virtio-blk devices, in /dev/vda, vdb, ... order
  * @param rng       whether to attach a virtio-rng device fed from the host's /dev/urandom
+ * @param vsock     an optional virtio-vsock device with its host Unix socket
+ * @param nets      virtio-net devices, each on a host tap (eth0, eth1, ... in order)
  */
 public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, int vcpus, long memoryMib,
-                       List<DiskConfig> disks, boolean rng) {
+                       List<DiskConfig> disks, boolean rng, Optional<VsockConfig> vsock, List<NetConfig> nets) {
     public static final int MAX_VCPUS = 32;
     public static final long MIN_MEMORY_MIB = 32;
     public static final long MAX_MEMORY_MIB = 256 * 1024;
@@ -31,11 +33,19 @@ public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, int v
         this(kernel, initrd, cmdline, vcpus, memoryMib, List.of(), false);
     }
 
+    /** A VM with disks and maybe entropy, no vsock or network. */
+    public VmConfig(Path kernel, Optional<Path> initrd, String cmdline, int vcpus, long memoryMib,
+                    List<DiskConfig> disks, boolean rng) {
+        this(kernel, initrd, cmdline, vcpus, memoryMib, disks, rng, Optional.empty(), List.of());
+    }
+
     public VmConfig {
         disks = List.copyOf(disks);
-        if (disks.size() + (rng ? 1 : 0) > MAX_VIRTIO_DEVICES) {
-            throw new IllegalArgumentException("at most " + MAX_VIRTIO_DEVICES + " virtio devices (disks and rng) fit, not "
-                    + (disks.size() + (rng ? 1 : 0)));
+        nets = List.copyOf(nets);
+        int virtioDevices = disks.size() + (rng ? 1 : 0) + (vsock.isPresent() ? 1 : 0) + nets.size();
+        if (virtioDevices > MAX_VIRTIO_DEVICES) {
+            throw new IllegalArgumentException("at most " + MAX_VIRTIO_DEVICES
+                    + " virtio devices (disks, rng, vsock, nets) fit, not " + virtioDevices);
         }
         if (vcpus < 1 || vcpus > MAX_VCPUS) {
             throw new IllegalArgumentException("--cpus must be between 1 and " + MAX_VCPUS + ", not " + vcpus);

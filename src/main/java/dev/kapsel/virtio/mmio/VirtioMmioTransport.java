@@ -15,6 +15,7 @@ import dev.kapsel.virtio.VirtqueueException;
 import dev.kapsel.vmm.BusDevice;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -54,7 +55,8 @@ public final class VirtioMmioTransport implements BusDevice {
     private int driverFeaturesSel;
     private long driverFeatures;
     private int queueSel;
-    private int interruptStatus;
+    /** Atomic, not under the lock: devices with host I/O threads raise interrupts from those threads. */
+    private final AtomicInteger interruptStatus = new AtomicInteger();
     private int configGeneration;
     private boolean active;
     private VirtioDeviceException failure;
@@ -82,8 +84,8 @@ public final class VirtioMmioTransport implements BusDevice {
         return status;
     }
 
-    public synchronized int interruptStatus() {
-        return interruptStatus;
+    public int interruptStatus() {
+        return interruptStatus.get();
     }
 
     /** Why the device last stopped with DEVICE_NEEDS_RESET, or {@code null}. */
@@ -112,7 +114,7 @@ public final class VirtioMmioTransport implements BusDevice {
             case DEVICE_FEATURES -> bank(device.features(), deviceFeaturesSel);
             case QUEUE_NUM_MAX -> selectedQueue() != null ? selectedQueue().maxSize() : 0;
             case QUEUE_READY -> selectedQueue() != null && selectedQueue().isReady() ? 1 : 0;
-            case INTERRUPT_STATUS -> interruptStatus;
+            case INTERRUPT_STATUS -> interruptStatus.get();
             case STATUS -> status;
             case CONFIG_GENERATION -> configGeneration;
             default -> 0;
@@ -151,7 +153,7 @@ public final class VirtioMmioTransport implements BusDevice {
             case QUEUE_DEVICE_LOW -> configureQueue(q -> q.setUsedRing(low(q.usedRing(), value)));
             case QUEUE_DEVICE_HIGH -> configureQueue(q -> q.setUsedRing(high(q.usedRing(), value)));
             case QUEUE_NOTIFY -> notifyQueue(value);
-            case INTERRUPT_ACK -> interruptStatus &= ~value;
+            case INTERRUPT_ACK -> interruptStatus.getAndUpdate(v -> v & ~value);
             case STATUS -> writeStatus(value);
             default -> { } // read-only or unknown register: ignored
         }
@@ -263,7 +265,7 @@ public final class VirtioMmioTransport implements BusDevice {
     }
 
     private void raise(int bit) {
-        interruptStatus |= bit;
+        interruptStatus.getAndUpdate(v -> v | bit);
         line.trigger();
     }
 
@@ -280,7 +282,7 @@ public final class VirtioMmioTransport implements BusDevice {
         driverFeaturesSel = 0;
         driverFeatures = 0;
         queueSel = 0;
-        interruptStatus = 0;
+        interruptStatus.set(0);
         failure = null;
     }
 }

@@ -1,0 +1,101 @@
+package dev.kapsel.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An open Linux tap device (Documentation/networking/tuntap.rst): {@code /dev/net/tun} attached to
+ * an existing interface with {@code TUNSETIFF}, Ethernet frames without the packet-information
+ * prefix, each preceded by a virtio-net header of {@link #TUNSETVNETHDRSZ the size set}. Opened
+ * non-blocking: {@link #read} returns -1 when no frame waits.
+ */
+public final class Tap implements AutoCloseable {
+    /** {@code struct ifreq}: {@code char ifr_name[IFNAMSIZ]} then a union whose first member is {@code short ifr_flags}. */
+    public static final long IFREQ_SIZE = 40;
+    public static final int IFNAMSIZ = 16;
+    public static final long IFREQ_FLAGS = 16;
+
+    public static final short IFF_TAP = 0x0002;
+    public static final short IFF_NO_PI = 0x1000;
+    public static final short IFF_VNET_HDR = 0x4000;
+
+    /** Kernel ioctl type 'T' (linux/if_tun.h). */
+    public static final long TUNSETIFF = Ioctl.iow('T', 202, 4);
+    public static final long TUNSETPERSIST = Ioctl.iow('T', 203, 4);
+    public static final long TUNSETOFFLOAD = Ioctl.iow('T', 208, 4);
+    public static final long TUNSETVNETHDRSZ = Ioctl.iow('T', 216, 4);
+
+    private final FileDescriptor fd;
+    private final String name;
+
+    private Tap(FileDescriptor fd, String name) {
+        this.fd = fd;
+        this.name = name;
+    }
+
+    /**
+     * Attaches to tap interface {@code name} (created beforehand, e.g. {@code ip tuntap add dev NAME
+     * mode tap}), with virtio-net headers of {@code vnetHeaderSize} bytes and no offloads: the kernel
+     * then hands over only whole frames with checksums done, and the header's flags and GSO type are 0.
+     */
+    public static Tap open(String name, int vnetHeaderSize) {
+        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length == 0 || bytes.length >= IFNAMSIZ) {
+            throw new IllegalArgumentException("tap name must be 1.." + (IFNAMSIZ - 1) + " bytes, not '" + name + "'");
+        }
+        FileDescriptor fd = new FileDescriptor(Libc.open("/dev/net/tun", Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ifreq = arena.allocate(IFREQ_SIZE, 8);
+            MemorySegment.copy(bytes, 0, ifreq, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            ifreq.set(ValueLayout.JAVA_SHORT, IFREQ_FLAGS, (short) (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR));
+            Libc.ioctl(fd.fd(), TUNSETIFF, ifreq);
+            MemorySegment size = arena.allocateFrom(ValueLayout.JAVA_INT, vnetHeaderSize);
+            Libc.ioctl(fd.fd(), TUNSETVNETHDRSZ, size);
+            Libc.ioctl(fd.fd(), TUNSETOFFLOAD, 0);
+        } catch (RuntimeException e) {
+            fd.close();
+            throw e;
+        }
+        return new Tap(fd, name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int fd() {
+        return fd.fd();
+    }
+
+    /**
+     * Makes the interface outlive this file descriptor (or not, so it disappears when the last one
+     * closes): what {@code ip tuntap add/del} do, for hosts whose {@code ip} lacks them.
+     */
+    public void persist(boolean persistent) {
+        Libc.ioctl(fd.fd(), TUNSETPERSIST, persistent ? 1 : 0);
+    }
+
+    /** Reads one frame (with its header) into {@code buffer}; returns its length, or -1 when none waits. */
+    public int read(MemorySegment buffer) {
+        try {
+            return (int) Libc.read(fd.fd(), buffer, buffer.byteSize());
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR) {
+                return -1;
+            }
+            throw e;
+        }
+    }
+
+    /** Writes one frame (with its header). */
+    public void write(MemorySegment frame) {
+        Libc.write(fd.fd(), frame, frame.byteSize());
+    }
+
+    @Override
+    public void close() {
+        fd.close();
+    }
+}

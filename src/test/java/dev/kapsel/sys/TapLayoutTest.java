@@ -1,0 +1,67 @@
+package dev.kapsel.sys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.kapsel.testing.CProgram;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link Tap}'s hand-written struct ifreq layout, flags and TUNSET* numbers against linux/if_tun.h through gcc. */
+class TapLayoutTest {
+    private static final String SOURCE = """
+            #include <stdio.h>
+            #include <stddef.h>
+            #include <sys/ioctl.h>
+            #include <net/if.h>
+            #include <linux/if_tun.h>
+            #define V(name, value) printf("%s=%lu\\n", name, (unsigned long)(value))
+            int main(void) {
+              V("IFREQ_SIZE", sizeof(struct ifreq));
+              V("IFNAMSIZ", IFNAMSIZ);
+              V("IFREQ_FLAGS", offsetof(struct ifreq, ifr_flags));
+              V("IFF_TAP", IFF_TAP);
+              V("IFF_NO_PI", IFF_NO_PI);
+              V("IFF_VNET_HDR", IFF_VNET_HDR);
+              V("TUNSETIFF", TUNSETIFF);
+              V("TUNSETOFFLOAD", TUNSETOFFLOAD);
+              V("TUNSETPERSIST", TUNSETPERSIST);
+              V("TUNSETVNETHDRSZ", TUNSETVNETHDRSZ);
+              return 0;
+            }
+            """;
+
+    private static final Map<String, Long> HEADERS = new HashMap<>();
+
+    @BeforeAll
+    static void compile(@TempDir Path dir) throws Exception {
+        for (String line : CProgram.run(CProgram.compile(SOURCE, dir)).split("\n")) {
+            String[] kv = line.split("=");
+            HEADERS.put(kv[0], Long.parseUnsignedLong(kv[1]));
+        }
+    }
+
+    @Test
+    void layoutAndIoctlNumbersMatchTheKernelHeaders() {
+        assertEquals(HEADERS.get("IFREQ_SIZE"), Tap.IFREQ_SIZE);
+        assertEquals(HEADERS.get("IFNAMSIZ"), (long) Tap.IFNAMSIZ);
+        assertEquals(HEADERS.get("IFREQ_FLAGS"), Tap.IFREQ_FLAGS);
+        assertEquals(HEADERS.get("IFF_TAP"), (long) Tap.IFF_TAP);
+        assertEquals(HEADERS.get("IFF_NO_PI"), (long) Tap.IFF_NO_PI);
+        assertEquals(HEADERS.get("IFF_VNET_HDR"), (long) Tap.IFF_VNET_HDR);
+        assertEquals(HEADERS.get("TUNSETIFF"), Tap.TUNSETIFF);
+        assertEquals(HEADERS.get("TUNSETOFFLOAD"), Tap.TUNSETOFFLOAD);
+        assertEquals(HEADERS.get("TUNSETPERSIST"), Tap.TUNSETPERSIST);
+        assertEquals(HEADERS.get("TUNSETVNETHDRSZ"), Tap.TUNSETVNETHDRSZ);
+    }
+
+    @Test
+    void namesThatDoNotFitIfnamsizAreRefusedBeforeAnySyscall() {
+        assertThrows(IllegalArgumentException.class, () -> Tap.open("a-name-of-16-chr", 12));
+        assertThrows(IllegalArgumentException.class, () -> Tap.open("", 12));
+    }
+}
