@@ -93,13 +93,13 @@ public final class SandboxBackend implements ContainerBackend {
         List<String> otherMounts = new ArrayList<>();
         for (OciConfig.Mount m : config.mounts()) {
             if (m.isBind()) {
-                binds.add(m.source() + ":" + m.destination());
+                binds.add(m.destination());
             } else if (!PROVIDED.contains(m.type()) && !m.destination().equals("/dev")) {
                 otherMounts.add(m.type() + ":" + m.destination());
             }
         }
         if (!binds.isEmpty()) {
-            out.add("bind mounts " + String.join(" ", binds) + " (no host file sharing in the sandbox backend yet)");
+            out.add("bind mounts at " + String.join(" ", binds) + " (no host file sharing in the sandbox backend yet)");
         }
         if (!otherMounts.isEmpty()) {
             out.add("mounts " + String.join(" ", otherMounts) + " (the sandbox provides only /proc, /dev and tmpfs-like writes)");
