@@ -35,6 +35,7 @@ public final class StateStore {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,1023}");
     static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
+    private static final Object IN_PROCESS = new Object();
     private final Path root;
 
     public StateStore(Path root) {
@@ -92,6 +93,13 @@ public final class StateStore {
 
     /** Reads, changes and writes the record under the container's lock; returns the new record. */
     public ContainerRecord update(String id, UnaryOperator<ContainerRecord> change) {
+        // fcntl locks are per process: threads of one process serialise here first.
+        synchronized (IN_PROCESS) {
+            return updateLocked(id, change);
+        }
+    }
+
+    private ContainerRecord updateLocked(String id, UnaryOperator<ContainerRecord> change) {
         Path dir = directory(id);
         if (!Files.isDirectory(dir)) {
             throw new ContainerNotFoundException(id);
