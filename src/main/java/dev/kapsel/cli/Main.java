@@ -18,6 +18,7 @@ public final class Main {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new KapselCommand()).setStopAtPositional(true);
         cli.setExecutionExceptionHandler(new OneLineErrors());
+        dev.kapsel.cli.oci.OciVerbs.configure(cli);
         return cli;
     }
 }

@@ -41,6 +41,12 @@ public final class Libc {
     public static final int EFD_CLOEXEC = 02000000;
     public static final int EFD_NONBLOCK = 04000;
 
+    public static final int AF_UNIX = 1;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_CLOEXEC = 02000000;
+    public static final int SOL_SOCKET = 1;
+    public static final int SCM_RIGHTS = 1;
+
     public static final short POLLIN = 0x1;
     public static final short POLLOUT = 0x4;
 
@@ -71,6 +77,13 @@ public final class Libc {
     private static final MethodHandle WRITE = handle("write", FunctionDescriptor.of(C_LONG, C_INT, C_PTR, C_LONG));
     private static final MethodHandle EVENTFD = handle("eventfd", FunctionDescriptor.of(C_INT, C_INT, C_INT));
     private static final MethodHandle POLL = handle("poll", FunctionDescriptor.of(C_INT, C_PTR, C_LONG, C_INT));
+
+    private static final MethodHandle KILL = handle("kill", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+    private static final MethodHandle SETSID = handle("setsid", FunctionDescriptor.of(C_INT));
+    private static final MethodHandle MKFIFO = handle("mkfifo", FunctionDescriptor.of(C_INT, C_PTR, C_INT));
+    private static final MethodHandle SOCKET = handle("socket", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT));
+    private static final MethodHandle CONNECT = handle("connect", FunctionDescriptor.of(C_INT, C_INT, C_PTR, C_INT));
+    private static final MethodHandle SENDMSG = handle("sendmsg", FunctionDescriptor.of(C_LONG, C_INT, C_PTR, C_INT));
 
     private static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... extra) {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
@@ -219,6 +232,64 @@ public final class Libc {
         MemorySegment state = STATE.get();
         try {
             return check("poll", (int) POLL.invokeExact(state, pollfds, count, timeoutMillis), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** kill(2): sends {@code signal} to process {@code pid} (0 only checks that it may be signalled). */
+    public static void kill(int pid, int signal) {
+        MemorySegment state = STATE.get();
+        try {
+            check("kill " + pid, (int) KILL.invokeExact(state, pid, signal), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** setsid(2): makes the calling process the leader of a new session; returns the session id. */
+    public static int setsid() {
+        MemorySegment state = STATE.get();
+        try {
+            return check("setsid", (int) SETSID.invokeExact(state), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void mkfifo(String path, int mode) {
+        MemorySegment state = STATE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            check("mkfifo " + path, (int) MKFIFO.invokeExact(state, arena.allocateFrom(path), mode), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int socket(int domain, int type, int protocol) {
+        MemorySegment state = STATE.get();
+        try {
+            return check("socket", (int) SOCKET.invokeExact(state, domain, type, protocol), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** connect(2) to the socket address in {@code address} (its whole size is the address length). */
+    public static void connect(int fd, MemorySegment address) {
+        MemorySegment state = STATE.get();
+        try {
+            check("connect", (int) CONNECT.invokeExact(state, fd, address, (int) address.byteSize()), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** sendmsg(2) of a {@code struct msghdr}; returns the number of bytes sent. */
+    public static long sendmsg(int fd, MemorySegment msghdr, int flags) {
+        MemorySegment state = STATE.get();
+        try {
+            return check("sendmsg", (long) SENDMSG.invokeExact(state, fd, msghdr, flags), state);
         } catch (Throwable t) {
             throw rethrow(t);
         }

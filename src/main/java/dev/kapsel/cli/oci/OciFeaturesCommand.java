@@ -1,0 +1,14 @@
+package dev.kapsel.cli.oci;
+
+import dev.kapsel.oci.Features;
+import picocli.CommandLine.Command;
+
+/** {@code kapsel features}: the runtime specification's features document. */
+@Command(name = "features", description = "OCI: print the runtime's features as JSON.", mixinStandardHelpOptions = true)
+public final class OciFeaturesCommand extends OciVerb {
+    @Override
+    int execute() throws Exception {
+        System.out.println(OciJson.pretty(Features.json()));
+        return 0;
+    }
+}

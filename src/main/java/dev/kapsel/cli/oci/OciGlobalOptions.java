@@ -1,0 +1,35 @@
+package dev.kapsel.cli.oci;
+
+import dev.kapsel.oci.RuntimeLog;
+import dev.kapsel.oci.state.StateStore;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * runc's global options, given before the verb by the engines ({@code kapsel --root R --log L
+ * --log-format json create ...}); a mixin of the {@code kapsel} command, read by every OCI verb.
+ */
+public final class OciGlobalOptions {
+    @Option(names = "--root", paramLabel = "DIR", description = "OCI runtime state directory (default /run/kapsel)")
+    Path root = StateStore.DEFAULT_ROOT;
+
+    @Option(names = "--log", paramLabel = "FILE", description = "OCI runtime log file (default: stderr)")
+    Path log;
+
+    @Option(names = "--log-format", paramLabel = "text|json", description = "OCI runtime log format (default text)")
+    String logFormat = "text";
+
+    @Option(names = "--systemd-cgroup", description = "accepted for runc compatibility and ignored: kapsel puts no container process in host cgroups")
+    boolean systemdCgroup;
+
+    @Option(names = "--debug", description = "accepted for runc compatibility (more detail in the OCI runtime log)")
+    boolean debug;
+
+    public Path root() {
+        return root;
+    }
+
+    public RuntimeLog log() {
+        return new RuntimeLog(log, RuntimeLog.parseFormat(logFormat), System.err);
+    }
+}

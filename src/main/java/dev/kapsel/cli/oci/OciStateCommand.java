@@ -1,0 +1,17 @@
+package dev.kapsel.cli.oci;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code kapsel state}: prints the container's state JSON (runtime specification). */
+@Command(name = "state", description = "OCI: print a container's state as JSON.", mixinStandardHelpOptions = true)
+public final class OciStateCommand extends OciVerb {
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
+
+    @Override
+    int execute() throws Exception {
+        System.out.println(OciJson.pretty(runtime().state(id)));
+        return 0;
+    }
+}
