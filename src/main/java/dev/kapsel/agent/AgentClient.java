@@ -128,8 +128,19 @@ public final class AgentClient implements AutoCloseable {
         if (closed != null) {
             throw new AgentClosedException("the connection to the guest agent is closed: " + closed.getMessage(), closed);
         }
-        synchronized (out) {
-            frame.writeTo(out);
+        try {
+            synchronized (out) {
+                frame.writeTo(out);
+            }
+        } catch (IOException e) {
+            // the agent went away; its reason (an ERROR frame, usually) reaches the reader thread soon
+            try {
+                reader.join(1000);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            IOException why = closedBecause != null ? closedBecause : e;
+            throw new AgentClosedException("the connection to the guest agent is closed: " + why.getMessage(), why);
         }
     }
 
