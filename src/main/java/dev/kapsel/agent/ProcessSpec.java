@@ -38,6 +38,15 @@ public record ProcessSpec(List<String> argv, List<String> env, String cwd, int u
             throw new IllegalArgumentException("working directory must be absolute, not '" + cwd + "'");
         }
         checkString("hostname", hostname);
+        if (hostname.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 64) {
+            throw new IllegalArgumentException("hostname is longer than 64 bytes");
+        }
+        if (uid == -1 || gid == -1) {
+            throw new IllegalArgumentException("uid and gid 4294967295 are reserved (they mean 'unchanged')");
+        }
+        if (additionalGids.size() > 65536) {
+            throw new IllegalArgumentException("more than 65536 additional groups");
+        }
     }
 
     /** Rejects what cannot be a C string in UTF-8: NUL bytes and unpaired surrogates. */

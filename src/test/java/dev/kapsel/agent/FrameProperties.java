@@ -116,7 +116,7 @@ class FrameProperties {
     }
 
     @Provide
-    Arbitrary<ProcessSpec> specs() {
+    static Arbitrary<ProcessSpec> specs() {
         Arbitrary<String> text = Arbitraries.strings().excludeChars('\0').ofMaxLength(20)
                 .filter(s -> s.codePoints().noneMatch(c -> c >= 0xd800 && c <= 0xdfff));
         Arbitrary<String> word = Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(8);
@@ -132,8 +132,8 @@ class FrameProperties {
                 .use(argv).in((a, v) -> { a[0] = v; return a; })
                 .use(env).in((a, v) -> { a[1] = v; return a; })
                 .use(cwd).in((a, v) -> { a[2] = v; return a; })
-                .use(Arbitraries.integers()).in((a, v) -> { a[3] = v; return a; })
-                .use(Arbitraries.integers()).in((a, v) -> { a[4] = v; return a; })
+                .use(Arbitraries.integers().filter(i -> i != -1)).in((a, v) -> { a[3] = v; return a; })
+                .use(Arbitraries.integers().filter(i -> i != -1)).in((a, v) -> { a[4] = v; return a; })
                 .use(Arbitraries.integers().list().ofMaxSize(4)).in((a, v) -> { a[5] = v; return a; })
                 .use(rlimit.list().ofMaxSize(3)).in((a, v) -> { a[6] = v; return a; })
                 .use(word.injectNull(0.5)).in((a, v) -> { a[7] = v == null ? "" : v; return a; })
