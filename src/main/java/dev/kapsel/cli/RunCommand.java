@@ -1,6 +1,15 @@
 package dev.kapsel.cli;
 
+import dev.kapsel.container.ContainerInitramfs;
+import dev.kapsel.container.ContainerStartException;
+import dev.kapsel.container.ContainerUser;
+import dev.kapsel.container.MicroVmContainer;
 import dev.kapsel.container.ProcessSpec;
+import dev.kapsel.host.GuestKernels;
+import dev.kapsel.host.KvmKind;
+import dev.kapsel.host.KvmProbe;
+import dev.kapsel.host.StateDirectory;
+import dev.kapsel.vmm.VmSetupException;
 import dev.kapsel.container.ProcessSpecResolver;
 import dev.kapsel.image.Image;
 import dev.kapsel.image.ImageConfig;
@@ -32,8 +41,8 @@ import picocli.CommandLine.Parameters;
             "Isolation:",
             "  sandbox  the program runs at guest user level in a KVM guest with no guest kernel; its system calls",
             "           are served by kapsel's Java kernel. Starts in milliseconds; runs on any KVM host.",
-            "  vm       a micro-VM per container with a stock Linux kernel and the kapsel guest agent. Not wired to",
-            "           'kapsel run' yet (the VMM, virtio devices and agent exist; see 'kapsel vm run').",
+            "  vm       (default) a micro-VM per container: the stock Linux kernel, the image as a read-only disk under",
+            "           a tmpfs overlay (writes vanish with the container), the kapsel guest agent starting the process.",
             "",
             "Exit status: the container's own, 128+N if signal N ended it; 125 when kapsel itself failed",
             "(image not found, bad flags, the sandbox or VM could not start)."
@@ -45,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
     enum Isolation { vm, sandbox }
 
     @Option(names = "--isolation", paramLabel = "KIND", description = "vm or sandbox (default: ${DEFAULT-VALUE}).")
-    Isolation isolation = Isolation.sandbox;
+    Isolation isolation = Isolation.vm;
 
     @Option(names = "--rm", description = "Remove the container when it exits (containers are not kept yet; accepted for Docker compatibility).")
     boolean rm;
@@ -74,6 +83,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--memory", paramLabel = "MiB", description = "Memory limit in MiB (default: ${DEFAULT-VALUE}).")
     long memoryMib = 256;
 
+    @Option(names = "--cpus", paramLabel = "N", description = "vCPUs of the container's micro-VM (default: ${DEFAULT-VALUE}).")
+    int cpus = 1;
+
     @Option(names = "--name", paramLabel = "NAME", description = "A name for the container.")
     String name;
 
@@ -95,9 +107,7 @@ final class RunCommand implements Callable<Integer> {
         ProcessSpec spec = processSpec(img.config());
         return switch (isolation) {
             case sandbox -> runInSandbox(store, spec);
-            case vm -> throw new CommandFailure(RUNTIME_FAILURE,
-                    "--isolation=vm is not wired to 'kapsel run' yet; use --isolation=sandbox, or 'kapsel vm run' for a bare micro-VM",
-                    null);
+            case vm -> runInMicroVm(store, spec);
         };
     }
 
@@ -113,6 +123,56 @@ final class RunCommand implements Callable<Integer> {
                             workdir, user),
                     System::getenv);
         } catch (IllegalArgumentException e) {
+            throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
+        }
+    }
+
+    private int runInMicroVm(ImageStore store, ProcessSpec spec) throws Exception {
+        if (System.getenv("KAPSEL_IN_HARNESS") == null) {
+            KvmProbe.Result kvm = KvmProbe.probe();
+            if (kvm.kind() != KvmKind.HARDWARE) {
+                throw new CommandFailure(RUNTIME_FAILURE, kvm.reason() + ": a micro-VM cannot boot here at a useful speed."
+                        + " Use --isolation=sandbox, or run kapsel inside the nested harness (harness/run).", null);
+            }
+        }
+        GuestKernels kernels = new GuestKernels(StateDirectory.resolve());
+        Path kernel = kernels.defaultVmlinux().orElseThrow(() -> new CommandFailure(RUNTIME_FAILURE,
+                "no guest kernel cached under " + kernels.defaultDirectory() + ": run bin/setup", null));
+        Path modules = kernels.defaultModules().orElseThrow(() -> new CommandFailure(RUNTIME_FAILURE,
+                "the cached guest kernel has no modules under " + kernels.defaultDirectory() + ": run bin/setup", null));
+        Path agent = Installation.repository().resolve("target/agent/kapsel-agent");
+        if (!Files.isExecutable(agent)) {
+            throw new CommandFailure(RUNTIME_FAILURE, "the guest agent " + agent + " is missing: run bin/setup", null);
+        }
+        Progress progress = Progress.forTerminal();
+        Path disk = store.rootfsImage(image, progress);
+        Path initramfs = ContainerInitramfs.cached(modules, agent, StateDirectory.resolve().resolve("initramfs"));
+        ContainerUser who;
+        try {
+            who = ContainerUser.resolve(spec.user(),
+                    spec.user().chars().anyMatch(Character::isLetter) ? store.unpackedRoot(image, progress) : Path.of("/nonexistent"));
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
+        }
+        dev.kapsel.agent.ProcessSpec.Builder process = dev.kapsel.agent.ProcessSpec.of(spec.argv().toArray(String[]::new))
+                .env(spec.env().toArray(String[]::new))
+                .cwd(spec.workingDir())
+                .user(who.uid(), who.gid(), who.additionalGids().toArray(Integer[]::new));
+        if (interactive) {
+            process.stdin();
+        }
+        if (tty) {
+            process.terminal(dev.kapsel.agent.TerminalSize.DEFAULT);
+        }
+        MicroVmContainer container = new MicroVmContainer(new MicroVmContainer.Machine(kernel, initramfs, disk, cpus, memoryMib));
+        try {
+            return container.run(process.build(), interactive ? System.in : null,
+                    new java.io.FileOutputStream(java.io.FileDescriptor.out), new java.io.FileOutputStream(java.io.FileDescriptor.err));
+        } catch (dev.kapsel.agent.SpawnFailedException e) {
+            // Docker's codes: 127 the command was not found, 126 it could not be run.
+            System.err.println("kapsel: " + e.getMessage());
+            return e.commandNotFound() ? 127 : 126;
+        } catch (ContainerStartException | VmSetupException e) {
             throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
         }
     }

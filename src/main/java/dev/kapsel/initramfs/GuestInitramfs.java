@@ -17,7 +17,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -43,11 +46,14 @@ public final class GuestInitramfs {
     private final KernelModules kernel;
     private final List<KernelModule> modules;
     private final Optional<String> script;
+    private final Map<String, Path> programs;
 
-    private GuestInitramfs(KernelModules kernel, List<KernelModule> modules, Optional<String> script) {
+    private GuestInitramfs(KernelModules kernel, List<KernelModule> modules, Optional<String> script,
+                           Map<String, Path> programs) {
         this.kernel = kernel;
         this.modules = List.copyOf(modules);
         this.script = script;
+        this.programs = Map.copyOf(programs);
     }
 
     /** Starts describing an initramfs for the kernel whose module index is {@code kernel}. */
@@ -103,6 +109,9 @@ public final class GuestInitramfs {
         if (script.isPresent()) {
             image.file(SCRIPT, 0755, script.get());
         }
+        for (Map.Entry<String, Path> p : new TreeMap<>(programs).entrySet()) {
+            image.copy(p.getValue(), p.getKey(), 0755);
+        }
         return image;
     }
 
@@ -122,6 +131,10 @@ public final class GuestInitramfs {
             field(sha, Files.readAllBytes(kernel.file(m)));
         }
         field(sha, script.map(s -> "script\n" + s).orElse("no script").getBytes(StandardCharsets.UTF_8));
+        for (Map.Entry<String, Path> p : new TreeMap<>(programs).entrySet()) {
+            field(sha, p.getKey().getBytes(StandardCharsets.UTF_8));
+            field(sha, Files.readAllBytes(p.getValue()));
+        }
         return kernel.version() + "-" + HexFormat.of().formatHex(sha.digest(), 0, 8) + ".cpio.gz";
     }
 
@@ -172,6 +185,7 @@ public final class GuestInitramfs {
         private final Set<GuestFeature> features = EnumSet.noneOf(GuestFeature.class);
         private final List<String> moduleNames = new ArrayList<>();
         private Optional<String> script = Optional.empty();
+        private final Map<String, Path> programs = new HashMap<>();
 
         private Builder(KernelModules kernel) {
             this.kernel = Objects.requireNonNull(kernel);
@@ -199,6 +213,12 @@ public final class GuestInitramfs {
             return this;
         }
 
+        /** A host executable copied into the image at {@code pathInImage} (for example the guest agent). */
+        public Builder program(String pathInImage, Path host) {
+            programs.put(pathInImage, Objects.requireNonNull(host));
+            return this;
+        }
+
         /** Resolves the modules: fails on unknown names, cycles and compressed module files. */
         public GuestInitramfs build() throws ModuleException {
             List<String> wanted = new ArrayList<>();
@@ -206,7 +226,7 @@ public final class GuestInitramfs {
                 wanted.addAll(f.modules());
             }
             wanted.addAll(moduleNames);
-            return new GuestInitramfs(kernel, kernel.resolve(wanted), script);
+            return new GuestInitramfs(kernel, kernel.resolve(wanted), script, programs);
         }
     }
 }

@@ -273,6 +273,11 @@ public final class MicroVm implements AutoCloseable {
     }
 
     /** Waits for the VM to end; a triple fault or KVM error right after a panic is reported as the panic. */
+    /** How the VM ended, or null while it runs. */
+    public VmExit exitIfEnded() throws InterruptedException {
+        return lifecycle.isDone() ? awaitExit() : null;
+    }
+
     public VmExit awaitExit() throws InterruptedException {
         VmExit exit = lifecycle.await();
         String panic = console.panicMessage();

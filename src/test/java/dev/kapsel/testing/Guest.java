@@ -61,7 +61,14 @@ public final class Guest {
     }
 
     public static Result run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        return run(cmd, java.util.Map.of());
+    }
+
+    /** Runs {@code cmd} with extra environment variables, stdin empty. */
+    public static Result run(List<String> cmd, java.util.Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(env);
+        Process p = pb.start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> slurp(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> slurp(p.getErrorStream()));
         if (!p.waitFor(BOOT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

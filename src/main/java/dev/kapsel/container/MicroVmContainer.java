@@ -1,0 +1,121 @@
+package dev.kapsel.container;
+
+import dev.kapsel.agent.AgentClient;
+import dev.kapsel.agent.AgentProcess;
+import dev.kapsel.agent.ExitStatus;
+import dev.kapsel.agent.ProcessSpec;
+import dev.kapsel.agent.VsockConnector;
+import dev.kapsel.vmm.DiskConfig;
+import dev.kapsel.vmm.MicroVm;
+import dev.kapsel.vmm.VmConfig;
+import dev.kapsel.vmm.VmExit;
+import dev.kapsel.vmm.VmSetupException;
+import dev.kapsel.vmm.VsockConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs one container in its own micro-VM: boots the kernel with the container initramfs and the image
+ * disk, connects to the guest agent over vsock, starts the process, copies its stdio, and returns its
+ * exit status. The VM lives in this process; it ends when this process does.
+ */
+public final class MicroVmContainer {
+    /** How long the guest may take to boot and start its agent (the nested harness is slow). */
+    static final Duration AGENT_TIMEOUT = Duration.ofSeconds(240);
+    static final String CMDLINE = "console=ttyS0 reboot=k panic=-1 pci=off quiet";
+
+    /** What to boot: kernel, initramfs, the image disk and the VM size. */
+    public record Machine(Path kernel, Path initramfs, Path imageDisk, int vcpus, long memoryMib) {}
+
+    /** Timings of the phases, for the benchmark. */
+    public record Phases(long bootNanos, long runNanos) {}
+
+    private final Machine machine;
+    private final TailBuffer console = new TailBuffer(16 * 1024);
+    private Phases phases;
+
+    public MicroVmContainer(Machine machine) {
+        this.machine = machine;
+    }
+
+    public Phases phases() {
+        return phases;
+    }
+
+    /** Runs {@code spec}; stdin is copied when {@code stdin} is non-null. Returns the shell-style status. */
+    public int run(ProcessSpec spec, InputStream stdin, OutputStream stdout, OutputStream stderr)
+            throws IOException, InterruptedException, VmSetupException, ContainerStartException {
+        long start = System.nanoTime();
+        Path dir = Files.createTempDirectory("kapsel-vm-");
+        Path uds = dir.resolve("vsock.sock");
+        VmConfig config = new VmConfig(machine.kernel(), Optional.of(machine.initramfs()), CMDLINE, machine.vcpus(),
+                machine.memoryMib(), List.of(new DiskConfig(machine.imageDisk(), true)), false,
+                Optional.of(new VsockConfig(uds, VsockConfig.DEFAULT_GUEST_CID)), List.of());
+        MicroVm vm = MicroVm.build(config, console);
+        vm.start();
+        AgentClient agent = connect(vm, uds);
+        long booted = System.nanoTime();
+        AgentProcess process = agent.start(spec);
+        Thread out = copy("stdout", process.stdout(), stdout);
+        Thread err = copy("stderr", process.stderr(), stderr);
+        if (stdin != null) {
+            Thread.ofPlatform().daemon().name("stdin").start(() -> {
+                try (OutputStream in = process.stdin()) {
+                    stdin.transferTo(in);
+                } catch (IOException ignored) {
+                    // The process ended or closed its stdin.
+                }
+            });
+        } else {
+            process.stdin().close();
+        }
+        ForwardedSignals.install(process);
+        ExitStatus status = process.waitFor();
+        out.join();
+        err.join();
+        phases = new Phases(booted - start, System.nanoTime() - booted);
+        Files.deleteIfExists(uds);
+        Files.deleteIfExists(dir);
+        return status.shellStatus();
+    }
+
+    private AgentClient connect(MicroVm vm, Path uds) throws IOException, InterruptedException, ContainerStartException {
+        long deadline = System.nanoTime() + AGENT_TIMEOUT.toNanos();
+        while (true) {
+            VmExit ended = vm.exitIfEnded();
+            if (ended != null) {
+                throw new ContainerStartException("the micro-VM ended before its agent answered: " + ended.message()
+                        + console.describeTail());
+            }
+            try {
+                return VsockConnector.connectAgent(uds, VsockConnector.AGENT_PORT, Duration.ofSeconds(2));
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new ContainerStartException("the guest agent did not answer within " + AGENT_TIMEOUT.toSeconds()
+                            + " s: " + e.getMessage() + console.describeTail());
+                }
+            }
+        }
+    }
+
+    private static Thread copy(String name, InputStream from, OutputStream to) {
+        return Thread.ofPlatform().daemon().name(name).start(() -> {
+            byte[] buf = new byte[16 * 1024];
+            try {
+                int n;
+                while ((n = from.read(buf)) > 0) {
+                    to.write(buf, 0, n);
+                    to.flush();
+                }
+            } catch (IOException ignored) {
+                // The stream ends with the process.
+            }
+        });
+    }
+}
