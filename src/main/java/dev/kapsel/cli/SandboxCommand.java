@@ -5,6 +5,7 @@ import dev.kapsel.sandbox.Sandbox;
 import dev.kapsel.sandbox.SandboxConfig;
 import dev.kapsel.sandbox.SandboxLimits;
 import dev.kapsel.sandbox.SandboxResult;
+import dev.kapsel.sandbox.net.NetworkMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,13 @@ public final class SandboxCommand implements Runnable {
         @Option(names = "--stats", description = "print counters (system calls, exits, page faults, unimplemented calls) to stderr")
         boolean stats;
 
+        @Option(names = "--network", paramLabel = "MODE", defaultValue = "none",
+                description = "none (default: AF_UNIX only, AF_INET/AF_INET6 fail with EAFNOSUPPORT) or host (TCP/UDP on host sockets)")
+        String network;
+
+        @Option(names = {"-t", "--tty"}, description = "the program runs in the foreground of this terminal: Ctrl-C (SIGINT) reaches it")
+        boolean tty;
+
         @Parameters(arity = "1..*", paramLabel = "CMD [ARG...]")
         List<String> command;
 
@@ -53,6 +61,13 @@ public final class SandboxCommand implements Runnable {
             SandboxLimits limits;
             try {
                 limits = SandboxLimits.ofMemoryMiB(memoryMiB);
+            } catch (IllegalArgumentException e) {
+                System.err.println("kapsel sandbox: " + e.getMessage());
+                return 125;
+            }
+            NetworkMode networkMode;
+            try {
+                networkMode = NetworkMode.parse(network);
             } catch (IllegalArgumentException e) {
                 System.err.println("kapsel sandbox: " + e.getMessage());
                 return 125;
@@ -68,7 +83,7 @@ public final class SandboxCommand implements Runnable {
                 environment.add(e);
             }
             SandboxConfig config = new SandboxConfig(rootfs, command, environment, workdir, 0, 1, 2, limits,
-                    strace ? System.err : null);
+                    strace ? System.err : null, networkMode);
             SandboxResult result;
             try {
                 result = Sandbox.run(config);
