@@ -1,6 +1,7 @@
 package dev.kapsel.cli;
 
 import dev.kapsel.kvm.KvmUnavailableException;
+import dev.kapsel.sandbox.HostTerminal;
 import dev.kapsel.sandbox.Sandbox;
 import dev.kapsel.sandbox.SandboxConfig;
 import dev.kapsel.sandbox.SandboxLimits;
@@ -50,7 +51,8 @@ public final class SandboxCommand implements Runnable {
                 description = "none (default: AF_UNIX only, AF_INET/AF_INET6 fail with EAFNOSUPPORT) or host (TCP/UDP on host sockets)")
         String network;
 
-        @Option(names = {"-t", "--tty"}, description = "the program runs in the foreground of this terminal: Ctrl-C (SIGINT) reaches it")
+        @Option(names = {"-t", "--tty"}, description = "stdin is this terminal and the program is its foreground: Ctrl-C (the terminal's SIGINT to kapsel) "
+                + "goes to the sandbox's foreground process group")
         boolean tty;
 
         @Parameters(arity = "1..*", paramLabel = "CMD [ARG...]")
@@ -63,6 +65,10 @@ public final class SandboxCommand implements Runnable {
                 limits = SandboxLimits.ofMemoryMiB(memoryMiB);
             } catch (IllegalArgumentException e) {
                 System.err.println("kapsel sandbox: " + e.getMessage());
+                return 125;
+            }
+            if (tty && !HostTerminal.isTerminal(0)) {
+                System.err.println("kapsel sandbox: -t needs stdin to be a terminal (run it from a terminal, or drop -t)");
                 return 125;
             }
             NetworkMode networkMode;
