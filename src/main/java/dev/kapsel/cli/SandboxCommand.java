@@ -1,14 +1,12 @@
 package dev.kapsel.cli;
 
-import dev.kapsel.kvm.KvmUnavailableException;
-import dev.kapsel.sandbox.Sandbox;
+import dev.kapsel.sandbox.HostTerminal;
 import dev.kapsel.sandbox.SandboxConfig;
 import dev.kapsel.sandbox.SandboxLimits;
-import dev.kapsel.sandbox.SandboxResult;
+import dev.kapsel.sandbox.net.NetworkMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,6 +43,14 @@ public final class SandboxCommand implements Runnable {
         @Option(names = "--stats", description = "print counters (system calls, exits, page faults, unimplemented calls) to stderr")
         boolean stats;
 
+        @Option(names = "--network", paramLabel = "MODE", defaultValue = "none",
+                description = "none (default: AF_UNIX only, AF_INET/AF_INET6 fail with EAFNOSUPPORT) or host (TCP/UDP on host sockets)")
+        String network;
+
+        @Option(names = {"-t", "--tty"}, description = "stdin is this terminal and the program is its foreground: Ctrl-C (the terminal's SIGINT to kapsel) "
+                + "goes to the sandbox's foreground process group")
+        boolean tty;
+
         @Parameters(arity = "1..*", paramLabel = "CMD [ARG...]")
         List<String> command;
 
@@ -53,6 +59,17 @@ public final class SandboxCommand implements Runnable {
             SandboxLimits limits;
             try {
                 limits = SandboxLimits.ofMemoryMiB(memoryMiB);
+            } catch (IllegalArgumentException e) {
+                System.err.println("kapsel sandbox: " + e.getMessage());
+                return 125;
+            }
+            if (tty && !HostTerminal.isTerminal(0)) {
+                System.err.println("kapsel sandbox: -t needs stdin to be a terminal (run it from a terminal, or drop -t)");
+                return 125;
+            }
+            NetworkMode networkMode;
+            try {
+                networkMode = NetworkMode.parse(network);
             } catch (IllegalArgumentException e) {
                 System.err.println("kapsel sandbox: " + e.getMessage());
                 return 125;
@@ -68,7 +85,7 @@ public final class SandboxCommand implements Runnable {
                 environment.add(e);
             }
             SandboxConfig config = new SandboxConfig(rootfs, command, environment, workdir, 0, 1, 2, limits,
-                    strace ? System.err : null);
+                    strace ? System.err : null, networkMode);
             return SandboxLauncher.run(config, stats);
         }
     }

@@ -10,14 +10,13 @@ import dev.kapsel.sandbox.fs.EventFd;
 import dev.kapsel.sandbox.fs.FdTable;
 import dev.kapsel.sandbox.fs.OpenFile;
 import dev.kapsel.sandbox.fs.Pipe;
-import dev.kapsel.sandbox.fs.SocketPair;
 import dev.kapsel.sandbox.syscall.SyscallTable;
 import dev.kapsel.sys.Errno;
 import java.util.List;
 
 /**
  * Pipes, readiness and the small IPC objects: pipe/pipe2, poll/ppoll, select/pselect6, epoll,
- * eventfd and AF_UNIX socketpair. Waits release the {@link KernelLock}; sets that contain host
+ * eventfd (sockets are {@link SocketSyscalls}). Waits release the {@link KernelLock}; sets that contain host
  * streams are looked at again every few milliseconds, since no one in the sandbox wakes them.
  */
 final class IpcSyscalls {
@@ -48,7 +47,6 @@ final class IpcSyscalls {
         t.define(281, "epoll_pwait", (a, b, c, d, e, f) -> epollWait(a, b, c, d, e), FD, HEX, INT, INT, HEX);
         t.define(284, "eventfd", (a, b, c, d, e, f) -> eventfd(a, 0), INT);
         t.define(290, "eventfd2", (a, b, c, d, e, f) -> eventfd(a, b), INT, FLAGS);
-        t.define(53, "socketpair", (a, b, c, d, e, f) -> socketpair(a, b, c, d), INT, INT, INT, HEX);
     }
 
     private long timespec(long address) {
@@ -294,30 +292,5 @@ final class IpcSyscalls {
             throw new ErrnoException(Errno.EINVAL);
         }
         return p.fds().install(new EventFd(lock, initial, (int) flags), (flags & O_CLOEXEC) != 0);
-    }
-
-    long socketpair(long domain, long type, long protocol, long fdsAddress) {
-        if (domain != 1) {
-            throw new ErrnoException(97 /* EAFNOSUPPORT */);
-        }
-        int kind = (int) type & 0xf;
-        if (kind != 1 && kind != 5) { // SOCK_STREAM, SOCK_SEQPACKET (served as a stream)
-            throw new ErrnoException(Errno.EOPNOTSUPP);
-        }
-        p.memory().check(fdsAddress, 8, true);
-        boolean cloexec = (type & O_CLOEXEC) != 0;
-        OpenFile[] ends = SocketPair.create(lock, (int) type & OpenFile.O_NONBLOCK);
-        int a = p.fds().install(ends[0], cloexec);
-        int b;
-        try {
-            b = p.fds().install(ends[1], cloexec);
-        } catch (ErrnoException e) {
-            p.fds().close(a);
-            ends[1].close();
-            throw e;
-        }
-        p.memory().writeU32(fdsAddress, a);
-        p.memory().writeU32(fdsAddress + 4, b);
-        return 0;
     }
 }

@@ -7,6 +7,8 @@ import dev.kapsel.sandbox.fs.Vfs;
 import dev.kapsel.sandbox.machine.Cpu;
 import dev.kapsel.sandbox.machine.Machine;
 import dev.kapsel.sandbox.mm.AddressSpace;
+import dev.kapsel.sandbox.net.Network;
+import dev.kapsel.sandbox.net.NetworkMode;
 import dev.kapsel.sandbox.syscall.FileSyscalls;
 import dev.kapsel.sandbox.syscall.MemorySyscalls;
 import dev.kapsel.sandbox.syscall.ProcessSyscalls;
@@ -39,6 +41,7 @@ public final class Kernel {
     private final PrintStream straceOut;
     private final long startNanos = System.nanoTime();
     private final SyscallDispatcher dispatcher = new SyscallDispatcher();
+    private final Network network;
     private final Futexes futexes = new Futexes(lock);
     private final Map<Integer, SandboxProcess> processes = new LinkedHashMap<>();
     private final Map<Integer, Task> tasks = new LinkedHashMap<>();
@@ -49,7 +52,8 @@ public final class Kernel {
     private ProgramTermination initEnd;
     private boolean shutdown;
 
-    Kernel(Machine machine, Vfs vfs, SandboxLimits limits, PrintStream straceOut) {
+    Kernel(Machine machine, Vfs vfs, SandboxLimits limits, PrintStream straceOut, NetworkMode networkMode) {
+        this.network = new Network(lock, vfs, networkMode);
         this.machine = machine;
         this.vfs = vfs;
         this.limits = limits;
@@ -131,6 +135,7 @@ public final class Kernel {
         new TimeSyscalls(p).register(table);
         new TaskSyscalls(this, p).register(table);
         new IpcSyscalls(this, p).register(table);
+        new SocketSyscalls(network, p).register(table);
         p.setTable(table, straceOut == null ? null : new Strace(straceOut, p.memory()));
     }
 

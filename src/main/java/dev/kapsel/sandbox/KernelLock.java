@@ -17,6 +17,7 @@ public final class KernelLock {
     /** Linux's internal "interrupted by a signal, restart if the handler allows" code. */
     public static final int ERESTARTSYS = 512;
     private static final ThreadLocal<BooleanSupplier> INTERRUPTED = new ThreadLocal<>();
+    private static final long HOST_WAIT_NANOS = 10_000_000L;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
 
@@ -84,6 +85,32 @@ public final class KernelLock {
                 Thread.currentThread().interrupt();
                 throw new ErrnoException(ERESTARTSYS);
             }
+        }
+    }
+
+    /**
+     * As {@link #await(BooleanSupplier, long)} for a condition a host object decides (a host
+     * socket): between checks, {@code hostWait} runs with the lock released and may block for at
+     * most the nanoseconds it is given (a host select that returns as soon as the socket is ready).
+     * Signals and sandbox-side changes are noticed within {@code 10 ms}.
+     */
+    public boolean awaitHost(BooleanSupplier ready, long deadline, java.util.function.LongConsumer hostWait) {
+        while (true) {
+            if (ready.getAsBoolean()) {
+                return true;
+            }
+            if (interrupted()) {
+                throw new ErrnoException(ERESTARTSYS);
+            }
+            long now = System.nanoTime();
+            if (deadline != Long.MAX_VALUE && now - deadline >= 0) {
+                return false;
+            }
+            long wait = Math.min(HOST_WAIT_NANOS, deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - now);
+            unlocked(() -> {
+                hostWait.accept(wait);
+                return null;
+            });
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.kapsel.sandbox;
 
+import dev.kapsel.sandbox.net.NetworkMode;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,10 +9,11 @@ import java.util.Objects;
 /**
  * What to run in a sandbox: the unpacked root file system (read-only lower layer), the command
  * and its environment, the working directory, the host file descriptors that become the program's
- * stdin/stdout/stderr, the limits, and where --strace output goes (null for none).
+ * stdin/stdout/stderr, the limits, where --strace output goes (null for none), and whether the
+ * programs may use the host's network ({@link NetworkMode}, none by default).
  */
 public record SandboxConfig(Path rootfs, List<String> argv, List<String> env, String workdir, int stdin, int stdout,
-                            int stderr, SandboxLimits limits, PrintStream strace) {
+                            int stderr, SandboxLimits limits, PrintStream strace, NetworkMode network) {
     public static final List<String> DEFAULT_ENV = List.of(
             "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "TERM=xterm");
 
@@ -26,6 +28,17 @@ public record SandboxConfig(Path rootfs, List<String> argv, List<String> env, St
             workdir = "/";
         }
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(network, "network");
+    }
+
+    /** Without host network access. */
+    public SandboxConfig(Path rootfs, List<String> argv, List<String> env, String workdir, int stdin, int stdout, int stderr,
+                         SandboxLimits limits, PrintStream strace) {
+        this(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, strace, NetworkMode.NONE);
+    }
+
+    public SandboxConfig withNetwork(NetworkMode n) {
+        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, strace, n);
     }
 
     /** The host process's own stdio, default limits, no strace. */
@@ -34,14 +47,14 @@ public record SandboxConfig(Path rootfs, List<String> argv, List<String> env, St
     }
 
     public SandboxConfig withStdio(int in, int out, int err) {
-        return new SandboxConfig(rootfs, argv, env, workdir, in, out, err, limits, strace);
+        return new SandboxConfig(rootfs, argv, env, workdir, in, out, err, limits, strace, network);
     }
 
     public SandboxConfig withStrace(PrintStream s) {
-        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, s);
+        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, s, network);
     }
 
     public SandboxConfig withLimits(SandboxLimits l) {
-        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, l, strace);
+        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, l, strace, network);
     }
 }

@@ -18,6 +18,7 @@ import dev.kapsel.sys.Errno;
  * {@link KernelLock} to serve each trap and releases it while the program runs.
  */
 public final class Task {
+    private static final int MSG_NOSIGNAL = 0x4000;
     private static final ThreadLocal<Task> CURRENT = new ThreadLocal<>();
     private static final int NR_EXECVE = 59, NR_RT_SIGRETURN = 15;
 
@@ -291,7 +292,8 @@ public final class Task {
         } catch (OutOfCpusException e) {
             result = -Errno.EAGAIN;
         }
-        if (result == -Errno.EPIPE && (nr == 1 || nr == 18 || nr == 20 || nr == 44 || nr == 46 || nr == 40)) {
+        boolean noSignal = nr == 44 && (regs.r10() & MSG_NOSIGNAL) != 0 || nr == 46 && (regs.rdx() & MSG_NOSIGNAL) != 0;
+        if (result == -Errno.EPIPE && !noSignal && (nr == 1 || nr == 18 || nr == 20 || nr == 44 || nr == 46 || nr == 40)) {
             kernel.signalTask(this, new SignalInfo(Signals.SIGPIPE, SignalInfo.SI_USER, process.pid(), 0, 0));
         }
         interruptedCall = result == -KernelLock.ERESTARTSYS ? nr : -1;

@@ -107,6 +107,12 @@ final class GuestPrograms {
     }
 
     static Run run(Path rootfs, boolean strace, SandboxLimits limits, String... argv) throws IOException {
+        return run(rootfs, strace, c -> c.withLimits(limits), argv);
+    }
+
+    /** Runs {@code argv} with the configuration {@code adjust}ed (network, limits). */
+    static Run run(Path rootfs, boolean strace, java.util.function.UnaryOperator<SandboxConfig> adjust, String... argv)
+            throws IOException {
         Path out = Files.createTempFile("sandbox-out", ".txt");
         Path err = Files.createTempFile("sandbox-err", ".txt");
         int outFd = Libc.open(out.toString(), Libc.O_WRONLY | Libc.O_TRUNC, 0);
@@ -114,7 +120,7 @@ final class GuestPrograms {
         int inFd = Libc.open("/dev/null", Libc.O_RDONLY, 0);
         ByteArrayOutputStream trace = new ByteArrayOutputStream();
         try {
-            SandboxConfig config = SandboxConfig.of(rootfs, List.of(argv)).withStdio(inFd, outFd, errFd).withLimits(limits)
+            SandboxConfig config = adjust.apply(SandboxConfig.of(rootfs, List.of(argv))).withStdio(inFd, outFd, errFd)
                     .withStrace(strace ? new PrintStream(trace, true, StandardCharsets.UTF_8) : null);
             SandboxResult r = Sandbox.run(config);
             return new Run(r, Files.readString(out), Files.readString(err), trace.toString(StandardCharsets.UTF_8));

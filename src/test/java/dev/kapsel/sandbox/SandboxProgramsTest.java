@@ -35,7 +35,7 @@ class SandboxProgramsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"fileio, 37", "dirs, 30", "memory, 26", "timeprog, 10", "random, 9", "tls, 8", "attack, 26", "threads, 8", "procs, 12", "signals, 15",
-        "polling, 19"})
+        "polling, 19", "sockets, 47"})
     void programPassesAllItsChecks(String name, int checks) throws Exception {
         Path root = GuestPrograms.rootfs(dir, GuestPrograms.compile(name, false));
         GuestPrograms.Run r = GuestPrograms.run(root, false, "/bin/" + name);

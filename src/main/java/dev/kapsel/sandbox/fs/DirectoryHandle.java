@@ -9,7 +9,7 @@ import java.util.List;
 
 /** An open directory: getdents64 over a snapshot of its entries taken at the first read. */
 public final class DirectoryHandle implements OpenFile {
-    private static final int DT_UNKNOWN = 0, DT_CHR = 2, DT_DIR = 4, DT_REG = 8, DT_LNK = 10;
+    private static final int DT_UNKNOWN = 0, DT_FIFO = 1, DT_CHR = 2, DT_DIR = 4, DT_REG = 8, DT_LNK = 10, DT_SOCK = 12;
     private final Directory dir;
     private int flags;
     private List<String> names;
@@ -84,6 +84,8 @@ public final class DirectoryHandle implements OpenFile {
                     case Node.S_IFREG -> DT_REG;
                     case Node.S_IFLNK -> DT_LNK;
                     case Node.S_IFCHR -> DT_CHR;
+                    case Node.S_IFIFO -> DT_FIFO;
+                    case Node.S_IFSOCK -> DT_SOCK;
                     default -> DT_UNKNOWN;
                 };
             }

@@ -93,6 +93,15 @@ public final class Pipe extends Node {
         return n;
     }
 
+    /** Copies up to {@code length} waiting bytes without taking them. */
+    public int peek(byte[] dst, int length) {
+        int n = Math.min(length, count);
+        int first = Math.min(n, CAPACITY - head);
+        System.arraycopy(ring, head, dst, 0, first);
+        System.arraycopy(ring, 0, dst, first, n - first);
+        return n;
+    }
+
     /** Writes all of {@code src[offset..offset+length)}, waiting for room unless {@code nonBlocking}. */
     public int write(byte[] src, int offset, int length, boolean nonBlocking) {
         int done = 0;

@@ -12,13 +12,14 @@ public final class SocketPair {
     private SocketPair() {}
 
     /** The two ends; {@code flags} may hold O_NONBLOCK. */
-    public static OpenFile[] create(KernelLock lock, int flags) {
+    public static End[] create(KernelLock lock, int flags) {
         Pipe ab = new Pipe(lock);
         Pipe ba = new Pipe(lock);
-        return new OpenFile[] {new End(ab.writeEnd(flags), ba.readEnd(flags), flags), new End(ba.writeEnd(flags), ab.readEnd(flags), flags)};
+        return new End[] {new End(ab.writeEnd(flags), ba.readEnd(flags), flags), new End(ba.writeEnd(flags), ab.readEnd(flags), flags)};
     }
 
-    static final class End extends Node implements OpenFile {
+    /** One end: reads the peer's writes, writes what the peer reads; shutdown(2) per direction. */
+    public static final class End extends Node implements OpenFile {
         private final OpenFile out;
         private final OpenFile in;
         private int status;
@@ -32,7 +33,7 @@ public final class SocketPair {
 
         @Override
         public Stat stat() {
-            return new Stat(8, ino(), 0140777, 1, 0, 0, 0, 0, 0, 0);
+            return new Stat(8, ino(), S_IFSOCK | 0777, 1, 0, 0, 0, 0, 0, 0);
         }
 
         @Override
@@ -52,6 +53,16 @@ public final class SocketPair {
             }
             in.setStatusFlags(status);
             return in.read(buf, length);
+        }
+
+        /** recv(MSG_PEEK): copies up to {@code length} waiting bytes without taking them; never waits. */
+        public int peek(byte[] buf, int length) {
+            return readShut ? 0 : ((Pipe) in.node()).peek(buf, length);
+        }
+
+        /** Bytes waiting to be read (FIONREAD). */
+        public int available() {
+            return ((Pipe) in.node()).available();
         }
 
         @Override
