@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
             "Start with 'kapsel doctor' to see what this host offers, then 'kapsel vm run --help'.",
             "Exit codes of 'vm run': 0 power-off, 80 reboot, 81 kernel panic, 82 triple fault, 83 KVM error, 84 setup error, 85 no KVM; 2 usage error."
         },
-        subcommands = {VmCommand.class, SandboxCommand.class, DemoCommand.class, DoctorCommand.class})
+        subcommands = {VmCommand.class, SandboxCommand.class, DemoCommand.class, DoctorCommand.class,
+            LoadCommand.class, ImagesCommand.class, RmiCommand.class})
 final class KapselCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
