@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
             "Start with 'kapsel doctor' to see what this host offers, then 'kapsel vm run --help'.",
             "Exit codes of 'vm run': 0 power-off, 80 reboot, 81 kernel panic, 82 triple fault, 83 KVM error, 84 setup error, 85 no KVM; 2 usage error."
         },
-        subcommands = {RunCommand.class, VmCommand.class, SandboxCommand.class, DemoCommand.class, DoctorCommand.class,
+        subcommands = {RunCommand.class, LoadCommand.class, ImagesCommand.class, RmiCommand.class,
+            VmCommand.class, SandboxCommand.class, DemoCommand.class, DoctorCommand.class,
             dev.kapsel.cli.oci.OciCreateCommand.class, dev.kapsel.cli.oci.OciStartCommand.class,
             dev.kapsel.cli.oci.OciStateCommand.class, dev.kapsel.cli.oci.OciKillCommand.class,
             dev.kapsel.cli.oci.OciDeleteCommand.class, dev.kapsel.cli.oci.OciExecCommand.class,

@@ -68,7 +68,8 @@ final class RootfsBuilder {
                 "-d", root.toString(), image.toString(), (size / 1024) + "k");
         Process p;
         try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.DISCARD).start();
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
         } catch (IOException e) {
             throw new RootfsBuildException("cannot run mkfs.ext4 (install e2fsprogs): " + e.getMessage(), e);
         }

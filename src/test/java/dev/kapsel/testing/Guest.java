@@ -66,9 +66,23 @@ public final class Guest {
 
     /** Runs {@code cmd} with extra environment variables, stdin empty. */
     public static Result run(List<String> cmd, java.util.Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        return run(cmd, env, null);
+    }
+
+    /** Runs {@code cmd} with extra environment variables and {@code stdin} as its input (empty when null). */
+    public static Result run(List<String> cmd, java.util.Map<String, String> env, byte[] stdin)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (stdin == null) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
         pb.environment().putAll(env);
         Process p = pb.start();
+        if (stdin != null) {
+            try (var in = p.getOutputStream()) {
+                in.write(stdin);
+            }
+        }
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> slurp(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> slurp(p.getErrorStream()));
         if (!p.waitFor(BOOT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

@@ -17,9 +17,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -234,17 +232,15 @@ public final class LayerApplier {
                     + " out of range");
         }
         // Owner first: chown clears setuid/setgid bits and file capabilities, mode and xattrs come after.
-        Files.setAttribute(target, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(target, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
+        NativeFiles.lchown(target, (int) uid, (int) gid);
         if (!symlink) {
-            Files.setAttribute(target, "unix:mode", entry.getMode() & 07777);
+            NativeFiles.chmod(target, entry.getMode() & 07777);
         }
         for (Map.Entry<String, byte[]> x : xattrs(entry).entrySet()) {
             NativeFiles.lsetxattr(target, x.getKey(), x.getValue());
         }
-        // NOFOLLOW: utimensat on the path itself; following would open it, which blocks on a FIFO.
-        Files.getFileAttributeView(target, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                .setTimes(FileTime.from(entry.getLastModifiedTime().toInstant()), null, null);
+        java.time.Instant mtime = entry.getLastModifiedTime().toInstant();
+        NativeFiles.setModifiedTime(target, mtime.getEpochSecond(), mtime.getNano());
     }
 
     /**

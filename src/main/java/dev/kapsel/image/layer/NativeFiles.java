@@ -13,8 +13,9 @@ import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
 /**
- * The two file-system calls Java's NIO lacks and layer extraction needs: {@code lsetxattr} (any
- * namespace, e.g. {@code security.capability}) and {@code mknod} (device nodes and FIFOs). Called
+ * The file-system calls layer extraction makes where Java's NIO falls short: {@code lsetxattr} (any
+ * namespace, e.g. {@code security.capability}), {@code mknod} (device nodes and FIFOs), and
+ * {@code chmod}, {@code lchown}, {@code utimensat} that never open the file. Called
  * through the FFM API with errno captured; failures become {@link IOException}s naming the path.
  */
 final class NativeFiles {
@@ -37,6 +38,75 @@ final class NativeFiles {
             LINKER.defaultLookup().find("mknod").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
             CAPTURE);
+
+    private static final MethodHandle CHMOD = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("chmod").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), CAPTURE);
+    private static final MethodHandle LCHOWN = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("lchown").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE);
+    private static final MethodHandle UTIMENSAT = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("utimensat").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_INT), CAPTURE);
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final long UTIME_OMIT = (1L << 30) - 2;
+
+    /*
+     * Why not NIO's unix:mode / unix:uid / setTimes: the JDK opens the file to use the f* calls,
+     * and opening a FIFO blocks (and opening a device node has side effects). These calls never open.
+     */
+
+    /** chmod(2) on a path that is not a symlink (the caller guarantees it). */
+    static void chmod(Path path, int mode) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) CHMOD.invokeExact(state, arena.allocateFrom(path.toString()), mode);
+            if (rc != 0) {
+                throw new IOException("chmod " + path + ": errno " + (int) ERRNO.get(state, 0L));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** lchown(2): the owner of the path itself, a symlink included. */
+    static void lchown(Path path, int uid, int gid) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) LCHOWN.invokeExact(state, arena.allocateFrom(path.toString()), uid, gid);
+            if (rc != 0) {
+                throw new IOException("lchown " + path + ": errno " + (int) ERRNO.get(state, 0L));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** utimensat(2) with AT_SYMLINK_NOFOLLOW: sets the modification time, leaves the access time. */
+    static void setModifiedTime(Path path, long epochSecond, int nanos) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment times = arena.allocate(ValueLayout.JAVA_LONG, 4);
+            times.setAtIndex(ValueLayout.JAVA_LONG, 0, 0);
+            times.setAtIndex(ValueLayout.JAVA_LONG, 1, UTIME_OMIT);
+            times.setAtIndex(ValueLayout.JAVA_LONG, 2, epochSecond);
+            times.setAtIndex(ValueLayout.JAVA_LONG, 3, nanos);
+            int rc = (int) UTIMENSAT.invokeExact(state, AT_FDCWD, arena.allocateFrom(path.toString()), times, AT_SYMLINK_NOFOLLOW);
+            if (rc != 0) {
+                throw new IOException("utimensat " + path + ": errno " + (int) ERRNO.get(state, 0L));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
 
     static void lsetxattr(Path path, String name, byte[] value) throws IOException {
         try (Arena arena = Arena.ofConfined()) {

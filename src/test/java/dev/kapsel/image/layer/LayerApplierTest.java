@@ -234,8 +234,10 @@ class LayerApplierTest {
     }
 
     @Test
-    void setsModificationTime() throws Exception {
-        apply(new TarBuilder().file("f", "x").build(), "L");
-        assertTrue(Files.getLastModifiedTime(root.resolve("f")).toInstant().isBefore(Instant.now().plusSeconds(5)));
+    void setsModificationTimeOfFilesAndSymlinks() throws Exception {
+        Instant t = Instant.parse("2001-02-03T04:05:06Z");
+        apply(new TarBuilder().mtime(t).file("f", "x").symlink("l", "f").build(), "L");
+        assertEquals(t, Files.getLastModifiedTime(root.resolve("f")).toInstant());
+        assertEquals(t, Files.getLastModifiedTime(root.resolve("l"), LinkOption.NOFOLLOW_LINKS).toInstant());
     }
 }

@@ -14,11 +14,18 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 public final class TarBuilder {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final TarArchiveOutputStream tar;
+    private java.time.Instant mtime;
 
     public TarBuilder() {
         tar = new TarArchiveOutputStream(bytes, StandardCharsets.UTF_8.name());
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    }
+
+    /** The modification time of the entries added after this call. */
+    public TarBuilder mtime(java.time.Instant time) {
+        this.mtime = time;
+        return this;
     }
 
     public TarBuilder dir(String name, int mode) {
@@ -75,6 +82,9 @@ public final class TarBuilder {
     }
 
     private TarBuilder put(TarArchiveEntry e, byte[] content) {
+        if (mtime != null) {
+            e.setModTime(java.nio.file.attribute.FileTime.from(mtime));
+        }
         try {
             tar.putArchiveEntry(e);
             if (content != null) {
