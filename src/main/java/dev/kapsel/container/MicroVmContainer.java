@@ -57,7 +57,10 @@ public final class MicroVmContainer {
         VmConfig config = new VmConfig(machine.kernel(), Optional.of(machine.initramfs()), CMDLINE, machine.vcpus(),
                 machine.memoryMib(), List.of(new DiskConfig(machine.imageDisk(), true)), false,
                 Optional.of(new VsockConfig(uds, VsockConfig.DEFAULT_GUEST_CID)), List.of());
-        MicroVm vm = MicroVm.build(config, console);
+        // KAPSEL_GUEST_CONSOLE=1 shows the guest's serial console on stderr, for diagnosing boots.
+        OutputStream consoleOut = System.getenv("KAPSEL_GUEST_CONSOLE") != null
+                ? new TeeOutputStream(console, new java.io.FileOutputStream(java.io.FileDescriptor.err)) : console;
+        MicroVm vm = MicroVm.build(config, consoleOut);
         vm.start();
         AgentClient agent = connect(vm, uds);
         long booted = System.nanoTime();
@@ -101,6 +104,34 @@ public final class MicroVmContainer {
                             + " s: " + e.getMessage() + console.describeTail());
                 }
             }
+        }
+    }
+
+    /** Writes to two streams. */
+    private static final class TeeOutputStream extends OutputStream {
+        private final OutputStream a;
+        private final OutputStream b;
+
+        TeeOutputStream(OutputStream a, OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int x) throws IOException {
+            a.write(x);
+            b.write(x);
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) throws IOException {
+            a.write(buf, off, len);
+            b.write(buf, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            b.flush();
         }
     }
 

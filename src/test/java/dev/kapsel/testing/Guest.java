@@ -83,8 +83,11 @@ public final class Guest {
                 in.write(stdin);
             }
         }
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> slurp(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> slurp(p.getErrorStream()));
+        // Own threads, not the common pool: with one worker (a 2-CPU machine) a full stderr pipe would deadlock.
+        CompletableFuture<String> out = new CompletableFuture<>();
+        CompletableFuture<String> err = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> out.complete(slurp(p.getInputStream())));
+        Thread.ofPlatform().daemon().start(() -> err.complete(slurp(p.getErrorStream())));
         if (!p.waitFor(BOOT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
             throw new AssertionError("timed out after " + BOOT_TIMEOUT_SECONDS + " s: " + cmd + "\n" + out.join() + err.join());
