@@ -144,6 +144,7 @@ final class RunCommand implements Callable<Integer> {
         if (!Files.isExecutable(agent)) {
             throw new CommandFailure(RUNTIME_FAILURE, "the guest agent " + agent + " is missing: run bin/setup", null);
         }
+        long prepareStart = System.nanoTime();
         Progress progress = Progress.forTerminal();
         Path disk = store.rootfsImage(image, progress);
         Path initramfs = ContainerInitramfs.cached(modules, agent, StateDirectory.resolve().resolve("initramfs"));
@@ -164,10 +165,17 @@ final class RunCommand implements Callable<Integer> {
         if (tty) {
             process.terminal(dev.kapsel.agent.TerminalSize.DEFAULT);
         }
+        long prepared = System.nanoTime() - prepareStart;
         MicroVmContainer container = new MicroVmContainer(new MicroVmContainer.Machine(kernel, initramfs, disk, cpus, memoryMib));
         try {
-            return container.run(process.build(), interactive ? System.in : null,
+            int status = container.run(process.build(), interactive ? System.in : null,
                     new java.io.FileOutputStream(java.io.FileDescriptor.out), new java.io.FileOutputStream(java.io.FileDescriptor.err));
+            if (System.getenv("KAPSEL_TIMINGS") != null) {
+                // For bench/run: image preparation (cached after the first run), VM boot to agent, agent start to exit.
+                System.err.printf("kapsel-timings prepare_ms=%d boot_ms=%d run_ms=%d%n", prepared / 1_000_000,
+                        container.phases().bootNanos() / 1_000_000, container.phases().runNanos() / 1_000_000);
+            }
+            return status;
         } catch (dev.kapsel.agent.SpawnFailedException e) {
             // Docker's codes: 127 the command was not found, 126 it could not be run.
             System.err.println("kapsel: " + e.getMessage());
