@@ -178,6 +178,26 @@ public final class Virtqueue {
         memory.writeU16(usedRing + 2, nextUsed);
     }
 
+    /** Serves one descriptor chain and returns how many bytes it wrote into the chain's writable buffers. */
+    @FunctionalInterface
+    public interface ChainHandler {
+        long serve(DescriptorChain chain) throws VirtioDeviceException;
+    }
+
+    /**
+     * The device-side queue loop: pops every available chain, hands it to {@code handler}, puts it on
+     * the used ring, and finally reports whether the driver wants an interrupt for what was used.
+     */
+    public boolean serveAvailable(ChainHandler handler) throws VirtioDeviceException {
+        DescriptorChain chain;
+        boolean used = false;
+        while ((chain = pop()) != null) {
+            addUsed(chain.head(), handler.serve(chain));
+            used = true;
+        }
+        return used && needsNotification();
+    }
+
     /**
      * Whether the driver wants an interrupt for the used buffers added since the last call that said
      * yes: with event-idx when {@code used.idx} has passed {@code used_event} (the spec's

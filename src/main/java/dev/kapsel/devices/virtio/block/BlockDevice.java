@@ -7,7 +7,6 @@ import dev.kapsel.virtio.DescriptorChain;
 import dev.kapsel.virtio.FeatureBits;
 import dev.kapsel.virtio.VirtioDevice;
 import dev.kapsel.virtio.VirtioDeviceException;
-import dev.kapsel.virtio.Virtqueue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -95,14 +94,7 @@ public final class BlockDevice implements VirtioDevice {
     /** Serves each available request, returns it, and interrupts the driver if it asked to be. */
     @Override
     public void processQueue(int index) throws VirtioDeviceException {
-        Virtqueue queue = active.queue(0);
-        DescriptorChain chain;
-        boolean used = false;
-        while ((chain = queue.pop()) != null) {
-            queue.addUsed(chain.head(), serve(chain));
-            used = true;
-        }
-        if (used && queue.needsNotification()) {
+        if (active.queue(0).serveAvailable(this::serve)) {
             active.interrupt().signalUsedBuffers();
         }
     }

@@ -7,7 +7,6 @@ import dev.kapsel.virtio.DescriptorChain;
 import dev.kapsel.virtio.FeatureBits;
 import dev.kapsel.virtio.VirtioDevice;
 import dev.kapsel.virtio.VirtioDeviceException;
-import dev.kapsel.virtio.Virtqueue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -79,14 +78,7 @@ public final class EntropyDevice implements VirtioDevice {
     /** Fills each available chain, returns it, and interrupts the driver if it asked to be. */
     @Override
     public void processQueue(int index) throws VirtioDeviceException {
-        Virtqueue queue = active.queue(0);
-        DescriptorChain chain;
-        boolean used = false;
-        while ((chain = queue.pop()) != null) {
-            queue.addUsed(chain.head(), fill(chain));
-            used = true;
-        }
-        if (used && queue.needsNotification()) {
+        if (active.queue(0).serveAvailable(this::fill)) {
             active.interrupt().signalUsedBuffers();
         }
     }
