@@ -133,6 +133,11 @@ class OciRuntimeTest {
         StateReport stopped = rt.state("life");
         assertEquals(ContainerStatus.STOPPED, stopped.status());
         assertEquals(0, stopped.pid());
+        // The monitor is this JVM's child: it is gone once the JDK's process reaper has collected it.
+        long reapDeadline = System.currentTimeMillis() + 5000;
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.currentTimeMillis() < reapDeadline) {
+            Thread.sleep(20);
+        }
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
         assertThrows(InvalidStateException.class, () -> rt.kill("life", 9));
         rt.delete("life", false);
