@@ -166,7 +166,12 @@ class VsockNetGuestTest {
                 continue;
             }
             try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                c.connect(UnixDomainSocketAddress.of(uds));
+                try {
+                    c.connect(UnixDomainSocketAddress.of(uds));
+                } catch (java.net.ConnectException notYet) {
+                    Thread.sleep(200); // the socket file exists before the VMM listens on it
+                    continue;
+                }
                 c.write(ByteBuffer.wrap("CONNECT 52\n".getBytes(StandardCharsets.US_ASCII)));
                 ok = readLine(c);
                 if (ok == null) {
