@@ -218,6 +218,11 @@ class LayerApplierTest {
         byte[] gz = TarBuilder.gzip(full);
         byte[] gzCut = Arrays.copyOf(gz, gz.length / 2);
         assertThrows(MalformedImageException.class, () -> apply(gzCut, "sha256:gzcut"));
+
+        byte[] zst = TarBuilder.zstd(full);
+        byte[] zstCut = Arrays.copyOf(zst, zst.length - 3);
+        MalformedImageException z = assertThrows(MalformedImageException.class, () -> apply(zstCut, "sha256:zstcut"));
+        assertTrue(z.getMessage().contains("sha256:zstcut"), z.getMessage());
     }
 
     @Test
