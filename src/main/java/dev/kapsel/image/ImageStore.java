@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  * stage and verify blobs without the lock and take it only to adopt them and record the name;
  * removal, unpacking and builds hold it throughout.
  */
+@SuppressWarnings("try") // try (StoreLock ignored = lock()) is the point: held for the block
 public final class ImageStore {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}");
 
