@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  * stage and verify blobs without the lock and take it only to adopt them and record the name;
  * removal, unpacking and builds hold it throughout.
  */
+@SuppressWarnings("try") // try (StoreLock ignored = lock()) is the point: held for the block
 public final class ImageStore {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}");
 
@@ -83,7 +84,7 @@ public final class ImageStore {
     /**
      * Imports the image at {@code source} (layout directory, oci-archive or docker-archive). The
      * image is called {@code name} when given, else what the source calls it; an existing image of
-     * that name is replaced (its blobs are freed by the next {@link #remove}).
+     * that name is replaced, and what only it used is freed.
      */
     public Image load(Path source, String name, Progress progress) throws IOException, ImageException {
         if (name != null) {
@@ -104,8 +105,12 @@ public final class ImageStore {
                     staging.commit(layer.digest(), blobs);
                 }
                 NameIndex names = NameIndex.read(root.resolve("names.json"));
+                Digest previous = names.get(chosen);
                 names.put(chosen, image.manifestDigest());
                 names.write();
+                if (previous != null && !previous.equals(image.manifestDigest())) {
+                    collectGarbage(names);
+                }
                 Staging.removeAbandoned(tmp);
             }
             return new Image(chosen, image.manifestDigest(), image.manifest(), image.config(), image.manifest().blobSize());
@@ -168,40 +173,46 @@ public final class ImageStore {
             NameIndex names = NameIndex.read(root.resolve("names.json"));
             names.remove(name);
             names.write();
-            Set<Digest> live = new HashSet<>();
-            Set<String> liveImages = new HashSet<>();
-            for (Map.Entry<String, Digest> e : names.all().entrySet()) {
-                Image other = read(e.getKey(), e.getValue());
-                live.add(other.manifestDigest());
-                live.add(other.manifest().config().digest());
-                other.manifest().layers().forEach(l -> live.add(l.digest()));
-                liveImages.add(other.manifestDigest().hex());
-            }
-            int freed = 0;
-            long bytes = 0;
-            for (Digest d : blobs.all()) {
-                if (!live.contains(d)) {
-                    bytes += blobs.delete(d);
-                    freed++;
-                }
-            }
-            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(unpacked)) {
-                for (Path dir : dirs) {
-                    if (!liveImages.contains(dir.getFileName().toString())) {
-                        LayerApplier.deleteTree(dir);
-                    }
-                }
-            }
-            try (DirectoryStream<Path> images = Files.newDirectoryStream(rootfs, "*.ext4")) {
-                for (Path img : images) {
-                    String hex = img.getFileName().toString().replaceFirst("\\.ext4$", "");
-                    if (!liveImages.contains(hex)) {
-                        Files.deleteIfExists(img);
-                    }
-                }
-            }
-            return new Removal(image, freed, bytes);
+            long[] freed = collectGarbage(names);
+            return new Removal(image, (int) freed[0], freed[1]);
         }
+    }
+
+    /** Deletes blobs, unpacked roots and ext4 images no named image uses; returns {blobs, bytes} freed. Under the lock. */
+    private long[] collectGarbage(NameIndex names) throws IOException, ImageException {
+        Set<Digest> live = new HashSet<>();
+        Set<String> liveImages = new HashSet<>();
+        for (Map.Entry<String, Digest> e : names.all().entrySet()) {
+            Image other = read(e.getKey(), e.getValue());
+            live.add(other.manifestDigest());
+            live.add(other.manifest().config().digest());
+            other.manifest().layers().forEach(l -> live.add(l.digest()));
+            liveImages.add(other.manifestDigest().hex());
+        }
+        int freed = 0;
+        long bytes = 0;
+        for (Digest d : blobs.all()) {
+            if (!live.contains(d)) {
+                bytes += blobs.delete(d);
+                freed++;
+            }
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(unpacked)) {
+            for (Path dir : dirs) {
+                if (!liveImages.contains(dir.getFileName().toString())) {
+                    LayerApplier.deleteTree(dir);
+                }
+            }
+        }
+        try (DirectoryStream<Path> images = Files.newDirectoryStream(rootfs, "*.ext4")) {
+            for (Path img : images) {
+                String hex = img.getFileName().toString().replaceFirst("\\.ext4$", "");
+                if (!liveImages.contains(hex)) {
+                    Files.deleteIfExists(img);
+                }
+            }
+        }
+        return new long[] {freed, bytes};
     }
 
     /**

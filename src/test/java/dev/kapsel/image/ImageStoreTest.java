@@ -197,6 +197,17 @@ class ImageStoreTest {
     }
 
     @Test
+    void loadingOverANameFreesWhatOnlyTheOldImageUsed() throws Exception {
+        Image old = store.load(TestImages.layout(tmp.resolve("A"), "x", UnaryOperator.identity(), BASE, UPPER), null);
+        byte[] other = new TarBuilder().file("other", "o").build();
+        Image replacement = store.load(TestImages.layout(tmp.resolve("B"), "x", UnaryOperator.identity(), BASE, other), null);
+        assertEquals(List.of(replacement), store.list());
+        assertEquals(Set.of(replacement.manifestDigest().hex(), replacement.manifest().config().digest().hex(),
+                Digest.of(BASE).hex(), Digest.of(other).hex()), blobNames());
+        assertFalse(blobNames().contains(old.manifestDigest().hex()));
+    }
+
+    @Test
     void rootfsImageIsBuiltOnceAndHoldsTheRoot() throws Exception {
         store.load(TestImages.layout(tmp.resolve("L"), "fs", UnaryOperator.identity(), BASE, UPPER), null);
         Path image = store.rootfsImage("fs");

@@ -48,6 +48,8 @@ public final class LayerApplier {
 
     private final Path root;
     private final RootedResolver resolver;
+    /** The current entry's xattrs as raw bytes (see {@link PaxXattrTap}); null when the tap lost the stream. */
+    private Map<String, byte[]> rawXattrs;
 
     public LayerApplier(Path root) {
         this.root = root;
@@ -67,11 +69,13 @@ public final class LayerApplier {
         long entries = 0;
         long whiteouts = 0;
         long bytes = 0;
-        try (TarArchiveInputStream in = new TarArchiveInputStream(tar, StandardCharsets.UTF_8.name())) {
+        PaxXattrTap tap = new PaxXattrTap(tar);
+        try (TarArchiveInputStream in = new TarArchiveInputStream(tap, StandardCharsets.UTF_8.name())) {
             TarArchiveEntry entry;
             while ((entry = nextEntry(in, layer)) != null) {
                 entries++;
                 String name = entry.getName();
+                rawXattrs = tap.xattrsFor(name);
                 EntryPath path;
                 try {
                     path = EntryPath.parse(name);
@@ -236,7 +240,11 @@ public final class LayerApplier {
         if (!symlink) {
             NativeFiles.chmod(target, entry.getMode() & 07777);
         }
-        for (Map.Entry<String, byte[]> x : xattrs(entry).entrySet()) {
+        Map<String, byte[]> attrs = xattrs(entry);
+        if (rawXattrs != null) {
+            attrs.putAll(rawXattrs);
+        }
+        for (Map.Entry<String, byte[]> x : attrs.entrySet()) {
             NativeFiles.lsetxattr(target, x.getKey(), x.getValue());
         }
         java.time.Instant mtime = entry.getLastModifiedTime().toInstant();
@@ -246,7 +254,8 @@ public final class LayerApplier {
     /**
      * Extended attributes from the PAX headers. {@code LIBARCHIVE.xattr.*} values are base64 and
      * exact; {@code SCHILY.xattr.*} values are raw bytes that commons-compress decodes as UTF-8, so
-     * they round-trip only when they are valid UTF-8 (binary ones are skipped, not corrupted).
+     * here they round-trip only when they are valid UTF-8 (binary ones are skipped, not corrupted);
+     * the {@link PaxXattrTap} supplies their exact bytes.
      */
     static Map<String, byte[]> xattrs(TarArchiveEntry entry) {
         Map<String, byte[]> result = new java.util.LinkedHashMap<>();

@@ -18,6 +18,7 @@ import java.nio.file.Path;
  * {@code chmod}, {@code lchown}, {@code utimensat} that never open the file. Called
  * through the FFM API with errno captured; failures become {@link IOException}s naming the path.
  */
+@SuppressWarnings("restricted") // FFM downcalls; the jar enables native access
 final class NativeFiles {
     private NativeFiles() {}
 

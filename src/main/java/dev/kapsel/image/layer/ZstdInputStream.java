@@ -22,6 +22,7 @@ import java.util.Optional;
  * library could be loaded. Multiple concatenated frames are read; input that ends inside a frame is
  * an {@link EOFException}. The decoder's default window limit (128 MiB) bounds its memory.
  */
+@SuppressWarnings("restricted") // FFM downcalls; the jar enables native access
 final class ZstdInputStream extends InputStream {
     /** {@code struct ZSTD_inBuffer / ZSTD_outBuffer { void *p; size_t size; size_t pos; }}. */
     private static final StructLayout BUFFER = MemoryLayout.structLayout(

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a {@code docker save} archive: {@code manifest.json} lists, per image, the config file, the
- * RepoTags and the layer tars, bottom first. kapsel writes the OCI manifest Docker's format lacks;
+ * RepoTags (the first names the image, in Docker's familiar form) and the layer tars, bottom first. kapsel writes the OCI manifest Docker's format lacks;
  * digests are checked where the archive commits to them: a config or layer named by its digest,
  * and each uncompressed layer against the config's {@code rootfs.diff_ids}.
  */
@@ -47,9 +47,19 @@ final class DockerArchiveReader {
         }
         List<String> tags = new ArrayList<>();
         for (JsonNode t : entries(source).get(0).path("RepoTags")) {
-            tags.add(t.asText());
+            tags.add(familiar(t.asText()));
         }
         return tags;
+    }
+
+    /** A tag in Docker's familiar form, as {@code docker images} shows it: {@code docker.io/library/busybox:1} is {@code busybox:1}. */
+    static String familiar(String tag) {
+        for (String prefix : List.of("docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/")) {
+            if (tag.startsWith(prefix) && tag.length() > prefix.length()) {
+                return tag.substring(prefix.length());
+            }
+        }
+        return tag;
     }
 
     private static JsonNode entries(BlobSource source) throws IOException, MalformedImageException {
@@ -75,7 +85,7 @@ final class DockerArchiveReader {
         if (requestedName != null) {
             for (JsonNode e : all) {
                 for (JsonNode t : e.path("RepoTags")) {
-                    if (requestedName.equals(t.asText())) {
+                    if (requestedName.equals(familiar(t.asText())) || requestedName.equals(t.asText())) {
                         entry = e;
                     }
                 }
@@ -122,7 +132,7 @@ final class DockerArchiveReader {
         BlobSink.StagedBlob manifestBlob = sink.put(OciJson.manifestDocument(manifest));
         String name = null;
         for (JsonNode t : entry.path("RepoTags")) {
-            name = t.asText();
+            name = familiar(t.asText());
             break;
         }
         return new SourceImage(name, manifestBlob.digest(), manifest, config);

@@ -88,6 +88,34 @@ class LayerApplierTest {
     }
 
     @Test
+    void binaryXattrsFromGnuTarSurviveInPaxAndGnuFormats() throws Exception {
+        for (String format : List.of("posix", "gnu")) {
+            Path src = Files.createDirectories(tmp.resolve("src-" + format));
+            String longName = "d".repeat(120) + "/" + "n".repeat(120);
+            Files.createDirectories(src.resolve(longName).getParent());
+            Files.writeString(src.resolve(longName), "long");
+            Path f = Files.writeString(src.resolve("f"), "hi");
+            Path g = Files.writeString(src.resolve("g"), "no xattr");
+            byte[] binary = {(byte) 0xff, 0, (byte) 0xfe, (byte) 0x80, 1, 0x41, '\n', '='};
+            Files.getFileAttributeView(f, UserDefinedFileAttributeView.class).write("bin", java.nio.ByteBuffer.wrap(binary));
+            Files.getFileAttributeView(src.resolve(longName), UserDefinedFileAttributeView.class)
+                    .write("long", java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xc3}));
+            Path tar = tmp.resolve(format + ".tar");
+            Process p = new ProcessBuilder("tar", "--format=" + format, "--xattrs", "--xattrs-include=*", "-C", src.toString(),
+                    "-cf", tar.toString(), "d" + "d".repeat(119), "f", "g").inheritIO().start();
+            assertEquals(0, p.waitFor());
+            Path r = Files.createDirectory(tmp.resolve("root-" + format));
+            try (InputStream in = Files.newInputStream(tar)) {
+                new LayerApplier(r).apply(in, format);
+            }
+            assertArrayEquals(binary, xattr(Files.getFileAttributeView(r.resolve("f"), UserDefinedFileAttributeView.class), "bin"));
+            assertArrayEquals(new byte[] {(byte) 0xc3},
+                    xattr(Files.getFileAttributeView(r.resolve(longName), UserDefinedFileAttributeView.class), "long"));
+            assertEquals(List.of(), Files.getFileAttributeView(r.resolve("g"), UserDefinedFileAttributeView.class).list(), format);
+        }
+    }
+
+    @Test
     void laterLayersReplaceAndWhiteoutsDelete() throws Exception {
         apply(new TarBuilder().dir("etc", 0755).file("etc/keep", "k").file("etc/gone", "g")
                 .dir("var/cache", 0755).file("var/cache/a", "a").file("var/cache/b", "b")
@@ -218,6 +246,11 @@ class LayerApplierTest {
         byte[] gz = TarBuilder.gzip(full);
         byte[] gzCut = Arrays.copyOf(gz, gz.length / 2);
         assertThrows(MalformedImageException.class, () -> apply(gzCut, "sha256:gzcut"));
+
+        byte[] zst = TarBuilder.zstd(full);
+        byte[] zstCut = Arrays.copyOf(zst, zst.length - 3);
+        MalformedImageException z = assertThrows(MalformedImageException.class, () -> apply(zstCut, "sha256:zstcut"));
+        assertTrue(z.getMessage().contains("sha256:zstcut"), z.getMessage());
     }
 
     @Test
