@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.kapsel.testing.CProgram;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,14 +34,11 @@ class TapLayoutTest {
             }
             """;
 
-    private static final Map<String, Long> HEADERS = new HashMap<>();
+    private static Map<String, Long> HEADERS;
 
     @BeforeAll
     static void compile(@TempDir Path dir) throws Exception {
-        for (String line : CProgram.run(CProgram.compile(SOURCE, dir)).split("\n")) {
-            String[] kv = line.split("=");
-            HEADERS.put(kv[0], Long.parseUnsignedLong(kv[1]));
-        }
+        HEADERS = CProgram.printedValues(SOURCE, dir);
     }
 
     @Test

@@ -25,6 +25,19 @@ public final class CProgram {
         return exe;
     }
 
+    /**
+     * Compiles and runs a program that prints {@code NAME=value} lines (unsigned decimal), as the layout
+     * tests do for sizes, offsets and ioctl numbers from the kernel headers, and returns them by name.
+     */
+    public static java.util.Map<String, Long> printedValues(String source, Path dir) throws IOException, InterruptedException {
+        java.util.Map<String, Long> values = new java.util.HashMap<>();
+        for (String line : run(compile(source, dir)).split("\n")) {
+            String[] kv = line.split("=");
+            values.put(kv[0], Long.parseUnsignedLong(kv[1]));
+        }
+        return values;
+    }
+
     public static String run(Path exe) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(exe.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
