@@ -51,6 +51,15 @@ public final class MicroVmContainer {
     /** Runs {@code spec}; stdin is copied when {@code stdin} is non-null. Returns the shell-style status. */
     public int run(ProcessSpec spec, InputStream stdin, OutputStream stdout, OutputStream stderr)
             throws IOException, InterruptedException, VmSetupException, ContainerStartException {
+        return run(spec, stdin, stdout, stderr, () -> { });
+    }
+
+    /**
+     * As {@link #run(ProcessSpec, InputStream, OutputStream, OutputStream)}, calling {@code started} once the
+     * guest agent has started the process and signals sent to this JVM reach it.
+     */
+    public int run(ProcessSpec spec, InputStream stdin, OutputStream stdout, OutputStream stderr, Runnable started)
+            throws IOException, InterruptedException, VmSetupException, ContainerStartException {
         long start = System.nanoTime();
         Path dir = Files.createTempDirectory("kapsel-vm-");
         Path uds = dir.resolve("vsock.sock");
@@ -79,6 +88,7 @@ public final class MicroVmContainer {
             process.stdin().close();
         }
         ForwardedSignals.install(process);
+        started.run();
         ExitStatus status = process.waitFor();
         out.join();
         err.join();

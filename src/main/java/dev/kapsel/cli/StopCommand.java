@@ -1,0 +1,67 @@
+package dev.kapsel.cli;
+
+import dev.kapsel.container.detached.ContainerRegistry;
+import dev.kapsel.container.detached.ContainerRegistryException;
+import dev.kapsel.container.detached.ContainerStopper;
+import dev.kapsel.container.detached.DetachedContainer;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code kapsel stop [-t SECONDS] NAME|ID...}: SIGTERM, grace period, SIGKILL. */
+@Command(name = "stop", mixinStandardHelpOptions = true,
+        description = {"Stop detached containers: SIGTERM to the container's process (forwarded into the micro-VM),",
+            "then, if it still runs after the grace period, SIGKILL to its monitor, which ends the micro-VM.", ""},
+        footer = {
+            "",
+            "A container the SIGTERM ended shows 'Exited (143)' in 'kapsel ps -a' (or its own status if it handled the",
+            "signal and exited); one killed after the grace period 'Exited (137)'. Stopping a stopped container is",
+            "not an error. Prints each container's name as given once it stopped.",
+            "",
+            "Exit status: 0 when every container is stopped; 1 if one is unknown or ambiguous (the others are stopped).",
+            "",
+            "Examples:",
+            "  kapsel stop web",
+            "  kapsel stop -t 0 3f2a9c    kill at once (an id prefix is enough when unique)"
+        })
+final class StopCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-t", "--time"}, paramLabel = "SECONDS", description = "Grace period before SIGKILL (default: ${DEFAULT-VALUE}).")
+    int seconds = 10;
+
+    @Parameters(arity = "1..*", paramLabel = "NAME|ID", description = "Container names, ids or unique id prefixes.")
+    List<String> references;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (seconds < 0) {
+            throw new CommandFailure(1, "-t must be 0 or more seconds, not " + seconds, null);
+        }
+        ContainerRegistry registry = ContainerRegistry.openDefault();
+        ContainerStopper stopper = new ContainerStopper(registry);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int status = 0;
+        for (String ref : references) {
+            try {
+                DetachedContainer c = registry.find(ref);
+                stopper.stop(c, Duration.ofSeconds(seconds));
+                out.println(ref);
+            } catch (ContainerRegistryException e) {
+                err.println("kapsel: " + e.getMessage());
+                status = 1;
+            }
+        }
+        out.flush();
+        err.flush();
+        return status;
+    }
+}
