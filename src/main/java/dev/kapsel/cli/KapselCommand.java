@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
             "'kapsel ps', 'logs', 'stop', 'rm'); each command's --help has examples.",
             "Exit codes of 'vm run': 0 power-off, 80 reboot, 81 kernel panic, 82 triple fault, 83 KVM error, 84 setup error, 85 no KVM; 2 usage error."
         },
-        subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, RmCommand.class,
+        subcommands = {RunCommand.class, LogsCommand.class, StopCommand.class, RmCommand.class,
             LoadCommand.class, ImagesCommand.class, RmiCommand.class,
             VmCommand.class, SandboxCommand.class, DemoCommand.class, DoctorCommand.class,
             dev.kapsel.cli.oci.OciCreateCommand.class, dev.kapsel.cli.oci.OciStartCommand.class,
