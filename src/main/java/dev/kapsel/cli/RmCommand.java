@@ -1,11 +1,8 @@
 package dev.kapsel.cli;
 
 import dev.kapsel.container.detached.ContainerRegistry;
-import dev.kapsel.container.detached.ContainerRegistryException;
 import dev.kapsel.container.detached.ContainerRunningException;
 import dev.kapsel.container.detached.ContainerStopper;
-import dev.kapsel.container.detached.DetachedContainer;
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,27 +38,14 @@ final class RmCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ContainerRegistry registry = ContainerRegistry.openDefault();
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        int status = 0;
-        for (String ref : references) {
-            try {
-                DetachedContainer c = registry.find(ref);
-                if (c.observe().isActive()) {
-                    if (!force) {
-                        throw new ContainerRunningException(c.name());
-                    }
-                    new ContainerStopper(registry).kill(c);
+        return EachContainer.apply(registry, references, spec, c -> {
+            if (c.observe().isActive()) {
+                if (!force) {
+                    throw new ContainerRunningException(c.name());
                 }
-                registry.remove(c.id());
-                out.println(ref);
-            } catch (ContainerRegistryException e) {
-                err.println("kapsel: " + e.getMessage());
-                status = 1;
+                new ContainerStopper(registry).kill(c);
             }
-        }
-        out.flush();
-        err.flush();
-        return status;
+            registry.remove(c.id());
+        });
     }
 }

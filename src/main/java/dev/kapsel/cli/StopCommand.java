@@ -1,10 +1,7 @@
 package dev.kapsel.cli;
 
 import dev.kapsel.container.detached.ContainerRegistry;
-import dev.kapsel.container.detached.ContainerRegistryException;
 import dev.kapsel.container.detached.ContainerStopper;
-import dev.kapsel.container.detached.DetachedContainer;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,21 +44,6 @@ final class StopCommand implements Callable<Integer> {
         }
         ContainerRegistry registry = ContainerRegistry.openDefault();
         ContainerStopper stopper = new ContainerStopper(registry);
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        int status = 0;
-        for (String ref : references) {
-            try {
-                DetachedContainer c = registry.find(ref);
-                stopper.stop(c, Duration.ofSeconds(seconds));
-                out.println(ref);
-            } catch (ContainerRegistryException e) {
-                err.println("kapsel: " + e.getMessage());
-                status = 1;
-            }
-        }
-        out.flush();
-        err.flush();
-        return status;
+        return EachContainer.apply(registry, references, spec, c -> stopper.stop(c, Duration.ofSeconds(seconds)));
     }
 }
