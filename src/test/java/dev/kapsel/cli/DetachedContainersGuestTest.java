@@ -93,11 +93,23 @@ class DetachedContainersGuestTest {
         assertEquals("started\n", logs.stdout(), logs.toString());
         assertEquals("to-stderr\n", logs.stderr(), logs.toString());
 
+        // logs -f follows until the container ends, which the stop below brings about.
+        java.util.concurrent.CompletableFuture<Guest.Result> follow = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return kapsel("logs", "-f", "x");
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         long stopStart = System.nanoTime();
         Guest.Result stop = kapsel("stop", "-t", "5", "x");
         System.out.println("stop -t 5 took " + (System.nanoTime() - stopStart) / 1_000_000 + " ms");
         assertEquals(0, stop.exitCode(), stop.toString());
         assertEquals("x\n", stop.stdout(), stop.toString());
+
+        Guest.Result followed = follow.get(Guest.BOOT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(0, followed.exitCode(), followed.toString());
+        assertEquals("started\n", followed.stdout(), followed.toString());
 
         Guest.Result psAll = kapsel("ps", "-a");
         // 143 = 128 + SIGTERM: the forwarded SIGTERM ended sleep inside the grace period (137 would mean SIGKILL).
@@ -112,6 +124,17 @@ class DetachedContainersGuestTest {
         Guest.Result gone = kapsel("logs", "x");
         assertEquals(1, gone.exitCode(), gone.toString());
         assertTrue(gone.stderr().contains("no such container: x"), gone.toString());
+
+        // --rm: a container that ends at once is removed by its monitor; run -d still reports it started.
+        Guest.Result once = kapsel("run", "-d", "--rm", "--name", "once", BusyboxImage.NAME, "true");
+        assertEquals(0, once.exitCode(), once.toString());
+        assertTrue(once.stdout().matches("[0-9a-f]{64}\n"), once.toString());
+        Path onceDir = state.resolve("containers").resolve(once.stdout().strip());
+        for (int i = 0; i < 120 && Files.exists(onceDir); i++) {
+            Thread.sleep(500);
+        }
+        assertFalse(Files.exists(onceDir), "removed when it ended");
+        assertTrue(psLine(kapsel("ps", "-a").stdout(), "once") == null);
     }
 
     @Test
