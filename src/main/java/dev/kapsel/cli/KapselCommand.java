@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
         footer = {
             "",
             "Start with 'kapsel doctor' to see what this host offers, then 'kapsel vm run --help'.",
-            "Containers: 'kapsel load' an image, 'kapsel run IMAGE CMD' (or 'run -d' in the background, then",
-            "'kapsel ps', 'logs', 'stop', 'rm'); each command's --help has examples.",
+            "Containers: 'kapsel load' an image, 'kapsel run IMAGE CMD' (or 'run -d' in the background, then"
+                + " 'kapsel ps', 'logs', 'stop', 'rm'); each command's --help has examples.",
             "Exit codes of 'vm run': 0 power-off, 80 reboot, 81 kernel panic, 82 triple fault, 83 KVM error, 84 setup error, 85 no KVM; 2 usage error."
         },
         subcommands = {RunCommand.class, LogsCommand.class, StopCommand.class, RmCommand.class,

@@ -21,9 +21,9 @@ import picocli.CommandLine.Parameters;
         description = {"Print what a detached container wrote: its stdout to stdout, its stderr to stderr.", ""},
         footer = {
             "",
-            "The logs are <state>/containers/<id>/stdout.log and stderr.log; they stay until 'kapsel rm'.",
-            "With -f, new output is printed as it comes until the container ends (the order between stdout and",
-            "stderr is only kept within each stream).",
+            "The logs are <state>/containers/<id>/stdout.log and stderr.log; they stay until 'kapsel rm'."
+                + " With -f, new output is printed as it comes until the container ends (the order between stdout and"
+                + " stderr is only kept within each stream).",
             "",
             "Exit status: 0; 1 if the container is unknown or the prefix ambiguous.",
             "",

@@ -13,17 +13,18 @@ import picocli.CommandLine.Spec;
 
 /** {@code kapsel rm [-f] NAME|ID...}: removes stopped containers, their records and logs. */
 @Command(name = "rm", mixinStandardHelpOptions = true,
-        description = {"Remove detached containers: their record and logs under <state>/containers/<id>/.",
-            "A running container needs -f, which kills it first (SIGKILL, no grace period; use 'kapsel stop' for one).", ""},
+        description = {"Remove stopped detached containers: their record and logs.",
+            "Each lives in <state>/containers/<id>/. A running container needs -f, which kills it first (SIGKILL, no grace"
+                + " period; 'kapsel stop' gives one).", ""},
         footer = {
             "",
-            "Exit status: 0 when every container was removed; 1 if one is unknown, ambiguous or still running",
-            "without -f (the others are removed).",
+            "Exit status: 0 when every container was removed; 1 if one is unknown, ambiguous or still running"
+                + " without -f (the others are removed).",
             "",
             "Examples:",
             "  kapsel rm web",
             "  kapsel rm -f web           kill and remove",
-            "  kapsel rm $(kapsel ps -aq)  every stopped container"
+            "  kapsel rm $(kapsel ps -aq)  every stopped container (running ones are refused)"
         })
 final class RmCommand implements Callable<Integer> {
     @Spec

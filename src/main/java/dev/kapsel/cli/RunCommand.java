@@ -51,18 +51,18 @@ import picocli.CommandLine.Parameters;
             "  vm       (default) a micro-VM per container: the stock Linux kernel, the image as a read-only disk under",
             "           a tmpfs overlay (writes vanish with the container), the kapsel guest agent starting the process.",
             "",
-            "Detached (-d): the container runs in the background in its own monitor process; kapsel prints its id",
-            "once the guest agent has started the command. Its output goes to logs: see 'kapsel ps', 'kapsel logs',",
-            "'kapsel stop' and 'kapsel rm'. Only --isolation=vm, and without -i or -t (nothing to attach).",
+            "Detached (-d): the container runs in the background in its own monitor process; kapsel prints its id"
+                + " once the guest agent has started the command. Its output goes to logs: see 'kapsel ps', 'kapsel logs',"
+                + " 'kapsel stop' and 'kapsel rm'. Only --isolation=vm, and without -i or -t (nothing to attach).",
             "",
             "Examples:",
             "  kapsel run busybox:latest echo hello",
             "  kapsel run -d --name web busybox:latest sh -c 'echo started; exec sleep 1000'",
             "  kapsel logs -f web; kapsel stop web; kapsel rm web",
             "",
-            "Exit status: the container's own, 128+N if signal N ended it; 125 when kapsel itself failed",
-            "(image not found, bad flags, name in use, the sandbox or VM could not start); 126 or 127 when the",
-            "command could not be run or was not found. With -d: 0 once started."
+            "Exit status: the container's own, 128+N if signal N ended it; 125 when kapsel itself failed"
+                + " (image not found, bad flags, name in use, the sandbox or VM could not start); 126 or 127 when the"
+                + " command could not be run or was not found. With -d: 0 once started."
         })
 final class RunCommand implements Callable<Integer> {
     /** Docker's code for "the runtime failed", so it cannot be confused with the container's own status. */

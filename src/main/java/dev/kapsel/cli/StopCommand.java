@@ -13,13 +13,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code kapsel stop [-t SECONDS] NAME|ID...}: SIGTERM, grace period, SIGKILL. */
 @Command(name = "stop", mixinStandardHelpOptions = true,
-        description = {"Stop detached containers: SIGTERM to the container's process (forwarded into the micro-VM),",
-            "then, if it still runs after the grace period, SIGKILL to its monitor, which ends the micro-VM.", ""},
+        description = {"Stop detached containers: SIGTERM, then SIGKILL after the grace period.",
+            "The SIGTERM reaches the container's process inside the micro-VM; the SIGKILL goes to its monitor process,"
+                + " which ends the micro-VM at once.", ""},
         footer = {
             "",
-            "A container the SIGTERM ended shows 'Exited (143)' in 'kapsel ps -a' (or its own status if it handled the",
-            "signal and exited); one killed after the grace period 'Exited (137)'. Stopping a stopped container is",
-            "not an error. Prints each container's name as given once it stopped.",
+            "A container the SIGTERM ended shows 'Exited (143)' in 'kapsel ps -a' (or its own status if it handled the"
+                + " signal and exited); one killed after the grace period 'Exited (137)'. Stopping a stopped container is"
+                + " not an error. Prints each container as given once it stopped.",
             "",
             "Exit status: 0 when every container is stopped; 1 if one is unknown or ambiguous (the others are stopped).",
             "",

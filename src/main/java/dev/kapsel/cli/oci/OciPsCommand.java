@@ -15,11 +15,12 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "ps", mixinStandardHelpOptions = true, footer = {
             "",
-            "Without ID: list the containers started with 'kapsel run -d' (running ones; all with -a), newest first,",
-            "as CONTAINER ID, IMAGE, COMMAND, CREATED, STATUS, NAMES. STATUS is 'Created' while the micro-VM boots,",
-            "'Up <time>' while the command runs, 'Exited (<code>) <time> ago' after it ended (128+N: signal N), and",
-            "'Exited (unknown)' when its monitor process died without recording a status (SIGKILL, crash, reboot):",
-            "a container counts as running only while its monitor (same PID and start time) is alive.",
+            "Without ID: list the containers started with 'kapsel run -d' (running ones; all with -a), newest first,"
+                + " as CONTAINER ID, IMAGE, COMMAND, CREATED, STATUS, NAMES. STATUS is 'Created' while the micro-VM boots,"
+                + " 'Up <time>' while the command runs, 'Exited (<code>) <time> ago' after it ended (128+N: signal N), and"
+                + " 'Exited (unknown)' when its monitor process died without recording a status (SIGKILL, crash, reboot):"
+                + " a container counts as running only while its monitor (same PID and start time) is alive.",
+            "",
             "With ID (the OCI runtime verb, for container engines): the host processes of that container.",
             "",
             "Examples:",
