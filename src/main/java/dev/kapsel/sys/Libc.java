@@ -37,6 +37,7 @@ public final class Libc {
     public static final int MAP_PRIVATE = 0x02;
     public static final int MAP_ANONYMOUS = 0x20;
     public static final int MAP_NORESERVE = 0x4000;
+    public static final int MADV_DONTNEED = 4;
 
     public static final int EFD_CLOEXEC = 02000000;
     public static final int EFD_NONBLOCK = 04000;
@@ -73,6 +74,7 @@ public final class Libc {
     private static final MethodHandle MMAP = handle("mmap",
             FunctionDescriptor.of(C_PTR, C_PTR, C_LONG, C_INT, C_INT, C_INT, C_LONG));
     private static final MethodHandle MUNMAP = handle("munmap", FunctionDescriptor.of(C_INT, C_PTR, C_LONG));
+    private static final MethodHandle MADVISE = handle("madvise", FunctionDescriptor.of(C_INT, C_PTR, C_LONG, C_INT));
     private static final MethodHandle READ = handle("read", FunctionDescriptor.of(C_LONG, C_INT, C_PTR, C_LONG));
     private static final MethodHandle WRITE = handle("write", FunctionDescriptor.of(C_LONG, C_INT, C_PTR, C_LONG));
     private static final MethodHandle EVENTFD = handle("eventfd", FunctionDescriptor.of(C_INT, C_INT, C_INT));
@@ -208,6 +210,16 @@ public final class Libc {
     private static void munmapQuietly(MemorySegment segment) {
         try {
             int ignored = (int) MUNMAP.invokeExact(STATE.get(), segment, segment.byteSize());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** madvise(2) over the whole of {@code range}, which must start on a page boundary. */
+    public static void madvise(MemorySegment range, int advice) {
+        MemorySegment state = STATE.get();
+        try {
+            check("madvise", (int) MADVISE.invokeExact(state, range, range.byteSize(), advice), state);
         } catch (Throwable t) {
             throw rethrow(t);
         }
