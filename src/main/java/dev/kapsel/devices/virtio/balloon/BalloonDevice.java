@@ -3,6 +3,7 @@ package dev.kapsel.devices.virtio.balloon;
 import dev.kapsel.memory.GuestMemory;
 import dev.kapsel.virtio.Activation;
 import dev.kapsel.virtio.Buffer;
+import dev.kapsel.virtio.ConfigSpace;
 import dev.kapsel.virtio.DescriptorChain;
 import dev.kapsel.virtio.FeatureBits;
 import dev.kapsel.virtio.VirtioDevice;
@@ -80,10 +81,7 @@ public final class BalloonDevice implements VirtioDevice {
         byte[] config = new byte[CONFIG_SIZE];
         putLe32(config, 0, targetPages);
         putLe32(config, 4, actualPages);
-        for (int i = 0; i < data.length; i++) {
-            long at = offset + i;
-            data[i] = at >= 0 && at < CONFIG_SIZE ? config[(int) at] : 0;
-        }
+        ConfigSpace.read(config, offset, data);
     }
 
     /** Only {@code actual} (bytes 4..7) is the driver's to write; a partial write updates those bytes. */
@@ -124,9 +122,7 @@ public final class BalloonDevice implements VirtioDevice {
             return;
         }
         boolean inflate = index == INFLATE_QUEUE;
-        if (active.queue(index).serveAvailable(chain -> serve(chain, inflate))) {
-            active.interrupt().signalUsedBuffers();
-        }
+        active.serveQueue(index, chain -> serve(chain, inflate));
     }
 
     /** Reads the chain's frame numbers; for inflation discards each run of consecutive frames at once. */
