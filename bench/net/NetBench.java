@@ -127,6 +127,9 @@ public final class NetBench {
                     + " bytes, guest output:\n" + out.substring(Math.max(0, out.length() - 3000)));
         }
         System.out.printf(Locale.ROOT, "round %d %-7s guest->host %8.2f MiB/s%n", round, name, rate);
+        if (System.getenv("BENCH_VERBOSE") != null) {
+            out.lines().filter(l -> l.contains("trace") || l.contains("BENCH")).forEach(System.out::println);
+        }
         return rate;
     }
 
