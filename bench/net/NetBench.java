@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  *
  * Usage (as root): java --enable-native-access=ALL-UNNAMED -cp target/kapsel.jar:target/lib/* NetBench.java
  *   ROUNDS MIB KERNEL_VMLINUX MODULES_DIR WORKDIR
- * BENCH_QEMU_NET_OPTS (e.g. "csum=off,guest_csum=off") is appended to QEMU's virtio-net-device.
+ * BENCH_QEMU_NET_OPTS (e.g. "csum=off,guest_csum=off") is appended to QEMU's virtio-net-device;
+ * BENCH_VERBOSE=1 also prints each run's timing line and kapsel's warnings.
  */
 public final class NetBench {
     static final String TAP = "kbench0";
@@ -128,7 +129,7 @@ public final class NetBench {
         }
         System.out.printf(Locale.ROOT, "round %d %-7s guest->host %8.2f MiB/s%n", round, name, rate);
         if (System.getenv("BENCH_VERBOSE") != null) {
-            out.lines().filter(l -> l.contains("trace") || l.contains("BENCH")).forEach(System.out::println);
+            out.lines().filter(l -> l.contains("BENCH") || l.startsWith("kapsel:")).forEach(System.out::println);
         }
         return rate;
     }

@@ -188,29 +188,41 @@ public final class NetDevice implements VirtioDevice, EventFdNotified {
         return false;
     }
 
+    /**
+     * Each frame is copied out of the guest, its chain returned (and the driver interrupted if it asked)
+     * and only then written to the backend: the guest's TCP stack, which holds transmitted data until
+     * completion (TCP small queues, BQL), goes on while the host's network stack takes the frame.
+     */
     private void transmit() throws VirtioDeviceException {
         Virtqueue tx = active.queue(TX_QUEUE);
         if (!tx.isActive()) {
             return;
         }
-        boolean used = false;
         DescriptorChain chain;
         while ((chain = tx.pop()) != null) {
-            send(chain);
+            MemorySegment frame = copyOut(chain);
             tx.addUsed(chain.head(), 0);
-            used = true;
-        }
-        if (used && tx.needsNotification()) {
-            active.interrupt().signalUsedBuffers();
+            if (tx.needsNotification()) {
+                active.interrupt().signalUsedBuffers();
+            }
+            if (frame != null) {
+                try {
+                    backend.write(frame);
+                    counters.txFrames++;
+                } catch (IOException e) {
+                    counters.txBackendErrors++;
+                }
+            }
         }
     }
 
-    private void send(DescriptorChain chain) {
+    /** The chain's header and frame copied into {@link #txFrame}, or null if it is dropped. */
+    private MemorySegment copyOut(DescriptorChain chain) {
         var readable = chain.readable();
         long length = ChainBytes.length(readable);
         if (length < HEADER_SIZE || length > HEADER_SIZE + MAX_FRAME) {
             counters.txBadLength++;
-            return;
+            return null;
         }
         MemorySegment frame = txFrame.asSlice(0, length);
         ChainBytes.gather(active.memory(), readable, 0, frame);
@@ -218,14 +230,9 @@ public final class NetDevice implements VirtioDevice, EventFdNotified {
         int gsoType = frame.get(ValueLayout.JAVA_BYTE, NetHeader.GSO_TYPE) & 0xff;
         if (!NetHeader.transmitAllowed(flags, gsoType, active.features())) {
             counters.txOffloadNotNegotiated++;
-            return;
+            return null;
         }
-        try {
-            backend.write(frame);
-            counters.txFrames++;
-        } catch (IOException e) {
-            counters.txBackendErrors++;
-        }
+        return frame;
     }
 
     /** Returns whether to poll the backend for more input. */
