@@ -42,8 +42,8 @@ public final class Tap implements AutoCloseable {
 
     /**
      * Attaches to tap interface {@code name} (created beforehand, e.g. {@code ip tuntap add dev NAME
-     * mode tap}), with virtio-net headers of {@code vnetHeaderSize} bytes and no offloads: the kernel
-     * then hands over only whole frames with checksums done, and the header's flags and GSO type are 0.
+     * mode tap}), with virtio-net headers of {@code vnetHeaderSize} bytes and no offloads yet: the kernel
+     * hands over only whole frames with checksums done until {@link #setOffload} allows more.
      */
     public static Tap open(String name, int vnetHeaderSize) {
         byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
