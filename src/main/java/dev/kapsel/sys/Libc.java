@@ -234,6 +234,20 @@ public final class Libc {
         }
     }
 
+    /**
+     * read(2) returning -errno instead of throwing, for non-blocking I/O threads whose every round ends
+     * in EAGAIN: an exception there (message, stack trace) costs more than the read.
+     */
+    public static long readRaw(int fd, MemorySegment buffer, long count) {
+        MemorySegment state = STATE.get();
+        try {
+            long r = (long) READ.invokeExact(state, fd, buffer, count);
+            return r < 0 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     public static long write(int fd, MemorySegment buffer, long count) {
         MemorySegment state = STATE.get();
         try {

@@ -27,6 +27,11 @@ public final class Tap implements AutoCloseable {
     public static final long TUNSETOFFLOAD = Ioctl.iow('T', 208, 4);
     public static final long TUNSETVNETHDRSZ = Ioctl.iow('T', 216, 4);
 
+    /** TUNSETOFFLOAD flags (linux/if_tun.h): what the reader of the tap can take in read headers. */
+    public static final int TUN_F_CSUM = 0x01;
+    public static final int TUN_F_TSO4 = 0x02;
+    public static final int TUN_F_TSO6 = 0x04;
+
     private final FileDescriptor fd;
     private final String name;
 
@@ -37,8 +42,8 @@ public final class Tap implements AutoCloseable {
 
     /**
      * Attaches to tap interface {@code name} (created beforehand, e.g. {@code ip tuntap add dev NAME
-     * mode tap}), with virtio-net headers of {@code vnetHeaderSize} bytes and no offloads: the kernel
-     * then hands over only whole frames with checksums done, and the header's flags and GSO type are 0.
+     * mode tap}), with virtio-net headers of {@code vnetHeaderSize} bytes and no offloads yet: the kernel
+     * hands over only whole frames with checksums done until {@link #setOffload} allows more.
      */
     public static Tap open(String name, int vnetHeaderSize) {
         byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
@@ -61,6 +66,24 @@ public final class Tap implements AutoCloseable {
         return new Tap(fd, name);
     }
 
+    /**
+     * TUNSETOFFLOAD: the frames this file descriptor reads may use the offloads in {@code tunFlags}
+     * ({@link #TUN_F_CSUM} etc.; TSO needs CSUM); 0 makes the kernel finish every frame first.
+     */
+    public void setOffload(int tunFlags) {
+        Libc.ioctl(fd.fd(), TUNSETOFFLOAD, tunFlags);
+    }
+
+    /** {@link #setOffload}, returning false when the kernel refuses the flags (EINVAL: unknown to it). */
+    public boolean trySetOffload(int tunFlags) {
+        try {
+            setOffload(tunFlags);
+            return true;
+        } catch (SyscallException e) {
+            return false;
+        }
+    }
+
     public String name() {
         return name;
     }
@@ -79,14 +102,15 @@ public final class Tap implements AutoCloseable {
 
     /** Reads one frame (with its header) into {@code buffer}; returns its length, or -1 when none waits. */
     public int read(MemorySegment buffer) {
-        try {
-            return (int) Libc.read(fd.fd(), buffer, buffer.byteSize());
-        } catch (SyscallException e) {
-            if (e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR) {
-                return -1;
-            }
-            throw e;
+        long n = Libc.readRaw(fd.fd(), buffer, buffer.byteSize());
+        if (n >= 0) {
+            return (int) n;
         }
+        int errno = (int) -n;
+        if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+            return -1;
+        }
+        throw new SyscallException("read " + name, errno);
     }
 
     /** Writes one frame (with its header). */

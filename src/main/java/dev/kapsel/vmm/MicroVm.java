@@ -35,6 +35,7 @@ import dev.kapsel.devices.virtio.rng.EntropyDevice;
 import dev.kapsel.devices.virtio.vsock.VsockDevice;
 import dev.kapsel.sys.SyscallException;
 import dev.kapsel.sys.EventFd;
+import dev.kapsel.virtio.EventFdNotified;
 import dev.kapsel.virtio.VirtioDevice;
 import dev.kapsel.virtio.mmio.MmioRegisters;
 import dev.kapsel.virtio.mmio.QueueNotifier;
@@ -214,7 +215,8 @@ public final class MicroVm implements AutoCloseable {
     /**
      * Puts {@code device} behind a virtio-mmio transport in window {@code slot}: registers on the MMIO
      * bus, interrupts through the slot's GSI, queue notifications through an ioeventfd served by a
-     * host thread where KVM has ioeventfds (otherwise QueueNotify exits to the vCPU thread).
+     * host thread where KVM has ioeventfds (otherwise QueueNotify exits to the vCPU thread): the device's
+     * own I/O thread if it is {@link EventFdNotified}, else a {@link QueueNotifier}.
      */
     private static VirtioMmioDevice attachVirtioMmio(VmFd vm, Kvm kvm, Bus mmio, GuestMemory memory,
                                                      VirtioDevice device, int slot) {
@@ -224,9 +226,14 @@ public final class MicroVm implements AutoCloseable {
                 MicroVm::warn);
         mmio.insert(window.base().value(), window.size(), transport);
         if (kvm.hasIoeventfd()) {
-            EventFd notify = new EventFd(0);
-            vm.registerIoeventfd(notify.fd(), window.base().value() + MmioRegisters.QUEUE_NOTIFY, 4, false);
-            QueueNotifier.start("virtio-" + slot, notify, transport, MicroVm::warn);
+            long notifyAddress = window.base().value() + MmioRegisters.QUEUE_NOTIFY;
+            if (device instanceof EventFdNotified selfServed) {
+                vm.registerIoeventfd(selfServed.queueNotifyEventFd().fd(), notifyAddress, 4, false);
+            } else {
+                EventFd notify = new EventFd(0);
+                vm.registerIoeventfd(notify.fd(), notifyAddress, 4, false);
+                QueueNotifier.start("virtio-" + slot, notify, transport, MicroVm::warn);
+            }
         }
         return window;
     }

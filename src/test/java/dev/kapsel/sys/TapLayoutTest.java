@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link Tap}'s hand-written struct ifreq layout, flags and TUNSET* numbers against linux/if_tun.h through gcc. */
+/** {@link Tap}'s hand-written struct ifreq layout, flags, TUNSET* numbers and TUN_F_* offload flags against linux/if_tun.h through gcc. */
 class TapLayoutTest {
     private static final String SOURCE = """
             #include <stdio.h>
@@ -30,6 +30,9 @@ class TapLayoutTest {
               V("TUNSETOFFLOAD", TUNSETOFFLOAD);
               V("TUNSETPERSIST", TUNSETPERSIST);
               V("TUNSETVNETHDRSZ", TUNSETVNETHDRSZ);
+              V("TUN_F_CSUM", TUN_F_CSUM);
+              V("TUN_F_TSO4", TUN_F_TSO4);
+              V("TUN_F_TSO6", TUN_F_TSO6);
               return 0;
             }
             """;
@@ -53,6 +56,9 @@ class TapLayoutTest {
         assertEquals(HEADERS.get("TUNSETOFFLOAD"), Tap.TUNSETOFFLOAD);
         assertEquals(HEADERS.get("TUNSETPERSIST"), Tap.TUNSETPERSIST);
         assertEquals(HEADERS.get("TUNSETVNETHDRSZ"), Tap.TUNSETVNETHDRSZ);
+        assertEquals(HEADERS.get("TUN_F_CSUM"), (long) Tap.TUN_F_CSUM);
+        assertEquals(HEADERS.get("TUN_F_TSO4"), (long) Tap.TUN_F_TSO4);
+        assertEquals(HEADERS.get("TUN_F_TSO6"), (long) Tap.TUN_F_TSO6);
     }
 
     @Test

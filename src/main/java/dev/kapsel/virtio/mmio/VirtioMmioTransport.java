@@ -48,6 +48,11 @@ public final class VirtioMmioTransport implements BusDevice {
         public void signalConfigChange() {
             raise(INT_CONFIG_CHANGE);
         }
+
+        @Override
+        public void deviceFailed(VirtioDeviceException cause) {
+            failFromDeviceThread(cause);
+        }
     };
 
     private int status;
@@ -254,6 +259,13 @@ public final class VirtioMmioTransport implements BusDevice {
     public synchronized void notifyAllQueues() {
         for (int i = 0; i < queues.length; i++) {
             notifyQueue(i);
+        }
+    }
+
+    /** A device's I/O thread reports a fatal guest error; ignored once the driver has reset the device. */
+    private synchronized void failFromDeviceThread(VirtioDeviceException e) {
+        if (active && !DeviceStatus.has(status, DeviceStatus.DEVICE_NEEDS_RESET)) {
+            fail(e);
         }
     }
 

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * The stock Debian kernel drives kapsel's virtio-vsock and virtio-net devices: a host program reaches
  * a guest echo server through the vsock Unix socket with {@code CONNECT 52}, a guest program reaches a
  * host listener on {@code <uds>_1025}; over a tap, guest and host ping each other and move data both
- * ways over TCP with matching SHA-256 sums. Only addresses on the host's own tap are used.
+ * ways over TCP, 100 MiB each, with matching MD5 sums. Only addresses on the host's own tap are used.
  */
 @Tag("guest")
 class VsockNetGuestTest {
@@ -206,6 +206,32 @@ class VsockNetGuestTest {
         return Guest.run(List.of(cmd));
     }
 
+    /** Bytes each way: 100 MiB (100 * 2^20), or {@code -Dkapsel.test.netMiB=N}. */
+    private static final int NET_MIB = Integer.getInteger("kapsel.test.netMiB", 100);
+    private static final int CHUNK = 1 << 20;
+    /** How long the whole tap test may take: both 100 MiB transfers at well under 1 MiB/s in the harness. */
+    private static final long NET_TIMEOUT_SECONDS = 1200;
+
+    /** Reads exactly {@code size} bytes and returns "md5 size" of them, or the first error. */
+    private static String md5Of(InputStream in, long size) throws Exception {
+        MessageDigest md5 = MessageDigest.getInstance("MD5");
+        byte[] buffer = new byte[1 << 16];
+        long left = size;
+        while (left > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                break;
+            }
+            md5.update(buffer, 0, n);
+            left -= n;
+        }
+        return HexFormat.of().formatHex(md5.digest()) + " " + (size - left);
+    }
+
+    private static double mibPerSecond(String from, String to) {
+        return NET_MIB / Math.max(0.01, Double.parseDouble(to) - Double.parseDouble(from));
+    }
+
     @Test
     void theGuestPingsTheHostAndMovesDataBothWaysOverATap() throws Exception {
         String tap = "kt0";
@@ -217,42 +243,58 @@ class VsockNetGuestTest {
         try {
             assertEquals(0, sh("ip", "addr", "add", "10.0.2.1/24", "dev", tap).exitCode());
             assertEquals(0, sh("ip", "link", "set", tap, "up").exitCode());
-            int size = Integer.getInteger("kapsel.test.netBytes", 1 << 20);
-            byte[] toGuest = new byte[size];
-            new Random(2).nextBytes(toGuest);
+            long size = (long) NET_MIB * CHUNK;
             InetAddress host = InetAddress.getByName("10.0.2.1");
             try (ServerSocket fromGuestServer = new ServerSocket(5001, 4, host);
                  ServerSocket toGuestServer = new ServerSocket(5002, 4, host)) {
                 CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
                     try (Socket s = fromGuestServer.accept(); InputStream in = s.getInputStream()) {
-                        return sha256(in.readNBytes(size)) + " " + size;
+                        return md5Of(in, size);
                     } catch (Exception e) {
                         return "<" + e + ">";
                     }
                 });
-                CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+                // host -> guest: NET_MIB different random MiB, summed as they are written
+                CompletableFuture<String> sent = CompletableFuture.supplyAsync(() -> {
                     try (Socket s = toGuestServer.accept(); OutputStream o = s.getOutputStream()) {
-                        o.write(toGuest);
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                        MessageDigest md5 = MessageDigest.getInstance("MD5");
+                        Random random = new Random(2);
+                        byte[] chunk = new byte[CHUNK];
+                        for (int i = 0; i < NET_MIB; i++) {
+                            random.nextBytes(chunk);
+                            md5.update(chunk);
+                            o.write(chunk);
+                        }
+                        return HexFormat.of().formatHex(md5.digest()) + " " + size;
+                    } catch (Exception e) {
+                        return "<" + e + ">";
                     }
                 });
+                // guest -> host: one random MiB from the guest's /dev/urandom, NET_MIB times, summed
+                // through a FIFO as nc sends it; the guest keeps nothing but the MiB
                 Path initrd = initramfs("net", NET_MODULES, """
                         ip link set lo up
                         ip addr add 10.0.2.2/24 dev eth0
                         ip link set eth0 up
                         echo "mac: $(cat /sys/class/net/eth0/address)"
+                        echo "features: $(cat /sys/bus/virtio/devices/*/features)"
                         ping -c 3 -W 5 10.0.2.1 && echo PING-OK
-                        head -c %d /dev/urandom > /tmp/out
-                        echo "sent-sha: $(sha256sum /tmp/out | cut -d' ' -f1)"
+                        head -c %d /dev/urandom > /tmp/chunk
+                        mkfifo /tmp/sum /tmp/count
+                        md5sum < /tmp/sum > /tmp/sent.md5 &
                         t0=$(cut -d' ' -f1 /proc/uptime)
-                        nc 10.0.2.1 5001 < /tmp/out
+                        i=0
+                        while [ $i -lt %d ]; do cat /tmp/chunk; i=$((i+1)); done | tee /tmp/sum | nc 10.0.2.1 5001
                         t1=$(cut -d' ' -f1 /proc/uptime)
-                        nc 10.0.2.1 5002 > /tmp/in
+                        wait
+                        echo "sent-md5: $(cut -d' ' -f1 /tmp/sent.md5) %d"
+                        wc -c < /tmp/count > /tmp/got.count &
+                        nc 10.0.2.1 5002 | tee /tmp/count | md5sum > /tmp/got.md5
                         t2=$(cut -d' ' -f1 /proc/uptime)
-                        echo "got-sha: $(sha256sum /tmp/in | cut -d' ' -f1) $(wc -c < /tmp/in)"
+                        wait
+                        echo "got-md5: $(cut -d' ' -f1 /tmp/got.md5) $(cat /tmp/got.count)"
                         echo "times: $t0 $t1 $t2"
-                        """.formatted(size), List.of());
+                        """.formatted(CHUNK, NET_MIB, size), List.of());
                 Vm vm = start("net", initrd, "--memory", "512", "--net", "tap=" + tap + ",mac=06:00:ac:10:00:02");
                 Guest.Result hostPing = null;
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Guest.BOOT_TIMEOUT_SECONDS);
@@ -262,17 +304,23 @@ class VsockNetGuestTest {
                         break;
                     }
                 }
-                int exit = vm.await();
+                if (!vm.process().waitFor(NET_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    vm.process().destroyForcibly().waitFor();
+                    throw new AssertionError("VM timed out:\n" + vm.out());
+                }
                 String out = vm.out();
-                assertEquals(0, exit, out);
+                assertEquals(0, vm.process().exitValue(), out);
                 assertTrue(out.contains("mac: 06:00:ac:10:00:02"), out);
                 assertTrue(out.contains("PING-OK"), out);
                 assertTrue(hostPing != null && hostPing.exitCode() == 0, "the host could not ping the guest: " + hostPing + "\n" + out);
-                String sentSha = out.lines().filter(l -> l.startsWith("sent-sha: ")).findFirst().orElse("sent-sha: none").substring(10);
-                assertEquals(sentSha + " " + size, received.get(10, TimeUnit.SECONDS), out);
-                sent.get(10, TimeUnit.SECONDS);
-                assertTrue(out.contains("got-sha: " + sha256(toGuest) + " " + size), out);
-                out.lines().filter(l -> l.startsWith("times: ")).forEach(l -> System.out.println("net transfer of " + size + " bytes, guest uptime " + l));
+                String sentMd5 = out.lines().filter(l -> l.startsWith("sent-md5: ")).findFirst().orElse("sent-md5: none").substring(10);
+                assertEquals(sentMd5, received.get(10, TimeUnit.SECONDS), out);
+                assertTrue(out.contains("got-md5: " + sent.get(10, TimeUnit.SECONDS)), out);
+                String[] t = out.lines().filter(l -> l.startsWith("times: ")).findFirst().orElseThrow().substring(7).trim().split(" ");
+                System.out.printf(java.util.Locale.ROOT, "virtio-net over tap, %d MiB each way: guest->host %.1f s (%.2f MiB/s), host->guest %.1f s (%.2f MiB/s); %s%n",
+                        NET_MIB, Double.parseDouble(t[1]) - Double.parseDouble(t[0]), mibPerSecond(t[0], t[1]),
+                        Double.parseDouble(t[2]) - Double.parseDouble(t[1]), mibPerSecond(t[1], t[2]),
+                        out.lines().filter(l -> l.startsWith("features: ")).findFirst().orElse("features: ?"));
             }
         } finally {
             try (Tap t = Tap.open(tap, 12)) {

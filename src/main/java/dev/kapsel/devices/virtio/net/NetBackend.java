@@ -1,6 +1,7 @@
 package dev.kapsel.devices.virtio.net;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Set;
 
 /**
  * Where a virtio-net device's frames go and come from: each frame preceded by the 12-byte
@@ -15,4 +16,18 @@ public interface NetBackend {
 
     /** The file descriptor the I/O thread polls for readability, or -1 if it cannot be polled. */
     int pollFd();
+
+    /**
+     * The offloads this backend takes in written headers and can be asked to use in read ones; none
+     * by default (every frame whole, checksums done, header flags and GSO type 0).
+     */
+    default Set<NetOffload> offloads() {
+        return Set.of();
+    }
+
+    /**
+     * Which of {@link #offloads} frames handed out by {@link #read} may use from now on (what the guest
+     * accepted); the others arrive finished. Frames already queued may still carry earlier ones.
+     */
+    default void setReceiveOffloads(Set<NetOffload> allowed) {}
 }

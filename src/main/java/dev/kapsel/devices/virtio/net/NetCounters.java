@@ -12,6 +12,7 @@ public final class NetCounters {
     long rxFrames;
     long rxBadLength;
     long rxDroppedTooSmall;
+    long rxOffloadNotNegotiated;
 
     /** Frames the guest sent that reached the backend. */
     public long txFrames() {
@@ -23,7 +24,7 @@ public final class NetCounters {
         return txBadLength;
     }
 
-    /** Transmitted headers asking for checksum or segmentation offload, which was not negotiated. */
+    /** Transmitted headers asking for a checksum or segmentation offload that was not negotiated. */
     public long txOffloadNotNegotiated() {
         return txOffloadNotNegotiated;
     }
@@ -41,6 +42,11 @@ public final class NetCounters {
     /** Backend reads shorter than a header. */
     public long rxBadLength() {
         return rxBadLength;
+    }
+
+    /** Received headers using a checksum or segmentation offload the guest did not accept. */
+    public long rxOffloadNotNegotiated() {
+        return rxOffloadNotNegotiated;
     }
 
     /** Received frames that did not fit the guest's next receive chain. */

@@ -7,6 +7,7 @@ import dev.kapsel.sys.Libc;
 import dev.kapsel.sys.SyscallException;
 import dev.kapsel.virtio.Activation;
 import dev.kapsel.virtio.DescriptorChain;
+import dev.kapsel.virtio.EventFdNotified;
 import dev.kapsel.virtio.FeatureBits;
 import dev.kapsel.virtio.VirtioDevice;
 import dev.kapsel.virtio.VirtioDeviceException;
@@ -16,28 +17,34 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * virtio-net (virtio 1.2, section 5.1; device ID 1) on a {@link NetBackend}, normally a tap: queue 0
  * receives frames for the guest, queue 1 transmits the guest's frames.
  *
- * <p>Features, negotiated honestly: VIRTIO_NET_F_MAC and nothing else. No checksum or segmentation
- * offload is offered (and the tap is told so with TUNSETOFFLOAD 0), so every frame either way is a
- * whole Ethernet frame with its checksums done and a {@code virtio_net_hdr_v1} of 12 bytes
- * (VIRTIO_F_VERSION_1) whose flags and gso_type are 0. A transmitted header asking for an offload
- * was not negotiated and the frame is dropped; received headers get num_buffers = 1.
+ * <p>Features, negotiated honestly: VIRTIO_NET_F_MAC, and for each {@link NetOffload} the backend
+ * carries, its pair of features: CSUM / GUEST_CSUM, HOST_TSO4 / GUEST_TSO4, HOST_TSO6 / GUEST_TSO6
+ * (TSO only with checksum offload, as the spec requires). The 12-byte {@code virtio_net_hdr_v1}
+ * (VIRTIO_F_VERSION_1) passes between guest and backend unchanged but for num_buffers = 1 (no
+ * MRG_RXBUF: with GUEST_TSO the driver posts 64 KiB receive buffers). At activation the backend is
+ * told which offloads the guest accepted; at reset, none. A transmitted header asking for an offload
+ * that was not negotiated drops the frame, and so does a received one (a frame queued before the
+ * backend was told); DATA_VALID is cleared without GUEST_CSUM.
  *
  * <p>Bounds: a frame is at most {@link #MAX_FRAME} bytes; a transmit chain longer than header plus
  * that, or shorter than a header, is dropped (and returned); a received frame that does not fit the
  * guest's chain is dropped and the chain returned with length 0. Nothing is queued on the host
  * beyond one received frame waiting for a guest buffer.
  *
- * <p>Work runs on one host I/O thread ({@link #start}) polling the tap and a wake-up eventfd; a queue
- * notification only signals the eventfd, so traffic never runs on a vCPU thread. Tests call
- * {@link #pump} instead.
+ * <p>Work runs on one host I/O thread ({@link #start}) polling the tap and a wake-up eventfd that KVM
+ * signals directly on a guest kick ({@link EventFdNotified}); a kick through the transport only signals
+ * the eventfd, without taking the device lock, so traffic never runs on, or blocks, a vCPU thread.
+ * Tests call {@link #pump} instead.
  */
-public final class NetDevice implements VirtioDevice {
+public final class NetDevice implements VirtioDevice, EventFdNotified {
     public static final int DEVICE_ID = 1;
     public static final int QUEUE_SIZE = 256;
     public static final int RX_QUEUE = 0;
@@ -47,21 +54,27 @@ public final class NetDevice implements VirtioDevice {
     /** Largest Ethernet frame either way: 64 KiB of IP plus Ethernet and VLAN headers, as Firecracker. */
     public static final int MAX_FRAME = 65550;
 
+    public static final int F_CSUM = 0;
+    public static final int F_GUEST_CSUM = 1;
     public static final int F_MAC = 5;
+    public static final int F_GUEST_TSO4 = 7;
+    public static final int F_GUEST_TSO6 = 8;
+    public static final int F_HOST_TSO4 = 11;
+    public static final int F_HOST_TSO6 = 12;
 
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final long NUM_BUFFERS = 10;
     private static final long POLLFD_SIZE = 8;
 
     private final NetBackend backend;
     private final byte[] mac;
+    private final long features;
     private final MemorySegment txFrame = Arena.ofAuto().allocate(HEADER_SIZE + MAX_FRAME, 8);
     private final MemorySegment rxFrame = Arena.ofAuto().allocate(HEADER_SIZE + MAX_FRAME, 8);
     /** Length of the received frame waiting in {@link #rxFrame} for a guest buffer, or 0. */
     private int rxPending;
     private Activation active;
-    private VirtioDeviceException broken;
-    private Runnable wake = () -> {};
+    /** Wakes the I/O thread: signalled by KVM's ioeventfd on a guest kick, or by {@link #processQueue}. */
+    private final EventFd wakeFd = new EventFd(Libc.EFD_NONBLOCK);
     private final NetCounters counters = new NetCounters();
 
     public NetDevice(NetBackend backend, byte[] mac) {
@@ -70,6 +83,17 @@ public final class NetDevice implements VirtioDevice {
         }
         this.backend = backend;
         this.mac = mac.clone();
+        this.features = offered(backend.offloads());
+    }
+
+    private static long offered(Set<NetOffload> offloads) {
+        long bits = FeatureBits.TRANSPORT | FeatureBits.bit(F_MAC);
+        if (offloads.contains(NetOffload.CHECKSUM)) {
+            for (NetOffload o : offloads) {
+                bits |= FeatureBits.bit(o.hostFeature) | FeatureBits.bit(o.guestFeature);
+            }
+        }
+        return bits;
     }
 
     /** Frame counters (drops by cause). */
@@ -84,7 +108,7 @@ public final class NetDevice implements VirtioDevice {
 
     @Override
     public long features() {
-        return FeatureBits.TRANSPORT | FeatureBits.bit(F_MAC);
+        return features;
     }
 
     @Override
@@ -106,84 +130,109 @@ public final class NetDevice implements VirtioDevice {
 
     @Override
     public synchronized void activate(Activation activation) {
+        Set<NetOffload> accepted = EnumSet.noneOf(NetOffload.class);
+        for (NetOffload o : NetOffload.values()) {
+            if (FeatureBits.has(activation.features(), o.guestFeature)) {
+                accepted.add(o);
+            }
+        }
+        backend.setReceiveOffloads(accepted);
         active = activation;
-        broken = null;
-        wake.run();
+        wakeFd.signal();
     }
 
     @Override
     public synchronized void reset() {
         active = null;
-        broken = null;
         rxPending = 0;
+        backend.setReceiveOffloads(Set.of());
     }
 
-    /** Wakes the I/O thread; reports a ring failure it met since. */
     @Override
-    public synchronized void processQueue(int index) throws VirtioDeviceException {
-        if (broken != null) {
-            VirtioDeviceException e = broken;
-            broken = null;
-            throw e;
-        }
-        wake.run();
+    public EventFd queueNotifyEventFd() {
+        return wakeFd;
+    }
+
+    /**
+     * Wakes the I/O thread. Takes no lock, so a vCPU (or the transport's notification thread, and the
+     * vCPUs waiting on the transport behind it) never waits for frames being moved.
+     */
+    @Override
+    public void processQueue(int index) {
+        wakeFd.signal();
     }
 
     /**
      * One round: send every frame on the transmit queue, then hand received frames to the guest while
      * it has buffers. Returns whether the backend should be polled for input (false while a received
-     * frame waits for a guest buffer, or the device is not running).
+     * frame waits for a guest buffer, or the device is not running). A malformed ring stops the device
+     * and is reported through {@link dev.kapsel.virtio.VirtioInterrupt#deviceFailed} (DEVICE_NEEDS_RESET).
      */
-    public synchronized boolean pump() {
-        if (active == null) {
-            return false;
+    public boolean pump() {
+        Activation failedOn;
+        VirtioDeviceException failure;
+        synchronized (this) {
+            if (active == null) {
+                return false;
+            }
+            try {
+                transmit();
+                return receive();
+            } catch (VirtioDeviceException e) {
+                failure = e;
+                failedOn = active;
+                active = null;
+            }
         }
-        try {
-            transmit();
-            return receive();
-        } catch (VirtioDeviceException e) {
-            broken = e;
-            active = null;
-            return false;
-        }
+        failedOn.interrupt().deviceFailed(failure);
+        return false;
     }
 
+    /**
+     * Each frame is copied out of the guest, its chain returned (and the driver interrupted if it asked)
+     * and only then written to the backend: the guest's TCP stack, which holds transmitted data until
+     * completion (TCP small queues, BQL), goes on while the host's network stack takes the frame.
+     */
     private void transmit() throws VirtioDeviceException {
         Virtqueue tx = active.queue(TX_QUEUE);
         if (!tx.isActive()) {
             return;
         }
-        boolean used = false;
         DescriptorChain chain;
         while ((chain = tx.pop()) != null) {
-            send(chain);
+            MemorySegment frame = copyOut(chain);
             tx.addUsed(chain.head(), 0);
-            used = true;
-        }
-        if (used && tx.needsNotification()) {
-            active.interrupt().signalUsedBuffers();
+            if (tx.needsNotification()) {
+                active.interrupt().signalUsedBuffers();
+            }
+            if (frame != null) {
+                try {
+                    backend.write(frame);
+                    counters.txFrames++;
+                } catch (IOException e) {
+                    counters.txBackendErrors++;
+                }
+            }
         }
     }
 
-    private void send(DescriptorChain chain) {
+    /** The chain's header and frame copied into {@link #txFrame}, or null if it is dropped. */
+    private MemorySegment copyOut(DescriptorChain chain) {
         var readable = chain.readable();
         long length = ChainBytes.length(readable);
         if (length < HEADER_SIZE || length > HEADER_SIZE + MAX_FRAME) {
             counters.txBadLength++;
-            return;
+            return null;
         }
         MemorySegment frame = txFrame.asSlice(0, length);
         ChainBytes.gather(active.memory(), readable, 0, frame);
-        if (frame.get(ValueLayout.JAVA_BYTE, 0) != 0 || frame.get(ValueLayout.JAVA_BYTE, 1) != 0) {
+        int flags = frame.get(ValueLayout.JAVA_BYTE, NetHeader.FLAGS) & 0xff;
+        int gsoType = frame.get(ValueLayout.JAVA_BYTE, NetHeader.GSO_TYPE) & 0xff;
+        if (!NetHeader.transmitAllowed(flags, gsoType, active.features())) {
             counters.txOffloadNotNegotiated++;
-            return;
+            return null;
         }
-        try {
-            backend.write(frame);
-            counters.txFrames++;
-        } catch (IOException e) {
-            counters.txBackendErrors++;
-        }
+        return frame;
     }
 
     /** Returns whether to poll the backend for more input. */
@@ -204,6 +253,14 @@ public final class NetDevice implements VirtioDevice {
                     counters.rxBadLength++;
                     continue;
                 }
+                int flags = NetHeader.receiveFlags(rxFrame.get(ValueLayout.JAVA_BYTE, NetHeader.FLAGS) & 0xff,
+                        rxFrame.get(ValueLayout.JAVA_BYTE, NetHeader.GSO_TYPE) & 0xff, active.features());
+                if (flags < 0) {
+                    counters.rxOffloadNotNegotiated++;
+                    continue;
+                }
+                rxFrame.set(ValueLayout.JAVA_BYTE, NetHeader.FLAGS, (byte) flags);
+                rxFrame.set(U16, NetHeader.NUM_BUFFERS, (short) 1);
                 rxPending = n;
             }
             DescriptorChain chain = rx.pop();
@@ -215,7 +272,6 @@ public final class NetDevice implements VirtioDevice {
             if (chain.writableLength() < rxPending) {
                 counters.rxDroppedTooSmall++;
             } else {
-                rxFrame.set(U16, NUM_BUFFERS, (short) 1);
                 written = ChainBytes.scatter(active.memory(), chain.writable(), 0, rxFrame.asSlice(0, rxPending));
                 counters.rxFrames++;
             }
@@ -230,14 +286,10 @@ public final class NetDevice implements VirtioDevice {
     }
 
     /**
-     * Starts the daemon I/O thread: it polls the backend (while the guest has room) and a wake-up
-     * eventfd that queue notifications signal, and runs {@link #pump} on either.
+     * Starts the daemon I/O thread: it polls the backend (while the guest has room) and the wake-up
+     * eventfd, and runs {@link #pump} on either.
      */
     public Thread start(String name, Consumer<String> warnings) {
-        EventFd wakeFd = new EventFd(Libc.EFD_NONBLOCK);
-        synchronized (this) {
-            wake = wakeFd::signal;
-        }
         return Thread.ofPlatform().daemon().name(name).start(() -> {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment fds = arena.allocate(2 * POLLFD_SIZE, 4);

@@ -15,7 +15,9 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +28,22 @@ class NetDeviceTest {
     static final class FakeBackend implements NetBackend {
         final ArrayDeque<byte[]> incoming = new ArrayDeque<>();
         final List<byte[]> sent = new ArrayList<>();
+        final Set<NetOffload> offloads;
+        final List<Set<NetOffload>> receiveOffloads = new ArrayList<>();
+
+        FakeBackend(Set<NetOffload> offloads) {
+            this.offloads = offloads;
+        }
+
+        @Override
+        public Set<NetOffload> offloads() {
+            return offloads;
+        }
+
+        @Override
+        public void setReceiveOffloads(Set<NetOffload> allowed) {
+            receiveOffloads.add(Set.copyOf(allowed));
+        }
 
         @Override
         public int read(MemorySegment buffer) {
@@ -51,7 +69,7 @@ class NetDeviceTest {
     private final GuestMemory memory = GuestMemory.allocate(Arena.ofAuto(), 4 << 20);
     private final MockVirtqueue rx = new MockVirtqueue(memory, 0x1000, 16);
     private final MockVirtqueue tx = new MockVirtqueue(memory, 0x4000, 16);
-    private final FakeBackend backend = new FakeBackend();
+    private final FakeBackend backend = new FakeBackend(Set.of());
     private final NetDevice device = new NetDevice(backend, MAC);
     private final List<String> warnings = new ArrayList<>();
     private MockMmioDriver driver;
@@ -193,13 +211,112 @@ class NetDeviceTest {
     }
 
     @Test
-    void aMalformedRingStopsTheDeviceAtTheNextNotification() {
+    void aMalformedRingStopsTheDeviceWithNeedsReset() {
         tx.writeDescriptor(0, 0x100000, 100, 1, 99); // NEXT to an index outside the table
         tx.publish(0);
-        device.pump();
-        driver.notifyQueue(NetDevice.TX_QUEUE);
+        assertFalse(device.pump());
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.getFirst().contains("outside the table"), warnings.toString());
         assertNotEquals(0, driver.read32(dev.kapsel.virtio.mmio.MmioRegisters.STATUS) & dev.kapsel.virtio.DeviceStatus.DEVICE_NEEDS_RESET);
+    }
+
+    /** A device on a backend carrying every offload, the driver accepting {@code accepted} of its features. */
+    private record Offloading(NetDevice device, FakeBackend backend, MockVirtqueue rx, MockVirtqueue tx) {}
+
+    private Offloading offloading(long accepted) {
+        FakeBackend b = new FakeBackend(EnumSet.allOf(NetOffload.class));
+        NetDevice d = new NetDevice(b, MAC);
+        MockVirtqueue r = new MockVirtqueue(memory, 0x1000, 16);
+        MockVirtqueue t = new MockVirtqueue(memory, 0x4000, 16);
+        MockMmioDriver m = new MockMmioDriver(new VirtioMmioTransport(d, memory, () -> {}, warnings::add));
+        m.negotiate(accepted & d.features());
+        m.setUpQueue(0, r);
+        m.setUpQueue(1, t);
+        m.driverOk();
+        return new Offloading(d, b, r, t);
+    }
+
+    private static long bits(int... features) {
+        long b = FeatureBits.TRANSPORT;
+        for (int f : features) {
+            b |= FeatureBits.bit(f);
+        }
+        return b;
+    }
+
+    @Test
+    void offloadsTheBackendCarriesAreOfferedInPairs() {
+        NetDevice d = new NetDevice(new FakeBackend(EnumSet.allOf(NetOffload.class)), MAC);
+        assertEquals(bits(NetDevice.F_MAC, NetDevice.F_CSUM, NetDevice.F_GUEST_CSUM, NetDevice.F_HOST_TSO4,
+                NetDevice.F_GUEST_TSO4, NetDevice.F_HOST_TSO6, NetDevice.F_GUEST_TSO6), d.features());
+        NetDevice noCsum = new NetDevice(new FakeBackend(EnumSet.of(NetOffload.TSO4)), MAC);
+        assertEquals(bits(NetDevice.F_MAC), noCsum.features(), "TSO needs checksum offload");
+    }
+
+    @Test
+    void theBackendIsToldWhichReceiveOffloadsTheGuestAcceptedAndNoneAfterReset() {
+        Offloading o = offloading(bits(NetDevice.F_MAC, NetDevice.F_CSUM, NetDevice.F_GUEST_CSUM, NetDevice.F_GUEST_TSO4));
+        assertEquals(List.of(EnumSet.of(NetOffload.CHECKSUM, NetOffload.TSO4)), o.backend().receiveOffloads);
+        o.device().reset();
+        assertEquals(Set.of(), o.backend().receiveOffloads.getLast());
+    }
+
+    private static byte[] header(int flags, int gsoType, int length, int seed) {
+        byte[] packet = withHeader(frame(length, seed));
+        packet[0] = (byte) flags;
+        packet[1] = (byte) gsoType;
+        return packet;
+    }
+
+    @Test
+    void transmittedOffloadHeadersPassUnchangedOnlyWhenNegotiated() {
+        Offloading o = offloading(bits(NetDevice.F_MAC, NetDevice.F_CSUM, NetDevice.F_HOST_TSO4));
+        byte[] csum = header(1, 0, 100, 10);
+        byte[] tso4 = header(1, 1, 30_000, 11);
+        byte[] tso6 = header(1, 4, 30_000, 12); // HOST_TSO6 not accepted
+        byte[] ecn = header(1, 0x81, 30_000, 13); // ECN never offered
+        byte[] dataValid = header(2, 0, 100, 14); // a receive-only flag
+        long at = 0x100000;
+        for (byte[] p : List.of(csum, tso4, tso6, ecn, dataValid)) {
+            memory.write(at, p);
+            o.tx().addChain(Seg.readable(at, p.length));
+            at += 0x10000;
+        }
+        o.device().pump();
+        assertEquals(2, o.backend().sent.size());
+        assertArrayEquals(csum, o.backend().sent.get(0));
+        assertArrayEquals(tso4, o.backend().sent.get(1));
+        assertEquals(3, o.device().counters().txOffloadNotNegotiated());
+        assertEquals(5, o.tx().usedIdx());
+    }
+
+    @Test
+    void receivedOffloadHeadersReachTheGuestOnlyWhenNegotiated() {
+        Offloading o = offloading(bits(NetDevice.F_MAC, NetDevice.F_CSUM, NetDevice.F_GUEST_CSUM, NetDevice.F_GUEST_TSO4));
+        byte[] tso4 = header(1, 1, 20_000, 20);
+        byte[] tso6 = header(1, 4, 20_000, 21); // GUEST_TSO6 not accepted: queued before the tap was told
+        o.backend().incoming.add(tso4);
+        o.backend().incoming.add(tso6);
+        o.rx().addChain(Seg.writable(0x100000, 65_562));
+        o.rx().addChain(Seg.writable(0x200000, 65_562));
+        o.device().pump();
+        assertEquals(1, o.rx().usedIdx());
+        byte[] got = memory.read(0x100000, tso4.length);
+        assertEquals(1, got[10]);
+        got[10] = 0;
+        assertArrayEquals(tso4, got, "header and frame unchanged but for num_buffers");
+        assertEquals(1, o.device().counters().rxOffloadNotNegotiated());
+    }
+
+    @Test
+    void withoutGuestCsumDataValidIsClearedAndPartialChecksumsDropped() {
+        backend.incoming.add(header(2, 0, 100, 30)); // DATA_VALID: a hint the guest may not take
+        backend.incoming.add(header(1, 0, 100, 31)); // NEEDS_CSUM: the guest cannot finish it
+        rx.addChain(Seg.writable(0x100000, 2048));
+        rx.addChain(Seg.writable(0x110000, 2048));
+        device.pump();
+        assertEquals(1, rx.usedIdx());
+        assertEquals(0, memory.read(0x100000, 1)[0], "flags cleared");
+        assertEquals(1, device.counters().rxOffloadNotNegotiated());
     }
 }
