@@ -9,7 +9,6 @@ import dev.kapsel.sandbox.SandboxConfig;
 import dev.kapsel.sandbox.SandboxLimits;
 import dev.kapsel.sandbox.SandboxResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,33 +42,7 @@ public final class SandboxBackend implements ContainerBackend {
         if (limit != null && limit < MIN_MEMORY) {
             throw new UnsupportedConfigException("memory limit " + limit + " bytes is below the sandbox's minimum of 8 MiB");
         }
-        String command = launch.process().args().getFirst();
-        if (findExecutable(launch.rootfs(), command, launch.process()) == null) {
-            throw new UnsupportedConfigException("executable " + command + " not found in the container's root file system"
-                    + (command.contains("/") ? "" : " ($PATH)"));
-        }
-    }
-
-    /** The host path of the program the sandbox would run, or null; a symbolic link counts as present. */
-    static Path findExecutable(Path rootfs, String command, OciProcess process) {
-        List<String> dirs = new ArrayList<>();
-        if (command.contains("/")) {
-            dirs.add(command.startsWith("/") ? "" : process.cwd());
-            dirs.set(0, dirs.getFirst() + "/" + command);
-        } else {
-            String path = process.env().stream().filter(e -> e.startsWith("PATH=")).map(e -> e.substring(5)).reduce((a, b) -> b)
-                    .orElse(SandboxConfig.DEFAULT_ENV.getFirst().substring(5));
-            for (String d : path.split(":")) {
-                dirs.add((d.isEmpty() ? process.cwd() : d) + "/" + command);
-            }
-        }
-        for (String candidate : dirs) {
-            Path p = rootfs.resolve(candidate.replaceAll("^/+", "")).normalize();
-            if (p.startsWith(rootfs) && Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                return p;
-            }
-        }
-        return null;
+        RootfsExecutable.require(launch.rootfs(), launch.process());
     }
 
     @Override
