@@ -35,14 +35,12 @@ public final class SandboxBackend implements ContainerBackend {
 
     @Override
     public void check(ContainerLaunch launch) {
-        if (!Files.isDirectory(launch.rootfs())) {
-            throw new UnsupportedConfigException("root file system " + launch.rootfs() + " is not a directory");
-        }
+        RootfsChecks.requireDirectory(launch.rootfs());
         Long limit = memoryLimit(launch.config());
         if (limit != null && limit < MIN_MEMORY) {
             throw new UnsupportedConfigException("memory limit " + limit + " bytes is below the sandbox's minimum of 8 MiB");
         }
-        RootfsExecutable.require(launch.rootfs(), launch.process());
+        RootfsChecks.requireExecutable(launch.rootfs(), launch.process());
     }
 
     @Override

@@ -59,9 +59,7 @@ public final class VmBackend implements ContainerBackend {
 
     @Override
     public void check(ContainerLaunch launch) {
-        if (!Files.isDirectory(launch.rootfs())) {
-            throw new UnsupportedConfigException("root file system " + launch.rootfs() + " is not a directory");
-        }
+        RootfsChecks.requireDirectory(launch.rootfs());
         if (KvmProbe.quickKind() == KvmKind.NONE) {
             throw new UnsupportedConfigException("the micro-VM backend needs /dev/kvm, which is missing or not accessible");
         }
@@ -71,7 +69,7 @@ public final class VmBackend implements ContainerBackend {
         } catch (ContainerStartException | IllegalArgumentException e) {
             throw new UnsupportedConfigException(e.getMessage());
         }
-        RootfsExecutable.require(launch.rootfs(), launch.process());
+        RootfsChecks.requireExecutable(launch.rootfs(), launch.process());
     }
 
     @Override

@@ -32,6 +32,8 @@ class EnginesVmGuestTest {
     /** Prints the VM's memory size: the container's 256 MiB VM, not the 6 GiB machine it runs on. */
     private static final String MEMORY = "while read k v u; do [ \"$k\" = MemTotal: ] && echo mem=$v; done < /proc/meminfo";
     private static Path work;
+    /** podman's config: kapsel registered as its default runtime (L1 has no crun or runc), the harness's engine settings. */
+    private static Map<String, String> podmanEnv;
 
     @BeforeAll
     static void images() throws Exception {
@@ -39,12 +41,22 @@ class EnginesVmGuestTest {
             assumeTrue(onPath(tool), tool + " is not installed (bin/setup, then a fresh harness image)");
         }
         work = Guest.tempDir();
+        Path conf = Files.writeString(work.resolve("containers.conf"), """
+                [engine]
+                runtime = "kapsel"
+                cgroup_manager = "cgroupfs"
+                events_logger = "file"
+                [engine.runtimes]
+                kapsel = ["%s"]
+                """.formatted(KAPSEL));
+        podmanEnv = Map.of("CONTAINERS_CONF", conf.toString());
         Path layout = BusyboxImage.writeLayout(Files.createDirectory(work.resolve("layout")));
         ImageStore store = ImageStore.open(work.resolve("images"));
         store.load(layout, null);
         Path rootfs = store.unpackedRoot(BusyboxImage.NAME);
         ok(Guest.run(List.of("tar", "-C", rootfs.toString(), "-cf", work.resolve("rootfs.tar").toString(), ".")));
-        ok(Guest.run(List.of("podman", "import", "--change", "CMD [\"sh\"]", work.resolve("rootfs.tar").toString(), PODMAN_IMAGE)));
+        ok(Guest.run(List.of("podman", "import", "--change", "CMD [\"sh\"]", work.resolve("rootfs.tar").toString(), PODMAN_IMAGE),
+                podmanEnv));
         ok(Guest.run(List.of("tar", "-C", layout.toString(), "-cf", work.resolve("layout.tar").toString(), ".")));
     }
 
@@ -65,7 +77,7 @@ class EnginesVmGuestTest {
     private static Guest.Result podman(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("podman", "--runtime", KAPSEL));
         cmd.addAll(List.of(args));
-        return Guest.run(cmd);
+        return Guest.run(cmd, podmanEnv);
     }
 
     private static int memoryKiB(String out) {
@@ -84,9 +96,10 @@ class EnginesVmGuestTest {
     @Test
     void podmanDetachedExecStopRm() throws Exception {
         // run -d: conmon stays behind; its output goes to files so that nothing waits for it.
-        Process run = new ProcessBuilder("podman", "--runtime", KAPSEL, "run", "-d", "--network", "none", "--name", "kvm1",
-                PODMAN_IMAGE, "sh", "-c", "echo up; sleep 600")
-                .redirectInput(new File("/dev/null")).redirectOutput(work.resolve("run-d.out").toFile())
+        ProcessBuilder runD = new ProcessBuilder("podman", "--runtime", KAPSEL, "run", "-d", "--network", "none", "--name", "kvm1",
+                PODMAN_IMAGE, "sh", "-c", "echo up; sleep 600");
+        runD.environment().putAll(podmanEnv);
+        Process run = runD.redirectInput(new File("/dev/null")).redirectOutput(work.resolve("run-d.out").toFile())
                 .redirectError(work.resolve("run-d.err").toFile()).start();
         assertTrue(run.waitFor(Guest.BOOT_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         assertEquals(0, run.exitValue(), Files.readString(work.resolve("run-d.err")));

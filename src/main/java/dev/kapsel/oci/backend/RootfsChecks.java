@@ -10,15 +10,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Finds a process's program in a container's root file system the way execvp would (a path with a
- * slash as is, relative to the working directory; a bare name along the process's {@code PATH}), so
- * that {@code create} can refuse a missing command before anything is created.
+ * What every backend checks in a container's root file system before {@code create} makes anything:
+ * that it is a directory, and that the process's program is in it, found the way execvp would (a
+ * path with a slash as is, relative to the working directory; a bare name along the process's PATH).
  */
-final class RootfsExecutable {
-    private RootfsExecutable() {}
+final class RootfsChecks {
+    private RootfsChecks() {}
+
+    /** Throws {@link UnsupportedConfigException} when the container's root is not a directory. */
+    static void requireDirectory(Path rootfs) {
+        if (!Files.isDirectory(rootfs)) {
+            throw new UnsupportedConfigException("root file system " + rootfs + " is not a directory");
+        }
+    }
 
     /** Throws {@link UnsupportedConfigException} when the process's program is not in {@code rootfs}. */
-    static void require(Path rootfs, OciProcess process) {
+    static void requireExecutable(Path rootfs, OciProcess process) {
         String command = process.args().getFirst();
         if (find(rootfs, command, process) == null) {
             throw new UnsupportedConfigException("executable " + command + " not found in the container's root file system"
