@@ -46,6 +46,7 @@ public final class ContainerMonitor {
 
             if (mode.equals("exec")) {
                 launch = launch.withProcess(ConfigReader.readProcess(Path.of(args[5])));
+                Files.deleteIfExists(Path.of(args[5])); // written by exec --detach for this monitor alone
                 MonitorSignals.forwardTo(backend);
                 status = backend.run(launch);
             } else {

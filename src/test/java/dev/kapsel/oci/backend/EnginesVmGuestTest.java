@@ -30,7 +30,7 @@ class EnginesVmGuestTest {
     private static final String KAPSEL = Guest.REPO.resolve("bin/kapsel").toString();
     private static final String PODMAN_IMAGE = "localhost/kapsel-vm-busybox:latest";
     /** Prints the VM's memory size: the container's 256 MiB VM, not the 6 GiB machine it runs on. */
-    private static final String MEMORY = "while read k v u; do [ \"$k\" = MemTotal: ] && echo mem=$v; done < /proc/meminfo";
+    private static final String MEMORY = "while read k v u; do [ \"$k\" = MemTotal: ] && echo mem=$v; done < /proc/meminfo; true";
     private static Path work;
     /** podman's config: kapsel registered as its default runtime (L1 has no crun or runc), the harness's engine settings. */
     private static Map<String, String> podmanEnv;
