@@ -5,6 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kapsel.image.ImageStore;
+import dev.kapsel.oci.console.HostFd;
+import dev.kapsel.oci.console.Pty;
+import dev.kapsel.oci.spec.ConfigReader;
+import dev.kapsel.oci.spec.OciConfig;
+import dev.kapsel.sys.Libc;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import dev.kapsel.testing.BusyboxImage;
 import dev.kapsel.testing.Guest;
 import java.io.File;
@@ -104,5 +112,50 @@ class VmBackendGuestTest {
         assertEquals(0, delete.exitCode(), delete.toString());
         assertFalse(Files.exists(root.resolve(id)));
         assertFalse(Files.exists(Path.of(socket).getParent()), "the VM's socket directory is removed");
+    }
+
+    @Test
+    void aTerminalProcessGetsAGuestPtyWhoseHostEndIsTheLaunchsTerminal() throws Exception {
+        Path work = Guest.tempDir();
+        ImageStore store = ImageStore.open(work.resolve("images"));
+        store.load(BusyboxImage.writeLayout(Files.createDirectory(work.resolve("layout"))), null);
+        Path bundle = Files.createDirectory(work.resolve("bundle"));
+        Files.writeString(bundle.resolve("config.json"), """
+                {"ociVersion": "1.0.2", "root": {"path": "%s"},
+                 "process": {"terminal": true, "args": ["sh", "-c", "[ -t 0 ] && [ -t 1 ] && echo tty-yes; read line; echo got=$line; exit 5"],
+                             "cwd": "/", "env": ["PATH=/bin"]}}
+                """.formatted(store.unpackedRoot(BusyboxImage.NAME)));
+        OciConfig config = ConfigReader.readBundle(bundle);
+        try (Pty pty = Pty.open()) {
+            int slave = Libc.open(pty.slavePath(), Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
+            try {
+                ContainerLaunch launch = ContainerLaunch.of(config, bundle).withStdio(slave);
+                VmBackend backend = new VmBackend();
+                backend.check(launch);
+                CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> backend.run(launch),
+                        r -> Thread.ofPlatform().daemon().start(r));
+                StringBuilder seen = new StringBuilder();
+                InputStream master = HostFd.input(pty.master());
+                byte[] buf = new byte[4096];
+                boolean answered = false;
+                while (!seen.toString().contains("got=")) {
+                    int n = master.read(buf, 0, buf.length);
+                    if (n < 0) {
+                        break;
+                    }
+                    seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                    if (!answered && seen.toString().contains("tty-yes")) {
+                        HostFd.output(pty.master()).write("hello\r".getBytes(StandardCharsets.UTF_8));
+                        answered = true;
+                    }
+                }
+                assertEquals(5, status.get(Guest.BOOT_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                // The guest's line discipline: \n out becomes \r\n, the typed \r becomes \n, echo on; the host end adds nothing.
+                assertTrue(seen.toString().startsWith("tty-yes\r\n"), seen.toString());
+                assertTrue(seen.toString().contains("hello\r\ngot=hello"), seen.toString());
+            } finally {
+                Libc.close(slave);
+            }
+        }
     }
 }
