@@ -86,6 +86,9 @@ class VmBackendGuestTest {
         Guest.Result cat = kapsel(root, "exec", id, "cat", "/etc/hosts", "/proc/sys/kernel/hostname");
         assertEquals(0, cat.exitCode(), cat.toString());
         assertEquals("10.88.0.7 engine-made\nvmbox\n", cat.stdout(), cat.toString());
+        Guest.Result id1000 = kapsel(root, "exec", "--user", "1000:50", id, "id");
+        assertEquals(0, id1000.exitCode(), id1000.toString());
+        assertTrue(id1000.stdout().startsWith("uid=1000(app) gid=50"), id1000.toString());
         for (int i = 0; i < 3; i++) {
             Guest.Result four = kapsel(root, "exec", id, "sh", "-c", "echo err >&2; exit 4");
             assertEquals(4, four.exitCode(), "exec " + i + ": " + four);
