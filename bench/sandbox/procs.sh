@@ -5,20 +5,12 @@
 # Needs gcc, busybox-static, a built target/classes (mvn -o compile); runsc optional.
 # Environment: RUNS (default 3), FORKS (1000), COUNT (16384 blocks of 64 KiB).
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
+bench_name=procs
+. "$(cd "$(dirname "$0")" && pwd)/common.sh"
 RUNS=${RUNS:-3}
 FORKS=${FORKS:-1000}
 COUNT=${COUNT:-16384}
-JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-PICOCLI=$(ls "$HOME"/.m2/repository/info/picocli/picocli/4.7.7/picocli-4.7.7.jar)
-CP="$repo/target/classes:$PICOCLI"
-JOPTS="--enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
-work=$(mktemp -d /tmp/kapsel-sandbox-procs.XXXXXX)
-trap 'rm -rf "$work"' EXIT
 
-root="$work/bundle/rootfs"
-mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/proc" "$root/dev"
 gcc -O2 -static -o "$root/bin/forkexec" "$here/forkexec.c"
 gcc -O2 -static -o "$root/bin/true" "$here/true.c"
 cp /bin/busybox "$root/bin/busybox"

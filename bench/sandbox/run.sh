@@ -4,22 +4,14 @@
 # Prints medians and ratios. Needs gcc, a built target/classes (mvn -o compile), crun and runsc optional.
 # Environment: RUNS (default 11), SYSCALLS_NATIVE (1e6), SYSCALLS_SANDBOX (1e5), SYSCALLS_RUNSC (2e4), LOOP (4e8).
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
+bench_name=bench
+. "$(cd "$(dirname "$0")" && pwd)/common.sh"
 RUNS=${RUNS:-11}
 SYSCALLS_NATIVE=${SYSCALLS_NATIVE:-1000000}
 SYSCALLS_SANDBOX=${SYSCALLS_SANDBOX:-100000}
 SYSCALLS_RUNSC=${SYSCALLS_RUNSC:-20000}
 LOOP=${LOOP:-400000000}
-JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-PICOCLI=$(ls "$HOME"/.m2/repository/info/picocli/picocli/4.7.7/picocli-4.7.7.jar)
-CP="$repo/target/classes:$PICOCLI"
-JOPTS="--enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
-work=$(mktemp -d /tmp/kapsel-sandbox-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
 
-root="$work/bundle/rootfs"
-mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/proc" "$root/dev"
 for p in true getppid compute; do gcc -O2 -static -o "$root/bin/$p" "$here/$p.c"; done
 echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
 

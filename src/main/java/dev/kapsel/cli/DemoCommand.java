@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
-            "Boot a demo micro-VM: the cached Debian cloud kernel and a busybox initramfs that greets you,",
-            "shows the guest's kernel, CPUs and memory, and powers off.",
+            "Boot a demo micro-VM that greets you, shows its kernel, CPUs and memory, and powers off.",
+            "It boots the cached Debian cloud kernel with a busybox initramfs.",
             "On a host whose KVM emulates guest kernel mode, the demo runs inside the nested harness (harness/run)."
         })
 final class DemoCommand implements Callable<Integer> {

@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = {
-            "Tell what this host offers kapsel, and what each finding means for you:",
-            "the kind of KVM (hardware, emulated guest kernel mode, none), the JDK, the guest kernel, tap and vsock."
+            "Tell what this host offers kapsel, and what each finding means for you.",
+            "It checks the kind of KVM (hardware, emulated guest kernel mode, none), the JDK, the guest kernel, tap and vsock."
         })
 final class DoctorCommand implements Runnable {
     @Option(names = "--kvm-kind", description = "Print only the KVM kind (hardware, emulated or none), for scripts.")

@@ -13,9 +13,12 @@ import picocli.CommandLine.Command;
         footer = {
             "",
             "Start with 'kapsel doctor' to see what this host offers, then 'kapsel vm run --help'.",
+            "Containers: 'kapsel load' an image, 'kapsel run IMAGE CMD' (or 'run -d' in the background, then"
+                + " 'kapsel ps', 'logs', 'stop', 'rm'); each command's --help has examples.",
             "Exit codes of 'vm run': 0 power-off, 80 reboot, 81 kernel panic, 82 triple fault, 83 KVM error, 84 setup error, 85 no KVM; 2 usage error."
         },
-        subcommands = {RunCommand.class, LoadCommand.class, ImagesCommand.class, RmiCommand.class,
+        subcommands = {RunCommand.class, LogsCommand.class, StopCommand.class, RmCommand.class,
+            LoadCommand.class, ImagesCommand.class, RmiCommand.class,
             VmCommand.class, SandboxCommand.class, DemoCommand.class, DoctorCommand.class,
             dev.kapsel.cli.oci.OciCreateCommand.class, dev.kapsel.cli.oci.OciStartCommand.class,
             dev.kapsel.cli.oci.OciStateCommand.class, dev.kapsel.cli.oci.OciKillCommand.class,

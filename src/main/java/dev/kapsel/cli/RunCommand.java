@@ -20,7 +20,14 @@ import dev.kapsel.image.ImageStore;
 import dev.kapsel.image.Progress;
 import dev.kapsel.sandbox.SandboxConfig;
 import dev.kapsel.sandbox.SandboxLimits;
+import dev.kapsel.container.detached.ContainerRegistry;
+import dev.kapsel.container.detached.ContainerRegistryException;
+import dev.kapsel.container.detached.DetachedContainer;
+import dev.kapsel.container.detached.NoSuchContainerException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,8 +52,18 @@ import picocli.CommandLine.Parameters;
             "  vm       (default) a micro-VM per container: the stock Linux kernel, the image as a read-only disk under",
             "           a tmpfs overlay (writes vanish with the container), the kapsel guest agent starting the process.",
             "",
-            "Exit status: the container's own, 128+N if signal N ended it; 125 when kapsel itself failed",
-            "(image not found, bad flags, the sandbox or VM could not start)."
+            "Detached (-d): the container runs in the background in its own monitor process; kapsel prints its id"
+                + " once the guest agent has started the command. Its output goes to logs: see 'kapsel ps', 'kapsel logs',"
+                + " 'kapsel stop' and 'kapsel rm'. Only --isolation=vm, and without -i or -t (nothing to attach).",
+            "",
+            "Examples:",
+            "  kapsel run busybox:latest echo hello",
+            "  kapsel run -d --name web busybox:latest sh -c 'echo started; exec sleep 1000'",
+            "  kapsel logs -f web; kapsel stop web; kapsel rm web",
+            "",
+            "Exit status: the container's own, 128+N if signal N ended it; 125 when kapsel itself failed"
+                + " (image not found, bad flags, name in use, the sandbox or VM could not start); 126 or 127 when the"
+                + " command could not be run or was not found. With -d: 0 once started."
         })
 final class RunCommand implements Callable<Integer> {
     /** Docker's code for "the runtime failed", so it cannot be confused with the container's own status. */
@@ -57,8 +74,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--isolation", paramLabel = "KIND", description = "vm or sandbox (default: ${DEFAULT-VALUE}).")
     Isolation isolation = Isolation.vm;
 
-    @Option(names = "--rm", description = "Remove the container when it exits (containers are not kept yet; accepted for Docker compatibility).")
+    @Option(names = "--rm", description = "Remove the container when it exits (only -d keeps containers; without -d this is the default).")
     boolean rm;
+
+    @Option(names = {"-d", "--detach"}, description = "Run in the background: print the container's id once it started.")
+    boolean detach;
 
     @Option(names = {"-i", "--interactive"}, description = "Forward stdin to the container (without it stdin is empty).")
     boolean interactive;
@@ -87,7 +107,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--cpus", paramLabel = "N", description = "vCPUs of the container's micro-VM (default: ${DEFAULT-VALUE}).")
     int cpus = 1;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "A name for the container.")
+    @Option(names = "--name", paramLabel = "NAME", description = "A name for the container (with -d; unique, default: generated).")
     String name;
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "Image name, as 'kapsel images' lists it.")
@@ -96,8 +116,21 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "1..*", paramLabel = "COMMAND", description = "Command and arguments (replace the image's Cmd).")
     List<String> command = new ArrayList<>();
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec commandSpec;
+
     @Override
     public Integer call() throws Exception {
+        String detachedId = System.getenv(DetachedStart.DETACHED_ID);
+        if (detach) {
+            if (interactive || tty) {
+                throw new CommandFailure(RUNTIME_FAILURE, "-d cannot be combined with -i or -t: a detached container has no"
+                        + " stdin or terminal to attach; read its output with 'kapsel logs'", null);
+            }
+            if (isolation != Isolation.vm) {
+                throw new CommandFailure(RUNTIME_FAILURE, "-d needs --isolation=vm (the sandbox runs only attached)", null);
+            }
+        }
         ImageStore store = ImageStore.openDefault();
         Image img;
         try {
@@ -106,6 +139,12 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
         }
         ProcessSpec spec = processSpec(img.config());
+        if (detach && detachedId == null) {
+            return startDetached(spec);
+        }
+        if (detach) {
+            return runAsMonitor(store, spec, detachedId);
+        }
         return switch (isolation) {
             case sandbox -> runInSandbox(store, spec);
             case vm -> runInMicroVm(store, spec);
@@ -128,7 +167,63 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code run -d}: records the container and starts its monitor (this command line again). */
+    private int startDetached(ProcessSpec spec) throws Exception {
+        ContainerRegistry registry = ContainerRegistry.openDefault();
+        DetachedContainer container;
+        try {
+            container = registry.create(name, image, spec.argv(), rm);
+        } catch (ContainerRegistryException e) {
+            throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
+        }
+        List<String> args = commandSpec.root().commandLine().getParseResult().originalArgs();
+        return DetachedStart.start(registry, container, args, commandSpec.commandLine().getOut(), commandSpec.commandLine().getErr());
+    }
+
+    /**
+     * The monitor of a detached container: leads its own session, runs the micro-VM with the container's
+     * output in its log files, records "running" once the agent started the process and the exit status
+     * at the end (or removes the container, with --rm).
+     */
+    private int runAsMonitor(ImageStore store, ProcessSpec spec, String id) throws Exception {
+        try {
+            dev.kapsel.sys.Libc.setsid();
+        } catch (dev.kapsel.sys.SyscallException alreadyLeader) {
+            // a process-group leader cannot; it has its own group already
+        }
+        ContainerRegistry registry = ContainerRegistry.openDefault();
+        DetachedContainer container = registry.load(id);
+        boolean[] started = {false};
+        int status;
+        try (OutputStream stdout = new FileOutputStream(registry.stdoutLog(id).toFile(), true);
+             OutputStream stderr = new FileOutputStream(registry.stderrLog(id).toFile(), true)) {
+            status = runInMicroVm(store, spec, stdout, stderr, () -> {
+                registry.update(id, r -> r.running(registry.clock().instant()));
+                started[0] = true;
+            });
+        }
+        if (started[0]) {
+            // A failed start leaves the record to the parent, which reports it and removes the container.
+            try {
+                if (container.removeOnExit()) {
+                    registry.remove(id);
+                } else {
+                    registry.update(id, r -> r.exited(status, registry.clock().instant()));
+                }
+            } catch (NoSuchContainerException removed) {
+                // 'kapsel rm -f' removed it meanwhile
+            }
+        }
+        return status;
+    }
+
     private int runInMicroVm(ImageStore store, ProcessSpec spec) throws Exception {
+        return runInMicroVm(store, spec, new FileOutputStream(FileDescriptor.out), new FileOutputStream(FileDescriptor.err),
+                () -> { });
+    }
+
+    private int runInMicroVm(ImageStore store, ProcessSpec spec, OutputStream stdout, OutputStream stderr, Runnable started)
+            throws Exception {
         if (System.getenv("KAPSEL_IN_HARNESS") == null) {
             KvmProbe.Result kvm = KvmProbe.probe();
             if (kvm.kind() != KvmKind.HARDWARE) {
@@ -165,8 +260,7 @@ final class RunCommand implements Callable<Integer> {
         long prepared = System.nanoTime() - prepareStart;
         MicroVmContainer container = new MicroVmContainer(assets.machine(disk, cpus, memoryMib));
         try {
-            int status = container.run(process.build(), new ProcessStdio(interactive ? System.in : null,
-                    new java.io.FileOutputStream(java.io.FileDescriptor.out), new java.io.FileOutputStream(java.io.FileDescriptor.err)));
+            int status = container.run(process.build(), new ProcessStdio(interactive ? System.in : null, stdout, stderr), started);
             if (System.getenv("KAPSEL_TIMINGS") != null) {
                 // For bench/run: image preparation (cached after the first run), VM boot to agent, agent start to exit.
                 System.err.printf("kapsel-timings prepare_ms=%d boot_ms=%d run_ms=%d%n", prepared / 1_000_000,

@@ -2,6 +2,7 @@ package dev.kapsel.cli;
 
 import dev.kapsel.host.GuestKernels;
 import dev.kapsel.host.StateDirectory;
+import dev.kapsel.vmm.BalloonConfig;
 import dev.kapsel.vmm.DiskConfig;
 import dev.kapsel.vmm.NetConfig;
 import dev.kapsel.vmm.VmConfig;
@@ -71,6 +72,12 @@ final class VmRunCommand implements Callable<Integer> {
                 "Create it first, e.g. 'ip tuntap add dev NAME mode tap'. No offloads; MAC default 06:00:ac:10:00:02."})
     List<String> nets = new ArrayList<>();
 
+    @Option(names = "--balloon", paramLabel = "MIB[,deflate-on-oom]",
+            description = {"Attach a virtio-balloon device whose target is MIB MiB: the guest's virtio_balloon driver gives",
+                "that much memory back to the host at boot (it leaves the guest's MemTotal). With deflate-on-oom the",
+                "guest may take it back under memory pressure. Off by default."})
+    String balloon;
+
     @Override
     public Integer call() throws Exception {
         Path kernelPath = kernel != null ? kernel : defaultKernel();
@@ -83,7 +90,7 @@ final class VmRunCommand implements Callable<Integer> {
             }
             Optional<VsockConfig> vsockConfig = Optional.ofNullable(vsock).map(VsockConfig::parse);
             config = new VmConfig(kernelPath, Optional.ofNullable(initrd), cmdline, cpus, memoryMib, diskConfigs, rng,
-                    vsockConfig, netConfigs);
+                    vsockConfig, netConfigs, Optional.ofNullable(balloon).map(BalloonConfig::parse));
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(2, e.getMessage(), e);
         }

@@ -55,7 +55,19 @@ public final class MicroVmContainer {
     /** Runs {@code spec} as {@code kapsel run} does: SIGINT, SIGTERM and SIGHUP are passed on to it. */
     public int run(ProcessSpec spec, ProcessStdio stdio)
             throws IOException, InterruptedException, VmSetupException, ContainerStartException {
-        return run(spec, stdio, (process, socket) -> ForwardedSignals.install(process));
+        return run(spec, stdio, () -> { });
+    }
+
+    /**
+     * As {@link #run(ProcessSpec, ProcessStdio)}, calling {@code started} once the guest agent has
+     * started the process and signals sent to this JVM reach it (for {@code kapsel run -d}).
+     */
+    public int run(ProcessSpec spec, ProcessStdio stdio, Runnable started)
+            throws IOException, InterruptedException, VmSetupException, ContainerStartException {
+        return run(spec, stdio, (process, socket) -> {
+            ForwardedSignals.install(process);
+            started.run();
+        });
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.kapsel.image;
 
 import dev.kapsel.host.StateDirectory;
+import dev.kapsel.host.StoreLock;
 import dev.kapsel.image.layer.LayerApplier;
 import dev.kapsel.image.layer.LayerCompression;
 import dev.kapsel.image.source.ImageSources;

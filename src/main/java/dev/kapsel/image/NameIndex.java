@@ -10,7 +10,7 @@ import java.util.TreeMap;
 
 /**
  * The store's table of image names to manifest digests, {@code <images>/names.json}. Read and
- * written only under the {@link StoreLock}; written to a temporary file and renamed over the old
+ * written only under the {@link dev.kapsel.host.StoreLock}; written to a temporary file and renamed over the old
  * one, so a reader never sees half a table.
  */
 final class NameIndex {

@@ -20,6 +20,8 @@ public enum GuestFeature {
     RNG("virtio_mmio", "virtio_rng"),
     /** virtio-console ports ({@code /dev/hvc0}, {@code /dev/vport*}). */
     CONSOLE("virtio_mmio", "virtio_console"),
+    /** virtio-balloon: the guest gives memory back to the host. */
+    BALLOON("virtio_mmio", "virtio_balloon"),
     /** overlayfs, for a writable layer over a read-only root. */
     OVERLAY("overlay");
 

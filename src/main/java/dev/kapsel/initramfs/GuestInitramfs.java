@@ -117,23 +117,25 @@ public final class GuestInitramfs {
 
     /**
      * The file name the image is cached under: the kernel version and a hash of everything that goes
-     * into the image (busybox, the module files and their order, /init, the script), so a changed
-     * input never reuses a stale image.
+     * into the image (/init, the script, the module list and its order, and each input file by its
+     * path, inode, size and modification time), so a changed input never reuses a stale image.
+     * Files are named by their {@link #stamp}, not their bytes: hashing busybox, the modules and the
+     * agent on every {@code kapsel run} cost a good part of its preparation time.
      */
     public String cacheName() throws IOException {
         MessageDigest sha = sha256();
         field(sha, FORMAT.getBytes(StandardCharsets.UTF_8));
         field(sha, kernel.version().getBytes(StandardCharsets.UTF_8));
         field(sha, initScript().getBytes(StandardCharsets.UTF_8));
-        field(sha, Files.readAllBytes(BusyboxInitramfs.BUSYBOX));
+        field(sha, stamp(BusyboxInitramfs.BUSYBOX));
         for (KernelModule m : modules) {
             field(sha, m.path().getBytes(StandardCharsets.UTF_8));
-            field(sha, Files.readAllBytes(kernel.file(m)));
+            field(sha, stamp(kernel.file(m)));
         }
         field(sha, script.map(s -> "script\n" + s).orElse("no script").getBytes(StandardCharsets.UTF_8));
         for (Map.Entry<String, Path> p : new TreeMap<>(programs).entrySet()) {
             field(sha, p.getKey().getBytes(StandardCharsets.UTF_8));
-            field(sha, Files.readAllBytes(p.getValue()));
+            field(sha, stamp(p.getValue()));
         }
         return kernel.version() + "-" + HexFormat.of().formatHex(sha.digest(), 0, 8) + ".cpio.gz";
     }
@@ -160,6 +162,18 @@ public final class GuestInitramfs {
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /**
+     * A file's identity for the cache key: its real path, inode, size and modification time (to the
+     * nanosecond where the file system keeps it). Rewriting or replacing the file changes it.
+     */
+    static byte[] stamp(Path file) throws IOException {
+        Path real = file.toRealPath();
+        Map<String, Object> a = Files.readAttributes(real, "unix:ino,size,lastModifiedTime");
+        String s = real + "\0" + a.get("ino") + "\0" + a.get("size") + "\0"
+                + ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static MessageDigest sha256() {

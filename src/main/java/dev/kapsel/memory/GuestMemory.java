@@ -1,5 +1,6 @@
 package dev.kapsel.memory;
 
+import dev.kapsel.sys.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -16,6 +17,8 @@ public final class GuestMemory {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private static final long PAGE_MASK = 4095;
 
     private final List<GuestRegion> regions;
 
@@ -86,6 +89,24 @@ public final class GuestMemory {
 
     public void write(long address, byte[] src, int offset, int length) {
         MemorySegment.copy(src, offset, slice(address, length), ValueLayout.JAVA_BYTE, 0, length);
+    }
+
+    /**
+     * Gives the host pages of {@code [address, address+length)} back to the host kernel
+     * ({@code MADV_DONTNEED}): the memory is freed and reads as zeros afterwards. Both ends must be
+     * 4 KiB aligned and the range inside one region.
+     */
+    public void discard(long address, long length) {
+        if ((address & PAGE_MASK) != 0 || (length & PAGE_MASK) != 0) {
+            throw new IllegalArgumentException("discard of [0x" + Long.toHexString(address) + ", +0x" + Long.toHexString(length)
+                    + ") is not page aligned");
+        }
+        MemorySegment range = slice(address, length);
+        if ((range.address() & PAGE_MASK) != 0) {
+            range.fill((byte) 0); // backing not page aligned (tests); the effect the guest sees is the same
+            return;
+        }
+        Libc.madvise(range, Libc.MADV_DONTNEED);
     }
 
     public void fill(long address, long length, byte value) {

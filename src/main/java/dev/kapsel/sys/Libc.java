@@ -12,7 +12,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The C library calls kapsel makes, and the only class that calls into native code. One
+ * The C library calls kapsel makes (with {@link ZstdDecoder}, the only native code of kapsel). One
  * {@code static final} handle per function, errno captured by the linker, every failure turned into
  * a {@link SyscallException} here so nothing above sees a raw -1.
  */
@@ -37,6 +37,7 @@ public final class Libc {
     public static final int MAP_PRIVATE = 0x02;
     public static final int MAP_ANONYMOUS = 0x20;
     public static final int MAP_NORESERVE = 0x4000;
+    public static final int MADV_DONTNEED = 4;
 
     public static final int EFD_CLOEXEC = 02000000;
     public static final int EFD_NONBLOCK = 04000;
@@ -73,6 +74,7 @@ public final class Libc {
     private static final MethodHandle MMAP = handle("mmap",
             FunctionDescriptor.of(C_PTR, C_PTR, C_LONG, C_INT, C_INT, C_INT, C_LONG));
     private static final MethodHandle MUNMAP = handle("munmap", FunctionDescriptor.of(C_INT, C_PTR, C_LONG));
+    private static final MethodHandle MADVISE = handle("madvise", FunctionDescriptor.of(C_INT, C_PTR, C_LONG, C_INT));
     private static final MethodHandle READ = handle("read", FunctionDescriptor.of(C_LONG, C_INT, C_PTR, C_LONG));
     private static final MethodHandle WRITE = handle("write", FunctionDescriptor.of(C_LONG, C_INT, C_PTR, C_LONG));
     private static final MethodHandle EVENTFD = handle("eventfd", FunctionDescriptor.of(C_INT, C_INT, C_INT));
@@ -84,6 +86,19 @@ public final class Libc {
     private static final MethodHandle SOCKET = handle("socket", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT));
     private static final MethodHandle CONNECT = handle("connect", FunctionDescriptor.of(C_INT, C_INT, C_PTR, C_INT));
     private static final MethodHandle SENDMSG = handle("sendmsg", FunctionDescriptor.of(C_LONG, C_INT, C_PTR, C_INT));
+    private static final MethodHandle CHMOD = handle("chmod", FunctionDescriptor.of(C_INT, C_PTR, C_INT));
+    private static final MethodHandle LCHOWN = handle("lchown", FunctionDescriptor.of(C_INT, C_PTR, C_INT, C_INT));
+    private static final MethodHandle MKNOD = handle("mknod", FunctionDescriptor.of(C_INT, C_PTR, C_INT, C_LONG));
+    private static final MethodHandle LSETXATTR = handle("lsetxattr",
+            FunctionDescriptor.of(C_INT, C_PTR, C_PTR, C_PTR, C_LONG, C_INT));
+    private static final MethodHandle UTIMENSAT = handle("utimensat", FunctionDescriptor.of(C_INT, C_INT, C_PTR, C_PTR, C_INT));
+
+    public static final int S_IFIFO = 0010000;
+    public static final int S_IFCHR = 0020000;
+    public static final int S_IFBLK = 0060000;
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final long UTIME_OMIT = (1L << 30) - 2;
 
     private static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... extra) {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
@@ -200,6 +215,16 @@ public final class Libc {
         }
     }
 
+    /** madvise(2) over the whole of {@code range}, which must start on a page boundary. */
+    public static void madvise(MemorySegment range, int advice) {
+        MemorySegment state = STATE.get();
+        try {
+            check("madvise", (int) MADVISE.invokeExact(state, range, range.byteSize(), advice), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     public static long read(int fd, MemorySegment buffer, long count) {
         MemorySegment state = STATE.get();
         try {
@@ -290,6 +315,71 @@ public final class Libc {
         MemorySegment state = STATE.get();
         try {
             return check("sendmsg", (long) SENDMSG.invokeExact(state, fd, msghdr, flags), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /*
+     * Path calls that never open the file (NIO's unix:mode / unix:uid / setTimes open it to use the
+     * f* calls, and opening a FIFO blocks, opening a device node has side effects).
+     */
+
+    /** chmod(2): follows a symbolic link, so callers use it on paths that are not links. */
+    public static void chmod(String path, int mode) {
+        MemorySegment state = STATE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            check("chmod " + path, (int) CHMOD.invokeExact(state, arena.allocateFrom(path), mode), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** lchown(2): the owner of the path itself, a symbolic link included. */
+    public static void lchown(String path, int uid, int gid) {
+        MemorySegment state = STATE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            check("lchown " + path, (int) LCHOWN.invokeExact(state, arena.allocateFrom(path), uid, gid), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** mknod(2) of a FIFO or device node; {@code typeAndMode} is S_IF* | permission bits. */
+    public static void mknod(String path, int typeAndMode, long major, long minor) {
+        long dev = ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8) | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
+        MemorySegment state = STATE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            check("mknod " + path, (int) MKNOD.invokeExact(state, arena.allocateFrom(path), typeAndMode, dev), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** lsetxattr(2): any namespace ({@code user.}, {@code security.capability}, ...), links not followed. */
+    public static void lsetxattr(String path, String name, byte[] value) {
+        MemorySegment state = STATE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(Math.max(1, value.length));
+            MemorySegment.copy(value, 0, v, ValueLayout.JAVA_BYTE, 0, value.length);
+            check("lsetxattr " + name + " on " + path, (int) LSETXATTR.invokeExact(state, arena.allocateFrom(path),
+                    arena.allocateFrom(name), v, (long) value.length, 0), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** utimensat(2) with AT_SYMLINK_NOFOLLOW: sets the modification time of the path itself, leaves the access time. */
+    public static void setModifiedTimeNoFollow(String path, long epochSecond, int nanos) {
+        MemorySegment state = STATE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment times = arena.allocate(C_LONG, 4);
+            times.setAtIndex(C_LONG, 0, 0);
+            times.setAtIndex(C_LONG, 1, UTIME_OMIT);
+            times.setAtIndex(C_LONG, 2, epochSecond);
+            times.setAtIndex(C_LONG, 3, nanos);
+            check("utimensat " + path, (int) UTIMENSAT.invokeExact(state, AT_FDCWD, arena.allocateFrom(path), times,
+                    AT_SYMLINK_NOFOLLOW), state);
         } catch (Throwable t) {
             throw rethrow(t);
         }

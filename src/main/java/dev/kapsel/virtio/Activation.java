@@ -16,4 +16,14 @@ public record Activation(GuestMemory memory, List<Virtqueue> queues, VirtioInter
     public Virtqueue queue(int index) {
         return queues.get(index);
     }
+
+    /**
+     * Serves every available chain of queue {@code index} with {@code handler} and interrupts the
+     * driver if it asked to be: the whole notification path of a request/response device.
+     */
+    public void serveQueue(int index, Virtqueue.ChainHandler handler) throws VirtioDeviceException {
+        if (queue(index).serveAvailable(handler)) {
+            interrupt.signalUsedBuffers();
+        }
+    }
 }

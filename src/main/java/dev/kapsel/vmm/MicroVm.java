@@ -30,6 +30,7 @@ import dev.kapsel.devices.virtio.block.BlockDevice;
 import dev.kapsel.devices.virtio.block.DiskImage;
 import dev.kapsel.devices.virtio.net.NetDevice;
 import dev.kapsel.devices.virtio.net.TapBackend;
+import dev.kapsel.devices.virtio.balloon.BalloonDevice;
 import dev.kapsel.devices.virtio.rng.EntropyDevice;
 import dev.kapsel.devices.virtio.vsock.VsockDevice;
 import dev.kapsel.sys.SyscallException;
@@ -144,8 +145,8 @@ public final class MicroVm implements AutoCloseable {
     }
 
     /**
-     * The disks (vda, vdb, ... in order), then the entropy device, the vsock device and the network
-     * devices (eth0, eth1, ...): one virtio-mmio window and IRQ each.
+     * The disks (vda, vdb, ... in order), then the entropy device, the vsock device, the network
+     * devices (eth0, eth1, ...) and the balloon: one virtio-mmio window and IRQ each.
      */
     private static List<VirtioMmioDevice> attachVirtioDevices(VmConfig config, VmFd vm, Kvm kvm, Bus mmio,
                                                               GuestMemory memory) throws VmSetupException {
@@ -162,6 +163,7 @@ public final class MicroVm implements AutoCloseable {
         for (int i = 0; i < config.nets().size(); i++) {
             devices.add(attachNet(config.nets().get(i), i));
         }
+        config.balloon().ifPresent(b -> devices.add(new BalloonDevice(BalloonDevice.pagesOf(b.targetMib()), b.deflateOnOom())));
         List<VirtioMmioDevice> windows = new ArrayList<>();
         for (int slot = 0; slot < devices.size(); slot++) {
             windows.add(attachVirtioMmio(vm, kvm, mmio, memory, devices.get(slot), slot));

@@ -17,9 +17,11 @@ import java.util.Optional;
  * @param rng       whether to attach a virtio-rng device fed from the host's /dev/urandom
  * @param vsock     an optional virtio-vsock device with its host Unix socket
  * @param nets      virtio-net devices, each on a host tap (eth0, eth1, ... in order)
+ * @param balloon   an optional virtio-balloon device with its target
  */
 public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, int vcpus, long memoryMib,
-                       List<DiskConfig> disks, boolean rng, Optional<VsockConfig> vsock, List<NetConfig> nets) {
+                       List<DiskConfig> disks, boolean rng, Optional<VsockConfig> vsock, List<NetConfig> nets,
+                       Optional<BalloonConfig> balloon) {
     public static final int MAX_VCPUS = 32;
     public static final long MIN_MEMORY_MIB = 32;
     public static final long MAX_MEMORY_MIB = 256 * 1024;
@@ -39,13 +41,24 @@ public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, int v
         this(kernel, initrd, cmdline, vcpus, memoryMib, disks, rng, Optional.empty(), List.of());
     }
 
+    /** A VM with every kind of device but a balloon. */
+    public VmConfig(Path kernel, Optional<Path> initrd, String cmdline, int vcpus, long memoryMib,
+                    List<DiskConfig> disks, boolean rng, Optional<VsockConfig> vsock, List<NetConfig> nets) {
+        this(kernel, initrd, cmdline, vcpus, memoryMib, disks, rng, vsock, nets, Optional.empty());
+    }
+
     public VmConfig {
         disks = List.copyOf(disks);
         nets = List.copyOf(nets);
-        int virtioDevices = disks.size() + (rng ? 1 : 0) + (vsock.isPresent() ? 1 : 0) + nets.size();
+        int virtioDevices = disks.size() + (rng ? 1 : 0) + (vsock.isPresent() ? 1 : 0) + nets.size()
+                + (balloon.isPresent() ? 1 : 0);
         if (virtioDevices > MAX_VIRTIO_DEVICES) {
             throw new IllegalArgumentException("at most " + MAX_VIRTIO_DEVICES
-                    + " virtio devices (disks, rng, vsock, nets) fit, not " + virtioDevices);
+                    + " virtio devices (disks, rng, vsock, nets, balloon) fit, not " + virtioDevices);
+        }
+        if (balloon.isPresent() && balloon.get().targetMib() >= memoryMib) {
+            throw new IllegalArgumentException("--balloon " + balloon.get().targetMib() + " MiB must be less than the VM's "
+                    + memoryMib + " MiB of memory");
         }
         if (vcpus < 1 || vcpus > MAX_VCPUS) {
             throw new IllegalArgumentException("--cpus must be between 1 and " + MAX_VCPUS + ", not " + vcpus);

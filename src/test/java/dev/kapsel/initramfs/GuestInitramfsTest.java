@@ -119,4 +119,21 @@ class GuestInitramfsTest {
         Files.writeString(tree.resolve("kernel/a.ko"), "second");
         assertNotEquals(before, g.cacheName());
     }
+
+    /** The key names files by identity, not bytes: an untouched file keeps it, a same-size rewrite changes it. */
+    @Test
+    void theCacheNameFollowsFileIdentityNotJustSize(@TempDir Path dir) throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("lib/modules/1.0-test"));
+        Files.writeString(tree.resolve("modules.dep"), "kernel/a.ko:\n");
+        Files.createDirectories(tree.resolve("kernel"));
+        Path module = tree.resolve("kernel/a.ko");
+        Files.writeString(module, "aaaa");
+        Files.setLastModifiedTime(module, FileTime.fromMillis(1_000_000));
+        GuestInitramfs g = GuestInitramfs.forKernel(KernelModules.load(tree)).modules(List.of("a")).build();
+        String before = g.cacheName();
+        assertEquals(before, g.cacheName());
+        Files.writeString(module, "bbbb");
+        Files.setLastModifiedTime(module, FileTime.fromMillis(2_000_000));
+        assertNotEquals(before, g.cacheName());
+    }
 }

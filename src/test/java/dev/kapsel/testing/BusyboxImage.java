@@ -15,12 +15,12 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Writes a one-layer OCI image layout around Debian's static busybox: /bin/busybox with sh, id, env,
- * pwd, cat, echo, sleep as links, /etc/passwd and /etc/group with an unprivileged user, and a config
+ * pwd, cat, echo, sleep, ls, true, false, tty as links, /etc/passwd and /etc/group with an unprivileged user, and a config
  * that sets Env, WorkingDir and Cmd. Used by tests of the run path.
  */
 public final class BusyboxImage {
     public static final String NAME = "kapsel-test/busybox:latest";
-    private static final List<String> APPLETS = List.of("sh", "id", "env", "pwd", "cat", "echo", "sleep", "ls", "true", "false");
+    private static final List<String> APPLETS = List.of("sh", "id", "env", "pwd", "cat", "echo", "sleep", "ls", "true", "false", "tty");
 
     private BusyboxImage() {}
 
@@ -52,7 +52,8 @@ public final class BusyboxImage {
         return dir;
     }
 
-    private static byte[] layerTar() throws IOException {
+    /** The image's one layer, uncompressed: a base for multi-layer test images. */
+    public static byte[] layerTar() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);

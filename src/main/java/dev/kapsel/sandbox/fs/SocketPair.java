@@ -19,31 +19,15 @@ public final class SocketPair {
     }
 
     /** One end: reads the peer's writes, writes what the peer reads; shutdown(2) per direction. */
-    public static final class End extends Node implements OpenFile {
+    public static final class End extends SocketNode {
         private final OpenFile out;
         private final OpenFile in;
-        private int status;
         private boolean readShut, writeShut;
 
         End(OpenFile out, OpenFile in, int flags) {
+            super(flags);
             this.out = out;
             this.in = in;
-            this.status = 2 | (flags & O_NONBLOCK);
-        }
-
-        @Override
-        public Stat stat() {
-            return new Stat(8, ino(), S_IFSOCK | 0777, 1, 0, 0, 0, 0, 0, 0);
-        }
-
-        @Override
-        public OpenFile open(int flags) {
-            throw new ErrnoException(Errno.ENXIO);
-        }
-
-        @Override
-        public Node node() {
-            return this;
         }
 
         @Override
@@ -51,7 +35,7 @@ public final class SocketPair {
             if (readShut) {
                 return 0;
             }
-            in.setStatusFlags(status);
+            in.setStatusFlags(statusFlags());
             return in.read(buf, length);
         }
 
@@ -70,7 +54,7 @@ public final class SocketPair {
             if (writeShut) {
                 throw new ErrnoException(Errno.EPIPE);
             }
-            out.setStatusFlags(status | 1);
+            out.setStatusFlags(statusFlags() | 1);
             return out.write(buf, offset, length);
         }
 
@@ -90,21 +74,6 @@ public final class SocketPair {
             int r = in.poll() & (POLLIN | POLLHUP);
             int w = writeShut ? 0 : out.poll() & POLLOUT;
             return r | w;
-        }
-
-        @Override
-        public boolean stream() {
-            return true;
-        }
-
-        @Override
-        public int statusFlags() {
-            return status;
-        }
-
-        @Override
-        public void setStatusFlags(int flags) {
-            status = flags;
         }
 
         @Override

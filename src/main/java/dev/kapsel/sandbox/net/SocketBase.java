@@ -2,9 +2,8 @@ package dev.kapsel.sandbox.net;
 
 import dev.kapsel.sandbox.ErrnoException;
 import dev.kapsel.sandbox.KernelLock;
-import dev.kapsel.sandbox.fs.Node;
+import dev.kapsel.sandbox.fs.SocketNode;
 import dev.kapsel.sandbox.fs.OpenFile;
-import dev.kapsel.sandbox.fs.Stat;
 import dev.kapsel.sys.Errno;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +13,7 @@ import java.util.Map;
  * integer options of SOL_SOCKET, IPPROTO_TCP and IPPROTO_IPV6 it accepts and reports back.
  * Unknown options fail with ENOPROTOOPT, as Linux.
  */
-abstract class SocketBase extends Node implements SandboxSocket {
+abstract class SocketBase extends SocketNode implements SandboxSocket {
     static final int SOL_SOCKET = 1, IPPROTO_TCP = 6, IPPROTO_IPV6 = 41;
     static final int SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4, SO_BROADCAST = 6, SO_SNDBUF = 7, SO_RCVBUF = 8,
             SO_KEEPALIVE = 9, SO_LINGER = 13, SO_REUSEPORT = 15, SO_PEERCRED = 17, SO_RCVTIMEO = 20, SO_SNDTIMEO = 21,
@@ -23,12 +22,11 @@ abstract class SocketBase extends Node implements SandboxSocket {
     private static final int MAX_OPTION = 64;
 
     protected final KernelLock lock;
-    private int status;
     private final Map<Long, byte[]> options = new HashMap<>();
 
     SocketBase(KernelLock lock, int flags) {
+        super(flags);
         this.lock = lock;
-        this.status = 2 | (flags & O_NONBLOCK);
         options.put(key(SOL_SOCKET, SO_SNDBUF), intBytes(212992));
         options.put(key(SOL_SOCKET, SO_RCVBUF), intBytes(212992));
     }
@@ -49,7 +47,7 @@ abstract class SocketBase extends Node implements SandboxSocket {
     }
 
     boolean nonBlocking(int msgFlags) {
-        return (status & O_NONBLOCK) != 0 || (msgFlags & MSG_DONTWAIT) != 0;
+        return (statusFlags() & O_NONBLOCK) != 0 || (msgFlags & MSG_DONTWAIT) != 0;
     }
 
     /** Is this option one the socket keeps (set and read back)? Subclasses widen it. */
@@ -112,36 +110,6 @@ abstract class SocketBase extends Node implements SandboxSocket {
 
     boolean listening() {
         return false;
-    }
-
-    @Override
-    public Stat stat() {
-        return new Stat(8, ino(), S_IFSOCK | 0777, 1, 0, 0, 0, 0, 0, 0);
-    }
-
-    @Override
-    public OpenFile open(int flags) {
-        throw new ErrnoException(Errno.ENXIO);
-    }
-
-    @Override
-    public Node node() {
-        return this;
-    }
-
-    @Override
-    public boolean stream() {
-        return true;
-    }
-
-    @Override
-    public int statusFlags() {
-        return status;
-    }
-
-    @Override
-    public void setStatusFlags(int flags) {
-        status = flags;
     }
 
     @Override

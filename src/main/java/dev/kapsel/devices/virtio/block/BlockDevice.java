@@ -3,6 +3,7 @@ package dev.kapsel.devices.virtio.block;
 import dev.kapsel.memory.GuestMemory;
 import dev.kapsel.virtio.Activation;
 import dev.kapsel.virtio.Buffer;
+import dev.kapsel.virtio.ConfigSpace;
 import dev.kapsel.virtio.DescriptorChain;
 import dev.kapsel.virtio.FeatureBits;
 import dev.kapsel.virtio.VirtioDevice;
@@ -72,10 +73,7 @@ public final class BlockDevice implements VirtioDevice {
 
     @Override
     public void readConfig(long offset, byte[] data) {
-        for (int i = 0; i < data.length; i++) {
-            long at = offset + i;
-            data[i] = at >= 0 && at < CONFIG_SIZE ? config[(int) at] : 0;
-        }
+        ConfigSpace.read(config, offset, data);
     }
 
     @Override
@@ -94,9 +92,7 @@ public final class BlockDevice implements VirtioDevice {
     /** Serves each available request, returns it, and interrupts the driver if it asked to be. */
     @Override
     public void processQueue(int index) throws VirtioDeviceException {
-        if (active.queue(0).serveAvailable(this::serve)) {
-            active.interrupt().signalUsedBuffers();
-        }
+        active.serveQueue(0, this::serve);
     }
 
     /** Runs one request and writes its status; returns the bytes written into the chain. */

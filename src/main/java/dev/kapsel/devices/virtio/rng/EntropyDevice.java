@@ -78,9 +78,7 @@ public final class EntropyDevice implements VirtioDevice {
     /** Fills each available chain, returns it, and interrupts the driver if it asked to be. */
     @Override
     public void processQueue(int index) throws VirtioDeviceException {
-        if (active.queue(0).serveAvailable(this::fill)) {
-            active.interrupt().signalUsedBuffers();
-        }
+        active.serveQueue(0, this::fill);
     }
 
     /** Writes entropy into the chain's writable buffers, up to the per-request cap; returns the bytes written. */

@@ -3,6 +3,7 @@ package dev.kapsel.devices.virtio.vsock;
 import dev.kapsel.devices.virtio.ChainBytes;
 import dev.kapsel.memory.GuestMemory;
 import dev.kapsel.virtio.Activation;
+import dev.kapsel.virtio.ConfigSpace;
 import dev.kapsel.virtio.DescriptorChain;
 import dev.kapsel.virtio.FeatureBits;
 import dev.kapsel.virtio.VirtioDevice;
@@ -97,10 +98,11 @@ public final class VsockDevice implements VirtioDevice {
     /** virtio_vsock_config: le64 guest_cid. */
     @Override
     public void readConfig(long offset, byte[] data) {
-        for (int i = 0; i < data.length; i++) {
-            long at = offset + i;
-            data[i] = at >= 0 && at < 8 ? (byte) (guestCid >>> (8 * at)) : 0;
+        byte[] config = new byte[8]; // le64 guest_cid
+        for (int i = 0; i < 8; i++) {
+            config[i] = (byte) (guestCid >>> (8 * i));
         }
+        ConfigSpace.read(config, offset, data);
     }
 
     @Override

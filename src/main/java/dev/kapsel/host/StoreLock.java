@@ -1,4 +1,4 @@
-package dev.kapsel.image;
+package dev.kapsel.host;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -9,11 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The store's exclusive lock: {@code FileChannel.lock} on {@code <images>/lock} between processes,
+ * A store's exclusive lock (images, containers): {@code FileChannel.lock} on its lock file between processes,
  * and a per-file {@link ReentrantLock} between threads of one JVM (a file lock is held per process,
  * and a second {@code lock()} from the same JVM would throw instead of waiting).
  */
-final class StoreLock implements AutoCloseable {
+public final class StoreLock implements AutoCloseable {
     private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     private final ReentrantLock threadLock;
@@ -26,7 +26,7 @@ final class StoreLock implements AutoCloseable {
         this.fileLock = fileLock;
     }
 
-    static StoreLock acquire(Path lockFile) throws IOException {
+    public static StoreLock acquire(Path lockFile) throws IOException {
         ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), p -> new ReentrantLock());
         threadLock.lock();
         FileChannel channel = null;

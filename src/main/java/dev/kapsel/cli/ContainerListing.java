@@ -1,0 +1,34 @@
+package dev.kapsel.cli;
+
+import dev.kapsel.container.detached.ContainerRegistry;
+import dev.kapsel.container.detached.ContainerState;
+import dev.kapsel.container.detached.DetachedContainer;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code kapsel ps [-a] [-q]} without a container id: the containers started with {@code run -d}
+ * (with an id, {@code ps} is the OCI runtime verb; both share the one {@code ps} command).
+ */
+public final class ContainerListing {
+    private ContainerListing() {}
+
+    public static int print(boolean all, boolean quiet, PrintWriter out) {
+        ContainerRegistry registry = ContainerRegistry.openDefault();
+        List<PsTable.Row> rows = new ArrayList<>();
+        for (DetachedContainer c : registry.list()) {
+            ContainerState state = c.observe();
+            if (all || state.isActive()) {
+                rows.add(new PsTable.Row(c, state));
+            }
+        }
+        if (quiet) {
+            rows.forEach(r -> out.println(r.container().shortId()));
+        } else {
+            out.print(PsTable.format(rows, registry.clock().instant()));
+        }
+        out.flush();
+        return 0;
+    }
+}
