@@ -27,6 +27,10 @@ public final class SandboxBackend implements ContainerBackend {
     static final long MAX_MEMORY = 2L << 30;
     /** Mount types whose effect the sandbox provides: its own /proc and /dev, tmpfs as the in-memory writable layer. */
     private static final Set<String> PROVIDED = Set.of("proc", "tmpfs", "devtmpfs");
+    private static final UnhonouredLinuxFeatures UNHONOURED = new UnhonouredLinuxFeatures(
+            "the sandbox's /dev has null, zero, random, urandom, tty only",
+            "the sandbox's system-call table is the whole surface; the profile is not applied",
+            "a sandbox shares nothing with host processes");
 
     @Override
     public String name() {
@@ -75,21 +79,7 @@ public final class SandboxBackend implements ContainerBackend {
         if (!otherMounts.isEmpty()) {
             out.add("mounts " + String.join(" ", otherMounts) + " (the sandbox provides only /proc, /dev and tmpfs-like writes)");
         }
-        Linux linux = config.linux();
-        if (linux != null) {
-            if (!linux.devices().isEmpty()) {
-                out.add(linux.devices().size() + " device(s) " + String.join(",", linux.devices().stream().map(Linux.Device::path).toList())
-                        + " (the sandbox's /dev has null, zero, random, urandom, tty only)");
-            }
-            if (linux.seccomp() != null && !linux.seccomp().isNull()) {
-                out.add("seccomp profile (the sandbox's system-call table is the whole surface; the profile is not applied)");
-            }
-            List<String> joined = linux.namespaces().stream().filter(n -> n.path() != null && !n.path().isEmpty())
-                    .map(n -> n.type() + "=" + n.path()).toList();
-            if (!joined.isEmpty()) {
-                out.add("joining namespaces " + String.join(" ", joined) + " (a sandbox shares nothing with host processes)");
-            }
-        }
+        UNHONOURED.addTo(config.linux(), out);
         Long limit = memoryLimit(config);
         if (limit != null && limit > MAX_MEMORY) {
             out.add("memory limit " + (limit >> 20) + " MiB (the sandbox caps memory at 2048 MiB)");

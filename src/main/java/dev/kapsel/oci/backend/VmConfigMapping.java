@@ -31,6 +31,9 @@ final class VmConfigMapping {
     private static final Set<String> GUEST_MOUNTS = Set.of("proc:/proc", "sysfs:/sys", "tmpfs:/dev", "devtmpfs:/dev",
             "devpts:/dev/pts", "tmpfs:/dev/shm", "tmpfs:/tmp", "mqueue:/dev/mqueue", "bind:/dev/shm");
 
+    private static final UnhonouredLinuxFeatures UNHONOURED = new UnhonouredLinuxFeatures("the guest's /dev is its own devtmpfs",
+            "the VM is the boundary; the profile is not applied inside the guest", "the VM has its own kernel and no network device");
+
     private VmConfigMapping() {}
 
     /** The VM's size: vCPUs and guest memory in MiB. */
@@ -151,19 +154,8 @@ final class VmConfigMapping {
             out.add("read-only root (the guest's root is the image under a writable in-memory overlay)");
         }
         Linux linux = config.linux();
+        UNHONOURED.addTo(linux, out);
         if (linux != null) {
-            if (!linux.devices().isEmpty()) {
-                out.add(linux.devices().size() + " device(s) " + String.join(",", linux.devices().stream().map(Linux.Device::path).toList())
-                        + " (the guest's /dev is its own devtmpfs)");
-            }
-            if (linux.seccomp() != null && !linux.seccomp().isNull()) {
-                out.add("seccomp profile (the VM is the boundary; the profile is not applied inside the guest)");
-            }
-            List<String> joined = linux.namespaces().stream().filter(n -> n.path() != null && !n.path().isEmpty())
-                    .map(n -> n.type() + "=" + n.path()).toList();
-            if (!joined.isEmpty()) {
-                out.add("joining namespaces " + String.join(" ", joined) + " (the VM has its own kernel and no network device)");
-            }
             Long limit = linux.resources() == null || linux.resources().memory() == null ? null : linux.resources().memory().limit();
             if (limit != null && limit > 0 && (limit < MIN_MEMORY_MIB << 20 || limit > MAX_MEMORY_MIB << 20)) {
                 out.add("memory limit " + (limit >> 20) + " MiB (the VM gets " + size(config, MAX_VCPUS).memoryMib()
