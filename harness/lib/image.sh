@@ -13,9 +13,11 @@ HARNESS_IMAGE_PROGRAMS=(
     mke2fs mkfs.ext2 mkfs.ext3 mkfs.ext4 e2fsck fsck.ext4 debugfs dumpe2fs tune2fs resize2fs
     cpio lz4 kmod
     qemu-system-x86_64
+    podman conmon containerd containerd-shim-runc-v2 ctr
 )
 # Data directories copied as they are, for the programs above (QEMU's firmware: microvm's qboot, SeaBIOS).
-HARNESS_IMAGE_DATA=(/usr/share/qemu /usr/share/seabios)
+# /usr/share/containers: podman's built-in containers.conf and seccomp.json.
+HARNESS_IMAGE_DATA=(/usr/share/qemu /usr/share/seabios /usr/share/containers)
 
 # Prints the directory a host path lives in once /bin, /lib... are resolved to /usr (merged /usr).
 harness_real_dir() {
@@ -47,7 +49,7 @@ harness_image_key() {
         echo "kernel $kernel_dir"
         cat "$kernel_dir/package-version" 2>/dev/null || true
         echo "programs ${HARNESS_IMAGE_PROGRAMS[*]} data ${HARNESS_IMAGE_DATA[*]}"
-        dpkg-query -W -f='${Package} ${Version}\n' busybox-static e2fsprogs libc6 2>/dev/null || true
+        dpkg-query -W -f='${Package} ${Version}\n' busybox-static e2fsprogs libc6 podman conmon containerd 2>/dev/null || true
         cat "${BASH_SOURCE[0]}"
     } | sha256sum | cut -c1-16
 }
@@ -117,7 +119,24 @@ EOF
     echo kapsel-l1 > "$root/etc/hostname"
     printf 'passwd: files\ngroup: files\nhosts: files\n' > "$root/etc/nsswitch.conf"
     : > "$root/etc/fstab"
+    harness_engine_config "$root"
     ln -s /proc/self/mounts "$root/etc/mtab"
+}
+
+# The engines' configuration in L1 (podman with conmon, containerd with ctr), as peers.md found them
+# working on this kind of machine: cgroupfs (no systemd), file events, vfs storage on L1's root (the
+# root is itself an overlay, so overlay-on-overlay is avoided), no registries, any image accepted.
+harness_engine_config() {
+    local root="$1"
+    mkdir -p "$root/etc/containers" "$root/var/lib/containers" "$root/etc/cni/net.d" "$root/var/lib/containerd" \
+        "$root/etc/containerd"
+    ln -s ../run "$root/var/run"
+    echo '{"default": [{"type": "insecureAcceptAnything"}]}' > "$root/etc/containers/policy.json"
+    echo 'unqualified-search-registries = []' > "$root/etc/containers/registries.conf"
+    printf '[storage]\ndriver = "vfs"\nrunroot = "/run/containers/storage"\ngraphroot = "/var/lib/containers/storage"\n' \
+        > "$root/etc/containers/storage.conf"
+    printf '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' > "$root/etc/containers/containers.conf"
+    printf 'version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n' > "$root/etc/containerd/config.toml"
 }
 
 harness_base_image() {
@@ -146,7 +165,8 @@ harness_base_image() {
         mkfs.ext4 -q -F -L kapsel-l1 -d "$stage" "$image.partial" >&2
         rm -rf "$stage"
         mv "$image.partial" "$image"
-        find "$dir" -maxdepth 1 -name 'base-*.img' ! -name "base-$key.img" -delete
+        # Keep the newest few: worktrees with other harness versions share this cache.
+        find "$dir" -maxdepth 1 -name 'base-*.img' -printf '%T@ %p\n' | sort -rn | tail -n +4 | cut -d' ' -f2- | xargs -r rm -f
         kapsel_log "root image ready in $((SECONDS - start)) s: $image"
     fi
     flock -u "$lockfd"

@@ -1,5 +1,7 @@
 package dev.kapsel.cli;
 
+import dev.kapsel.host.Installation;
+
 import dev.kapsel.host.GuestKernels;
 import dev.kapsel.host.KvmKind;
 import dev.kapsel.host.KvmProbe;

@@ -1,11 +1,12 @@
 package dev.kapsel.cli;
 
-import dev.kapsel.container.ContainerInitramfs;
+import dev.kapsel.container.GuestAssets;
 import dev.kapsel.container.ContainerStartException;
 import dev.kapsel.container.ContainerUser;
 import dev.kapsel.container.MicroVmContainer;
 import dev.kapsel.container.ProcessSpec;
-import dev.kapsel.host.GuestKernels;
+import dev.kapsel.container.ProcessStdio;
+import dev.kapsel.host.Installation;
 import dev.kapsel.host.KvmKind;
 import dev.kapsel.host.KvmProbe;
 import dev.kapsel.host.StateDirectory;
@@ -230,19 +231,15 @@ final class RunCommand implements Callable<Integer> {
                         + " Use --isolation=sandbox, or run kapsel inside the nested harness (harness/run).", null);
             }
         }
-        GuestKernels kernels = new GuestKernels(StateDirectory.resolve());
-        Path kernel = kernels.defaultVmlinux().orElseThrow(() -> new CommandFailure(RUNTIME_FAILURE,
-                "no guest kernel cached under " + kernels.defaultDirectory() + ": run bin/setup", null));
-        Path modules = kernels.defaultModules().orElseThrow(() -> new CommandFailure(RUNTIME_FAILURE,
-                "the cached guest kernel has no modules under " + kernels.defaultDirectory() + ": run bin/setup", null));
-        Path agent = Installation.repository().resolve("target/agent/kapsel-agent");
-        if (!Files.isExecutable(agent)) {
-            throw new CommandFailure(RUNTIME_FAILURE, "the guest agent " + agent + " is missing: run bin/setup", null);
+        GuestAssets assets;
+        try {
+            assets = GuestAssets.locate(StateDirectory.resolve(), Installation.repository());
+        } catch (ContainerStartException e) {
+            throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
         }
         long prepareStart = System.nanoTime();
         Progress progress = Progress.forTerminal();
         Path disk = store.rootfsImage(image, progress);
-        Path initramfs = ContainerInitramfs.cached(modules, agent, StateDirectory.resolve().resolve("initramfs"));
         ContainerUser who;
         try {
             who = ContainerUser.resolve(spec.user(),
@@ -261,9 +258,9 @@ final class RunCommand implements Callable<Integer> {
             process.terminal(dev.kapsel.agent.TerminalSize.DEFAULT);
         }
         long prepared = System.nanoTime() - prepareStart;
-        MicroVmContainer container = new MicroVmContainer(new MicroVmContainer.Machine(kernel, initramfs, disk, cpus, memoryMib));
+        MicroVmContainer container = new MicroVmContainer(assets.machine(disk, cpus, memoryMib));
         try {
-            int status = container.run(process.build(), interactive ? System.in : null, stdout, stderr, started);
+            int status = container.run(process.build(), new ProcessStdio(interactive ? System.in : null, stdout, stderr), started);
             if (System.getenv("KAPSEL_TIMINGS") != null) {
                 // For bench/run: image preparation (cached after the first run), VM boot to agent, agent start to exit.
                 System.err.printf("kapsel-timings prepare_ms=%d boot_ms=%d run_ms=%d%n", prepared / 1_000_000,

@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * The initramfs every container micro-VM boots: the block, vsock and overlay modules, the guest agent,
  * and a script that mounts the image disk read-only under a tmpfs overlay (the container's writable
- * layer, gone with the VM), mounts proc, sys, dev, devpts and tmp inside it, and hands over to the agent,
+ * layer, gone with the VM), mounts proc, sys, dev, devpts, dev/shm, dev/mqueue (if the kernel has it) and tmp inside it, and hands over to the agent,
  * which runs container processes chrooted into that root. Built once per kernel and agent, then cached.
  */
 public final class ContainerInitramfs {
@@ -33,6 +33,8 @@ public final class ContainerInitramfs {
             "mkdir -p /mnt/root/dev/pts /mnt/root/dev/shm",
             "mount -t devpts -o ptmxmode=0666 devpts /mnt/root/dev/pts",
             "mount -t tmpfs -o mode=1777 tmpfs /mnt/root/tmp",
+            "mount -t tmpfs -o mode=1777 tmpfs /mnt/root/dev/shm",
+            "mkdir -p /mnt/root/dev/mqueue && mount -t mqueue mqueue /mnt/root/dev/mqueue || true",
             "exec /" + AGENT + " --vsock " + VsockConnector.AGENT_PORT + " --root /mnt/root --no-mounts",
             "");
 

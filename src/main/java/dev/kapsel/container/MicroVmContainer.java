@@ -2,7 +2,6 @@ package dev.kapsel.container;
 
 import dev.kapsel.agent.AgentClient;
 import dev.kapsel.agent.AgentProcess;
-import dev.kapsel.agent.ExitStatus;
 import dev.kapsel.agent.ProcessSpec;
 import dev.kapsel.agent.VsockConnector;
 import dev.kapsel.vmm.DiskConfig;
@@ -12,7 +11,6 @@ import dev.kapsel.vmm.VmExit;
 import dev.kapsel.vmm.VmSetupException;
 import dev.kapsel.vmm.VsockConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,54 +46,74 @@ public final class MicroVmContainer {
         return phases;
     }
 
-    /** Runs {@code spec}; stdin is copied when {@code stdin} is non-null. Returns the shell-style status. */
-    public int run(ProcessSpec spec, InputStream stdin, OutputStream stdout, OutputStream stderr)
+    /** Told, once the agent has started the container's process, of the process and the VM's vsock socket. */
+    @FunctionalInterface
+    public interface Listener {
+        void started(AgentProcess process, Path vsockSocket) throws IOException;
+    }
+
+    /** Runs {@code spec} as {@code kapsel run} does: SIGINT, SIGTERM and SIGHUP are passed on to it. */
+    public int run(ProcessSpec spec, ProcessStdio stdio)
             throws IOException, InterruptedException, VmSetupException, ContainerStartException {
-        return run(spec, stdin, stdout, stderr, () -> { });
+        return run(spec, stdio, () -> { });
     }
 
     /**
-     * As {@link #run(ProcessSpec, InputStream, OutputStream, OutputStream)}, calling {@code started} once the
-     * guest agent has started the process and signals sent to this JVM reach it.
+     * As {@link #run(ProcessSpec, ProcessStdio)}, calling {@code started} once the guest agent has
+     * started the process and signals sent to this JVM reach it (for {@code kapsel run -d}).
      */
-    public int run(ProcessSpec spec, InputStream stdin, OutputStream stdout, OutputStream stderr, Runnable started)
+    public int run(ProcessSpec spec, ProcessStdio stdio, Runnable started)
+            throws IOException, InterruptedException, VmSetupException, ContainerStartException {
+        return run(spec, stdio, (process, socket) -> {
+            ForwardedSignals.install(process);
+            started.run();
+        });
+    }
+
+    /**
+     * Boots the VM, starts {@code spec} through the agent, tells {@code listener}, copies the stdio and
+     * returns the process's shell-style status. The VM's vsock socket (where another process reaches
+     * the agent with {@code CONNECT <port>}) lives in a fresh short temporary directory, removed at the end.
+     */
+    public int run(ProcessSpec spec, ProcessStdio stdio, Listener listener)
             throws IOException, InterruptedException, VmSetupException, ContainerStartException {
         long start = System.nanoTime();
         Path dir = Files.createTempDirectory("kapsel-vm-");
         Path uds = dir.resolve("vsock.sock");
-        VmConfig config = new VmConfig(machine.kernel(), Optional.of(machine.initramfs()), CMDLINE, machine.vcpus(),
-                machine.memoryMib(), List.of(new DiskConfig(machine.imageDisk(), true)), false,
-                Optional.of(new VsockConfig(uds, VsockConfig.DEFAULT_GUEST_CID)), List.of());
-        // KAPSEL_GUEST_CONSOLE=1 shows the guest's serial console on stderr, for diagnosing boots.
-        OutputStream consoleOut = System.getenv("KAPSEL_GUEST_CONSOLE") != null
-                ? new TeeOutputStream(console, new java.io.FileOutputStream(java.io.FileDescriptor.err)) : console;
-        MicroVm vm = MicroVm.build(config, consoleOut);
-        vm.start();
-        AgentClient agent = connect(vm, uds);
-        long booted = System.nanoTime();
-        AgentProcess process = agent.start(spec);
-        Thread out = copy("stdout", process.stdout(), stdout);
-        Thread err = copy("stderr", process.stderr(), stderr);
-        if (stdin != null) {
-            Thread.ofPlatform().daemon().name("stdin").start(() -> {
-                try (OutputStream in = process.stdin()) {
-                    stdin.transferTo(in);
-                } catch (IOException ignored) {
-                    // The process ended or closed its stdin.
-                }
-            });
-        } else {
-            process.stdin().close();
+        try {
+            VmConfig config = new VmConfig(machine.kernel(), Optional.of(machine.initramfs()), CMDLINE, machine.vcpus(),
+                    machine.memoryMib(), List.of(new DiskConfig(machine.imageDisk(), true)), false,
+                    Optional.of(new VsockConfig(uds, VsockConfig.DEFAULT_GUEST_CID)), List.of());
+            // KAPSEL_GUEST_CONSOLE=1 shows the guest's serial console on stderr, for diagnosing boots.
+            OutputStream consoleOut = System.getenv("KAPSEL_GUEST_CONSOLE") != null
+                    ? new TeeOutputStream(console, new java.io.FileOutputStream(java.io.FileDescriptor.err)) : console;
+            MicroVm vm = MicroVm.build(config, consoleOut);
+            vm.start();
+            AgentClient agent = connect(vm, uds);
+            long booted = System.nanoTime();
+            AgentProcess process = agent.start(spec);
+            listener.started(process, uds);
+            int status = stdio.attach(process);
+            phases = new Phases(booted - start, System.nanoTime() - booted);
+            return status;
+        } finally {
+            removeSocketDirectory(uds);
         }
-        ForwardedSignals.install(process);
-        started.run();
-        ExitStatus status = process.waitFor();
-        out.join();
-        err.join();
-        phases = new Phases(booted - start, System.nanoTime() - booted);
-        Files.deleteIfExists(uds);
-        Files.deleteIfExists(dir);
-        return status.shellStatus();
+    }
+
+    /** Removes a VM's vsock socket, the guest-initiated ones beside it ({@code PATH_PORT}) and their directory. */
+    public static void removeSocketDirectory(Path uds) {
+        Path dir = uds.getParent();
+        try (var entries = Files.list(dir)) {
+            for (Path p : entries.toList()) {
+                if (p.getFileName().toString().startsWith(uds.getFileName().toString())) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // already gone, or something else lives there: leave it
+        }
     }
 
     private AgentClient connect(MicroVm vm, Path uds) throws IOException, InterruptedException, ContainerStartException {
@@ -143,20 +161,5 @@ public final class MicroVmContainer {
         public void flush() throws IOException {
             b.flush();
         }
-    }
-
-    private static Thread copy(String name, InputStream from, OutputStream to) {
-        return Thread.ofPlatform().daemon().name(name).start(() -> {
-            byte[] buf = new byte[16 * 1024];
-            try {
-                int n;
-                while ((n = from.read(buf)) > 0) {
-                    to.write(buf, 0, n);
-                    to.flush();
-                }
-            } catch (IOException ignored) {
-                // The stream ends with the process.
-            }
-        });
     }
 }

@@ -20,11 +20,24 @@ public final class KvmProbe {
     static final long EMULATED_THRESHOLD_NANOS = 20_000_000L;
 
     private static final Path KVM_PVM_MODULE = Path.of("/sys/module/kvm_pvm");
+    private static final Path KVM_DEVICE = Path.of("/dev/kvm");
 
     /** The probe's findings: kind, the timing that decided it, and the reason in words. */
     public record Result(KvmKind kind, long cpl0LoopNanos, String reason) {}
 
     private KvmProbe() {}
+
+    /**
+     * The kind judged from files alone, in well under a millisecond, for decisions made on every
+     * container create: no usable {@code /dev/kvm} is NONE, the nested paravirtual {@code kvm_pvm}
+     * module is EMULATED, anything else is taken for HARDWARE (it is not timed; {@link #probe()} is).
+     */
+    public static KvmKind quickKind() {
+        if (!Files.isReadable(KVM_DEVICE) || !Files.isWritable(KVM_DEVICE)) {
+            return KvmKind.NONE;
+        }
+        return Files.exists(KVM_PVM_MODULE) ? KvmKind.EMULATED : KvmKind.HARDWARE;
+    }
 
     public static Result probe() {
         Kvm kvm;

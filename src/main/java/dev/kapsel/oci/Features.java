@@ -39,9 +39,9 @@ public final class Features {
         linux.putObject("apparmor").put("enabled", false);
         linux.putObject("selinux").put("enabled", false);
         ObjectNode annotations = root.putObject("annotations");
-        annotations.put("dev.kapsel.isolation.default", Backends.DEFAULT);
+        annotations.put("dev.kapsel.isolation.default", Backends.defaultName());
         annotations.put("dev.kapsel.isolation.sandbox", "available: KVM user-mode sandbox, static x86-64 programs, Java system-call layer");
-        annotations.put("dev.kapsel.isolation.vm", "not yet: micro-VM backend pending (virtio devices, guest agent, image store)");
+        annotations.put("dev.kapsel.isolation.vm", "available where KVM boots Linux at hardware speed: a micro-VM per container, the guest agent runs the process");
         return root;
     }
 }

@@ -6,7 +6,8 @@ package dev.kapsel.oci;
  */
 public abstract sealed class OciException extends RuntimeException
         permits InvalidConfigException, UnsupportedConfigException, ContainerNotFoundException,
-        ContainerExistsException, InvalidStateException, InvalidSignalException, BackendNotAvailableException {
+        ContainerExistsException, InvalidStateException, InvalidSignalException, BackendNotAvailableException,
+        ContainerFailedException {
     protected OciException(String message) {
         super(message);
     }

@@ -1,6 +1,7 @@
 package dev.kapsel.oci;
 
 import dev.kapsel.oci.backend.Backends;
+import dev.kapsel.oci.backend.ContainerHandle;
 import dev.kapsel.oci.backend.ContainerBackend;
 import dev.kapsel.oci.backend.ContainerLaunch;
 import dev.kapsel.oci.console.ConsoleSocket;
@@ -69,7 +70,7 @@ public final class OciRuntime {
             log.warn("container " + request.id() + ": not honoured by the " + backend.name() + " backend: " + String.join("; ", limits));
         }
         ContainerRecord record = new ContainerRecord(request.id(), ContainerStatus.CREATING, 0, 0, bundle.toString(),
-                launch.rootfs().toString(), Instant.now().toString(), config.annotations(), backend.name(), null);
+                launch.rootfs().toString(), Instant.now().toString(), config.annotations(), backend.name(), null, null);
         Path dir = store.create(record);
         ProcessIdentity monitor = null;
         try {
@@ -78,7 +79,7 @@ public final class OciRuntime {
             boolean tty = config.process().terminal();
             try (Pty pty = tty ? Pty.open() : null) {
                 List<String> args = MonitorLauncher.args("init", store.root(), request.id(), log, tty ? "tty" : "pipes");
-                monitor = MonitorLauncher.launch(args, tty ? pty.slavePath() : null);
+                monitor = MonitorLauncher.launch(args, tty ? pty.slavePath() : null, backend.handlesSignals());
                 if (tty) {
                     ConsoleSocket.sendMaster(request.consoleSocket(), pty.master(), pty.slavePath());
                 }
@@ -162,6 +163,7 @@ public final class OciRuntime {
                 sleep(10);
             }
         }
+        Backends.byName(record.backend()).delete(store.load(id));
         store.remove(id);
     }
 
@@ -186,7 +188,8 @@ public final class OciRuntime {
             throw new UncheckedIOException("cannot read the config of " + request.id() + ": " + e.getMessage(), e);
         }
         ContainerBackend backend = Backends.byName(record.backend());
-        ContainerLaunch launch = ContainerLaunch.of(config, Path.of(record.bundle())).withProcess(request.process());
+        ContainerLaunch launch = ContainerLaunch.of(config, Path.of(record.bundle())).withProcess(request.process())
+                .in(new ContainerHandle(store, request.id()));
         backend.check(launch);
         boolean tty = request.process().terminal();
         if (tty && request.consoleSocket() == null) {
@@ -202,7 +205,7 @@ public final class OciRuntime {
             try (Pty pty = tty ? Pty.open() : null) {
                 List<String> args = MonitorLauncher.args("exec", store.root(), request.id(), log, processFile.toString(),
                         tty ? "tty" : "pipes");
-                ProcessIdentity monitor = MonitorLauncher.launch(args, tty ? pty.slavePath() : null);
+                ProcessIdentity monitor = MonitorLauncher.launch(args, tty ? pty.slavePath() : null, backend.handlesSignals());
                 if (tty) {
                     ConsoleSocket.sendMaster(request.consoleSocket(), pty.master(), pty.slavePath());
                 }
@@ -222,7 +225,7 @@ public final class OciRuntime {
             int slave = Libc.open(pty.slavePath(), Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
             try {
                 ConsoleSocket.sendMaster(request.consoleSocket(), pty.master(), pty.slavePath());
-                return backend.run(new ContainerLaunch(launch.config(), launch.process(), launch.rootfs(), slave, slave, slave));
+                return backend.run(launch.withStdio(slave));
             } finally {
                 Libc.close(slave);
             }

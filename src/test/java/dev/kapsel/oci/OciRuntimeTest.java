@@ -75,10 +75,18 @@ class OciRuntimeTest {
     }
 
     @Test
-    void theVmIsolationIsNotYetAvailable() throws IOException {
-        Path b = bundle(config("[\"sh\"]", "\"annotations\": {\"dev.kapsel.isolation\": \"vm\"},"));
+    void anUnknownIsolationCreatesNothing() throws IOException {
+        Path b = bundle(config("[\"sh\"]", "\"annotations\": {\"dev.kapsel.isolation\": \"jail\"},"));
         BackendNotAvailableException e = assertThrows(BackendNotAvailableException.class, () -> runtime().create(request("c1", b)));
-        assertTrue(e.getMessage().contains("not yet"), e.getMessage());
+        assertTrue(e.getMessage().contains("'jail'") && e.getMessage().contains("'vm'"), e.getMessage());
+        assertNothingCreated();
+    }
+
+    @Test
+    void theVmIsolationRefusesAMissingExecutableBeforeCreatingAnything() throws IOException {
+        Path b = bundle(config("[\"/bin/no-such-program\"]", "\"annotations\": {\"dev.kapsel.isolation\": \"vm\"},"));
+        // Refused for the executable, or earlier for a host without /dev/kvm or the guest kernel: never created.
+        assertThrows(UnsupportedConfigException.class, () -> runtime().create(request("c1", b)));
         assertNothingCreated();
     }
 

@@ -40,7 +40,7 @@ public final class OciExecCommand extends OciVerb {
     @Option(names = "--preserve-fds", paramLabel = "N", description = "accepted; only stdio reaches the process")
     int preserveFds;
 
-    @Option(names = {"-u", "--user"}, paramLabel = "UID[:GID]", description = "accepted; the sandbox runs as uid 0")
+    @Option(names = {"-u", "--user"}, paramLabel = "UID[:GID]", description = "numeric user (and group) for the process; the sandbox runs every program as uid 0")
     String user;
 
     @Parameters(index = "0", paramLabel = "ID")
@@ -65,9 +65,22 @@ public final class OciExecCommand extends OciVerb {
             OciProcess base = config.process();
             List<String> environment = new ArrayList<>(base.env());
             environment.addAll(env);
-            p = new OciProcess(tty, base.user(), args, environment, cwd != null ? cwd : base.cwd(), base.rlimits(),
+            p = new OciProcess(tty, user(base.user()), args, environment, cwd != null ? cwd : base.cwd(), base.rlimits(),
                     base.noNewPrivileges());
         }
         return runtime().exec(new OciRuntime.ExecRequest(id, p, detach, pidFile, consoleSocket));
+    }
+
+    /** {@code --user UID[:GID]} over the container's user; names need the image's /etc/passwd, which exec does not read. */
+    private OciProcess.User user(OciProcess.User base) {
+        if (user == null) {
+            return base;
+        }
+        if (!user.matches("\\d{1,10}(:\\d{1,10})?")) {
+            throw new InvalidConfigException("exec --user takes UID[:GID] as numbers, not '" + user + "'");
+        }
+        String[] parts = user.split(":");
+        // As runc: the group stays the container's unless given.
+        return new OciProcess.User(Long.parseLong(parts[0]), parts.length > 1 ? Long.parseLong(parts[1]) : base.gid(), List.of());
     }
 }

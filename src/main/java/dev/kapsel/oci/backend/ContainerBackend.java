@@ -1,6 +1,7 @@
 package dev.kapsel.oci.backend;
 
 import dev.kapsel.oci.spec.OciConfig;
+import dev.kapsel.oci.state.ContainerRecord;
 import java.util.List;
 
 /**
@@ -34,6 +35,12 @@ public interface ContainerBackend {
     default boolean handlesSignals() {
         return false;
     }
+
+    /**
+     * Removes what this backend keeps for the container outside its state directory (which
+     * {@code delete} removes with everything in it); called by {@code delete} after the monitor ended.
+     */
+    default void delete(ContainerRecord record) {}
 
     /** Delivers {@code signal} to the running process; only called when {@link #handlesSignals()}. */
     default void signal(int signal) {

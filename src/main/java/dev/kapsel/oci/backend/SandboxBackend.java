@@ -9,7 +9,6 @@ import dev.kapsel.sandbox.SandboxConfig;
 import dev.kapsel.sandbox.SandboxLimits;
 import dev.kapsel.sandbox.SandboxResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +27,10 @@ public final class SandboxBackend implements ContainerBackend {
     static final long MAX_MEMORY = 2L << 30;
     /** Mount types whose effect the sandbox provides: its own /proc and /dev, tmpfs as the in-memory writable layer. */
     private static final Set<String> PROVIDED = Set.of("proc", "tmpfs", "devtmpfs");
+    private static final UnhonouredLinuxFeatures UNHONOURED = new UnhonouredLinuxFeatures(
+            "the sandbox's /dev has null, zero, random, urandom, tty only",
+            "the sandbox's system-call table is the whole surface; the profile is not applied",
+            "a sandbox shares nothing with host processes");
 
     @Override
     public String name() {
@@ -36,40 +39,12 @@ public final class SandboxBackend implements ContainerBackend {
 
     @Override
     public void check(ContainerLaunch launch) {
-        if (!Files.isDirectory(launch.rootfs())) {
-            throw new UnsupportedConfigException("root file system " + launch.rootfs() + " is not a directory");
-        }
+        RootfsChecks.requireDirectory(launch.rootfs());
         Long limit = memoryLimit(launch.config());
         if (limit != null && limit < MIN_MEMORY) {
             throw new UnsupportedConfigException("memory limit " + limit + " bytes is below the sandbox's minimum of 8 MiB");
         }
-        String command = launch.process().args().getFirst();
-        if (findExecutable(launch.rootfs(), command, launch.process()) == null) {
-            throw new UnsupportedConfigException("executable " + command + " not found in the container's root file system"
-                    + (command.contains("/") ? "" : " ($PATH)"));
-        }
-    }
-
-    /** The host path of the program the sandbox would run, or null; a symbolic link counts as present. */
-    static Path findExecutable(Path rootfs, String command, OciProcess process) {
-        List<String> dirs = new ArrayList<>();
-        if (command.contains("/")) {
-            dirs.add(command.startsWith("/") ? "" : process.cwd());
-            dirs.set(0, dirs.getFirst() + "/" + command);
-        } else {
-            String path = process.env().stream().filter(e -> e.startsWith("PATH=")).map(e -> e.substring(5)).reduce((a, b) -> b)
-                    .orElse(SandboxConfig.DEFAULT_ENV.getFirst().substring(5));
-            for (String d : path.split(":")) {
-                dirs.add((d.isEmpty() ? process.cwd() : d) + "/" + command);
-            }
-        }
-        for (String candidate : dirs) {
-            Path p = rootfs.resolve(candidate.replaceAll("^/+", "")).normalize();
-            if (p.startsWith(rootfs) && Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                return p;
-            }
-        }
-        return null;
+        RootfsChecks.requireExecutable(launch.rootfs(), launch.process());
     }
 
     @Override
@@ -104,21 +79,7 @@ public final class SandboxBackend implements ContainerBackend {
         if (!otherMounts.isEmpty()) {
             out.add("mounts " + String.join(" ", otherMounts) + " (the sandbox provides only /proc, /dev and tmpfs-like writes)");
         }
-        Linux linux = config.linux();
-        if (linux != null) {
-            if (!linux.devices().isEmpty()) {
-                out.add(linux.devices().size() + " device(s) " + String.join(",", linux.devices().stream().map(Linux.Device::path).toList())
-                        + " (the sandbox's /dev has null, zero, random, urandom, tty only)");
-            }
-            if (linux.seccomp() != null && !linux.seccomp().isNull()) {
-                out.add("seccomp profile (the sandbox's system-call table is the whole surface; the profile is not applied)");
-            }
-            List<String> joined = linux.namespaces().stream().filter(n -> n.path() != null && !n.path().isEmpty())
-                    .map(n -> n.type() + "=" + n.path()).toList();
-            if (!joined.isEmpty()) {
-                out.add("joining namespaces " + String.join(" ", joined) + " (a sandbox shares nothing with host processes)");
-            }
-        }
+        UNHONOURED.addTo(config.linux(), out);
         Long limit = memoryLimit(config);
         if (limit != null && limit > MAX_MEMORY) {
             out.add("memory limit " + (limit >> 20) + " MiB (the sandbox caps memory at 2048 MiB)");

@@ -3,6 +3,7 @@ package dev.kapsel.oci.monitor;
 import dev.kapsel.oci.ContainerNotFoundException;
 import dev.kapsel.oci.RuntimeLog;
 import dev.kapsel.oci.backend.Backends;
+import dev.kapsel.oci.backend.ContainerHandle;
 import dev.kapsel.oci.backend.ContainerBackend;
 import dev.kapsel.oci.backend.ContainerLaunch;
 import dev.kapsel.oci.console.Pty;
@@ -19,7 +20,9 @@ import java.nio.file.Path;
  * {@code exec --detach}), it leads its own session, keeps the stdio it was given (the engine's pipes
  * or the terminal), waits for {@code start} on the {@link StartFifo}, runs the container's process
  * through the backend in this JVM and exits with that process's status. Its PID is the one engines
- * see in {@code --pid-file} and wait for.
+ * see in {@code --pid-file} and wait for. Signals sent to it are the container's: with a backend that
+ * delivers signals they are caught and passed on from {@code start} on; otherwise (and before
+ * {@code start}) a terminating one ends the monitor, and the container in it.
  *
  * <p>Arguments: {@code init|exec ROOT ID LOG|- TEXT|JSON [PROCESS-FILE] [tty]}.
  */
@@ -39,12 +42,16 @@ public final class ContainerMonitor {
             Path dir = store.directory(id);
             OciConfig config = ConfigReader.parse(Files.readString(dir.resolve("config.json")));
             ContainerBackend backend = Backends.byName(record.backend());
-            ContainerLaunch launch = ContainerLaunch.of(config, Path.of(record.bundle()));
+            ContainerLaunch launch = ContainerLaunch.of(config, Path.of(record.bundle())).in(new ContainerHandle(store, id));
+
             if (mode.equals("exec")) {
                 launch = launch.withProcess(ConfigReader.readProcess(Path.of(args[5])));
+                Files.deleteIfExists(Path.of(args[5])); // written by exec --detach for this monitor alone
+                MonitorSignals.forwardTo(backend);
                 status = backend.run(launch);
             } else {
                 StartFifo.awaitStart(dir.resolve(StartFifo.NAME));
+                MonitorSignals.forwardTo(backend);
                 status = backend.run(launch);
                 int s = status;
                 try {

@@ -13,13 +13,14 @@ import java.util.List;
 /**
  * Starts a {@link ContainerMonitor} as a new host process: this JVM's own java binary, options and
  * class path, plus {@code -Xrs} so a terminating signal sent to the monitor ends it (and the
- * container in it) with that signal. Its stdio is this process's (the engine's pipes) or the
+ * container in it) with that signal; without {@code -Xrs} when the backend catches signals and
+ * delivers them into the container instead. Its stdio is this process's (the engine's pipes) or the
  * terminal's slave.
  */
 public final class MonitorLauncher {
     private MonitorLauncher() {}
 
-    public static ProcessIdentity launch(List<String> monitorArgs, String terminal) {
+    public static ProcessIdentity launch(List<String> monitorArgs, String terminal, boolean catchesSignals) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -27,7 +28,9 @@ public final class MonitorLauncher {
                 command.add(option);
             }
         }
-        command.add("-Xrs");
+        if (!catchesSignals) {
+            command.add("-Xrs");
+        }
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StateStoreTest {
     static ContainerRecord record(String id) {
         return new ContainerRecord(id, ContainerStatus.CREATED, 0, 0, "/b", "/b/rootfs", "2026-01-01T00:00:00Z",
-                Map.of("k", "v"), "sandbox", null);
+                Map.of("k", "v"), "sandbox", null, null);
     }
 
     static ContainerRecord alive(String id, ContainerStatus status) {
@@ -75,7 +75,7 @@ class StateStoreTest {
                         Map<String, String> a = new HashMap<>(r.annotations());
                         a.put(key, "x");
                         return new ContainerRecord(r.id(), r.status(), r.pid(), r.pidStartTime(), r.bundle(), r.rootfs(),
-                                r.created(), a, r.backend(), r.exitStatus());
+                                r.created(), a, r.backend(), r.exitStatus(), r.vmSocket());
                     });
                 }
             }));

@@ -1,13 +1,13 @@
-package dev.kapsel.cli;
+package dev.kapsel.host;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 
 /** Where this kapsel was started from: the repository that holds bin/, harness/ and target/kapsel.jar. */
-final class Installation {
+public final class Installation {
     private Installation() {}
 
-    static Path repository() {
+    public static Path repository() {
         try {
             Path code = Path.of(Installation.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             // target/kapsel.jar or target/classes -> the repository two levels up.

@@ -1,0 +1,159 @@
+package dev.kapsel.oci.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kapsel.image.ImageStore;
+import dev.kapsel.testing.BusyboxImage;
+import dev.kapsel.testing.Guest;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real engines drive kapsel with its default backend, which inside the harness (real nested
+ * KVM) is the micro-VM: podman through conmon ({@code run --rm}; {@code run -d}, {@code exec},
+ * {@code stop}, {@code rm}) and containerd through the runc v2 shim ({@code ctr run --rm
+ * --runc-binary}). Needs podman, conmon, containerd and ctr (bin/setup puts them into the harness image).
+ */
+@Tag("guest")
+class EnginesVmGuestTest {
+    private static final String KAPSEL = Guest.REPO.resolve("bin/kapsel").toString();
+    private static final String PODMAN_IMAGE = "localhost/kapsel-vm-busybox:latest";
+    /** Prints the VM's memory size: the container's 256 MiB VM, not the 6 GiB machine it runs on. */
+    private static final String MEMORY = "while read k v u; do [ \"$k\" = MemTotal: ] && echo mem=$v; done < /proc/meminfo; true";
+    private static Path work;
+    /** podman's config: kapsel registered as its default runtime (L1 has no crun or runc), the harness's engine settings. */
+    private static Map<String, String> podmanEnv;
+
+    @BeforeAll
+    static void images() throws Exception {
+        for (String tool : List.of("podman", "conmon", "containerd", "ctr")) {
+            assumeTrue(onPath(tool), tool + " is not installed (bin/setup, then a fresh harness image)");
+        }
+        work = Guest.tempDir();
+        Path conf = Files.writeString(work.resolve("containers.conf"), """
+                [engine]
+                runtime = "kapsel"
+                cgroup_manager = "cgroupfs"
+                events_logger = "file"
+                [engine.runtimes]
+                kapsel = ["%s"]
+                """.formatted(KAPSEL));
+        podmanEnv = Map.of("CONTAINERS_CONF", conf.toString());
+        Path layout = BusyboxImage.writeLayout(Files.createDirectory(work.resolve("layout")));
+        ImageStore store = ImageStore.open(work.resolve("images"));
+        store.load(layout, null);
+        Path rootfs = store.unpackedRoot(BusyboxImage.NAME);
+        ok(Guest.run(List.of("tar", "-C", rootfs.toString(), "-cf", work.resolve("rootfs.tar").toString(), ".")));
+        ok(Guest.run(List.of("podman", "import", "--change", "CMD [\"sh\"]", work.resolve("rootfs.tar").toString(), PODMAN_IMAGE),
+                podmanEnv));
+        ok(Guest.run(List.of("tar", "-C", layout.toString(), "-cf", work.resolve("layout.tar").toString(), ".")));
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Guest.Result ok(Guest.Result r) {
+        assertEquals(0, r.exitCode(), r.toString());
+        return r;
+    }
+
+    private static Guest.Result podman(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("podman", "--runtime", KAPSEL));
+        cmd.addAll(List.of(args));
+        return Guest.run(cmd, podmanEnv);
+    }
+
+    private static int memoryKiB(String out) {
+        return Integer.parseInt(out.lines().filter(l -> l.startsWith("mem=")).findFirst().orElseThrow(() -> new AssertionError(out))
+                .substring(4).strip());
+    }
+
+    @Test
+    void podmanRunRmPrintsAndExitsWithTheContainersStatus() throws Exception {
+        Guest.Result r = podman("run", "--rm", "--network", "none", PODMAN_IMAGE, "sh", "-c", "echo hi; " + MEMORY + "; exit 7");
+        assertEquals(7, r.exitCode(), r.toString());
+        assertTrue(r.stdout().startsWith("hi\n"), r.toString());
+        assertTrue(memoryKiB(r.stdout()) < 512 * 1024, "ran in the container's VM: " + r);
+    }
+
+    @Test
+    void podmanDetachedExecStopRm() throws Exception {
+        // run -d: conmon stays behind; its output goes to files so that nothing waits for it.
+        ProcessBuilder runD = new ProcessBuilder("podman", "--runtime", KAPSEL, "run", "-d", "--network", "none", "--name", "kvm1",
+                PODMAN_IMAGE, "sh", "-c", "echo up; sleep 600");
+        runD.environment().putAll(podmanEnv);
+        Process run = runD.redirectInput(new File("/dev/null")).redirectOutput(work.resolve("run-d.out").toFile())
+                .redirectError(work.resolve("run-d.err").toFile()).start();
+        assertTrue(run.waitFor(Guest.BOOT_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        assertEquals(0, run.exitValue(), Files.readString(work.resolve("run-d.err")));
+
+        Guest.Result echo = podman("exec", "kvm1", "sh", "-c", "echo from-exec; " + MEMORY);
+        assertEquals(0, echo.exitCode(), echo.toString());
+        assertTrue(echo.stdout().startsWith("from-exec\n"), echo.toString());
+        assertTrue(memoryKiB(echo.stdout()) < 512 * 1024, "exec ran in the container's VM: " + echo);
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            statuses.add(podman("exec", "kvm1", "sh", "-c", "exit 4").exitCode());
+        }
+        assertEquals(List.of(4, 4, 4), statuses, "exec exit statuses, back to back");
+
+        ok(podman("stop", "-t", "20", "kvm1"));
+        Guest.Result code = ok(podman("inspect", "-f", "{{.State.ExitCode}}", "kvm1"));
+        assertEquals("143", code.stdout().strip(), "SIGTERM reached sh in the guest");
+        Guest.Result logs = ok(podman("logs", "kvm1"));
+        assertEquals("up\n", logs.stdout(), logs.toString());
+        ok(podman("rm", "kvm1"));
+    }
+
+    @Test
+    void ctrRunWithKapselAsTheRuncBinary() throws Exception {
+        Path c = Files.createDirectory(work.resolve("containerd"));
+        Files.writeString(c.resolve("config.toml"), """
+                version = 2
+                root = "%s/root"
+                state = "%s/state"
+                disabled_plugins = ["io.containerd.grpc.v1.cri"]
+                [grpc]
+                  address = "%s/containerd.sock"
+                """.formatted(c, c, c));
+        Process containerd = new ProcessBuilder("containerd", "--config", c.resolve("config.toml").toString())
+                .redirectInput(new File("/dev/null")).redirectErrorStream(true).redirectOutput(c.resolve("containerd.log").toFile()).start();
+        try {
+            Path sock = c.resolve("containerd.sock");
+            for (int i = 0; i < 600 && !Files.exists(sock); i++) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.exists(sock), Files.readString(c.resolve("containerd.log")));
+            String a = sock.toString();
+            ok(Guest.run(List.of("ctr", "-a", a, "images", "import", "--snapshotter", "native", "--base-name", "kapsel-test/busybox",
+                    work.resolve("layout.tar").toString())));
+            String image = ok(Guest.run(List.of("ctr", "-a", a, "images", "ls", "-q"))).stdout().lines()
+                    .filter(l -> l.contains("busybox")).findFirst().orElseThrow(() -> new AssertionError("no image imported"));
+            Guest.Result hi = Guest.run(List.of("ctr", "-a", a, "run", "--rm", "--snapshotter", "native", "--runc-binary", KAPSEL,
+                    image, "kctr1", "sh", "-c", "echo hi; " + MEMORY + "; exit 3"));
+            assertEquals(3, hi.exitCode(), hi + "\n" + Files.readString(c.resolve("containerd.log")));
+            assertTrue(hi.stdout().startsWith("hi\n"), hi.toString());
+            assertTrue(memoryKiB(hi.stdout()) < 512 * 1024, "ran in the container's VM: " + hi);
+        } finally {
+            containerd.destroy();
+            containerd.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
