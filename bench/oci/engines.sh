@@ -1,6 +1,8 @@
 #!/bin/sh
-# kapsel driven by the real engines on this host: podman (conmon) and containerd (ctr, runc v2 shim).
-# Prints PASS/FAIL per check. Needs podman, conmon, containerd (apt-get install podman containerd).
+# kapsel driven by the real engines on this host: podman (conmon), containerd (ctr, runc v2 shim) and
+# Docker (its own dockerd with kapsel registered in daemon.json, the runc v2 shim again).
+# Prints PASS/FAIL per check. Needs podman, conmon, containerd; docker.io for the Docker checks
+# (apt-get install podman containerd docker.io; the dockerd started here is private to the run).
 set -u
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"
 pass=0; fail=0
@@ -45,6 +47,34 @@ TOML
     out=$(timeout 60 $C run --rm --runc-binary "$KAPSEL" "$IMAGE" "k-ctr2$$" sh -c 'exit 3' 2>&1); rc=$?
     [ $rc -eq 3 ] && ok "ctr run exit status 3" || bad "ctr run exit status (rc=$rc)"
     kill "$cpid"; wait "$cpid" 2>/dev/null
+fi
+if command -v dockerd >/dev/null && command -v docker >/dev/null; then
+    d="$work/docker"; rm -rf "$d"; mkdir -p "$d"
+    # A private daemon: its own socket, data and exec roots; no iptables or bridge (no network needed).
+    cat > "$d/daemon.json" <<JSON
+{"runtimes": {"kapsel": {"path": "$KAPSEL"}}, "iptables": false, "bridge": "none",
+ "data-root": "$d/data", "exec-root": "$d/exec", "pidfile": "$d/docker.pid",
+ "hosts": ["unix://$d/docker.sock"], "exec-opts": ["native.cgroupdriver=cgroupfs"]}
+JSON
+    dockerd --config-file "$d/daemon.json" > "$d/dockerd.log" 2>&1 &
+    dpid=$!
+    D="docker -H unix://$d/docker.sock"
+    i=0; until $D info >/dev/null 2>&1 || [ $i -ge 300 ]; do sleep 0.1; i=$((i+1)); done
+    rm -rf "$d/rootfs" && busybox_rootfs "$d/rootfs" && tar -C "$d/rootfs" -cf "$d/rootfs.tar" .
+    $D import -c 'CMD ["sh"]' "$d/rootfs.tar" kapsel-busybox:latest >/dev/null 2>&1
+    DR="$D run --runtime kapsel --network none"
+    out=$(timeout 120 $DR --rm kapsel-busybox sh -c 'echo hi; exit 7' 2>&1); rc=$?
+    [ "$out" = hi ] && [ $rc -eq 7 ] && ok "docker run --runtime kapsel --rm: prints hi, exits 7" || bad "docker run --rm (out=$out rc=$rc)"
+    cid=$($DR -d kapsel-busybox sh -c 'echo up; exec sleep 60' 2>/dev/null) && ok "docker run -d" || bad "docker run -d"
+    sleep 1
+    $D exec "$cid" sh -c 'exit 4' >/dev/null 2>&1; [ $? -eq 4 ] && ok "docker exec exit status" || bad "docker exec exit status"
+    [ "$($D logs "$cid" 2>&1)" = up ] && ok "docker logs" || bad "docker logs"
+    $D stop -t 5 "$cid" >/dev/null 2>&1 && [ "$($D inspect -f '{{.State.ExitCode}}' "$cid")" = 143 ] \
+        && ok "docker stop: exit code 143" || bad "docker stop"
+    $D rm "$cid" >/dev/null 2>&1 && ok "docker rm" || bad "docker rm"
+    out=$(timeout 60 script -qec "$DR -it --rm kapsel-busybox sh -c 'test -t 0 && echo tty-ok; exit 5'" /dev/null 2>/dev/null); rc=$?
+    echo "$out" | grep -q tty-ok && [ $rc -eq 5 ] && ok "docker run -it (terminal over --console-socket)" || bad "docker run -it (rc=$rc)"
+    kill "$dpid"; wait "$dpid" 2>/dev/null
 fi
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
