@@ -12,7 +12,7 @@ import java.util.Map;
  * is level-triggered; EPOLLET is accepted and served as level-triggered (a program that reads
  * until EAGAIN behaves the same); EPOLLONESHOT disarms an entry after it is reported once.
  */
-public final class Epoll extends Node implements OpenFile {
+public final class Epoll extends AnonInodeFile {
     public static final int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
     public static final int EPOLLONESHOT = 1 << 30;
     private static final int MAX_ENTRIES = 65536;
@@ -36,21 +36,9 @@ public final class Epoll extends Node implements OpenFile {
     public record Ready(int events, long data) {}
 
     private final Map<Integer, Entry> interest = new LinkedHashMap<>();
-    private int status = 2;
 
-    @Override
-    public Stat stat() {
-        return new Stat(9, ino(), 0600, 1, 0, 0, 0, 0, 0, 0);
-    }
-
-    @Override
-    public OpenFile open(int flags) {
-        return this;
-    }
-
-    @Override
-    public Node node() {
-        return this;
+    public Epoll() {
+        super(0);
     }
 
     public void control(int op, int fd, OpenFile file, int events, long data) {
@@ -122,15 +110,5 @@ public final class Epoll extends Node implements OpenFile {
     @Override
     public int poll() {
         return ready(1, (fd, f) -> true, false).isEmpty() ? 0 : POLLIN;
-    }
-
-    @Override
-    public int statusFlags() {
-        return status;
-    }
-
-    @Override
-    public void setStatusFlags(int flags) {
-        status = flags;
     }
 }

@@ -5,34 +5,18 @@ import dev.kapsel.sandbox.KernelLock;
 import dev.kapsel.sys.Errno;
 
 /** An eventfd: a 64-bit counter that writes add to and reads take (all of it, or one with EFD_SEMAPHORE). */
-public final class EventFd extends Node implements OpenFile {
+public final class EventFd extends AnonInodeFile {
     public static final int EFD_SEMAPHORE = 1;
     private static final long MAX = 0xffff_ffff_ffff_fffeL;
     private final KernelLock lock;
     private final boolean semaphore;
     private long counter;
-    private int status;
 
     public EventFd(KernelLock lock, long initial, int flags) {
+        super(flags);
         this.lock = lock;
         this.counter = initial & 0xffffffffL;
         this.semaphore = (flags & EFD_SEMAPHORE) != 0;
-        this.status = 2 | (flags & O_NONBLOCK);
-    }
-
-    @Override
-    public Stat stat() {
-        return new Stat(9, ino(), 0600, 1, 0, 0, 0, 0, 0, 0);
-    }
-
-    @Override
-    public OpenFile open(int flags) {
-        return this;
-    }
-
-    @Override
-    public Node node() {
-        return this;
     }
 
     @Override
@@ -41,7 +25,7 @@ public final class EventFd extends Node implements OpenFile {
             throw new ErrnoException(Errno.EINVAL);
         }
         if (counter == 0) {
-            if ((status & O_NONBLOCK) != 0) {
+            if ((statusFlags() & O_NONBLOCK) != 0) {
                 throw new ErrnoException(Errno.EAGAIN);
             }
             lock.await(() -> counter != 0, Long.MAX_VALUE);
@@ -69,7 +53,7 @@ public final class EventFd extends Node implements OpenFile {
         }
         long add = v;
         if (Long.compareUnsigned(MAX - counter, add) < 0) {
-            if ((status & O_NONBLOCK) != 0) {
+            if ((statusFlags() & O_NONBLOCK) != 0) {
                 throw new ErrnoException(Errno.EAGAIN);
             }
             lock.await(() -> Long.compareUnsigned(MAX - counter, add) >= 0, Long.MAX_VALUE);
@@ -82,15 +66,5 @@ public final class EventFd extends Node implements OpenFile {
     @Override
     public int poll() {
         return (counter != 0 ? POLLIN : 0) | (counter != MAX ? POLLOUT : 0);
-    }
-
-    @Override
-    public int statusFlags() {
-        return status;
-    }
-
-    @Override
-    public void setStatusFlags(int flags) {
-        status = flags;
     }
 }

@@ -7,12 +7,10 @@ import dev.kapsel.sys.Errno;
  * What every open socket is as a file: its own inode (S_IFSOCK, not openable by path), a stream for
  * read/write, and status flags (O_RDWR plus O_NONBLOCK as fcntl sets it).
  */
-public abstract class SocketNode extends Node implements OpenFile {
-    private int status;
-
+public abstract class SocketNode extends SelfOpenNode {
     /** {@code flags} may hold O_NONBLOCK (from SOCK_NONBLOCK or accept4). */
     protected SocketNode(int flags) {
-        this.status = 2 | (flags & O_NONBLOCK);
+        super(flags);
     }
 
     @Override
@@ -26,22 +24,7 @@ public abstract class SocketNode extends Node implements OpenFile {
     }
 
     @Override
-    public Node node() {
-        return this;
-    }
-
-    @Override
     public boolean stream() {
         return true;
-    }
-
-    @Override
-    public int statusFlags() {
-        return status;
-    }
-
-    @Override
-    public void setStatusFlags(int flags) {
-        status = flags;
     }
 }
