@@ -63,18 +63,7 @@ public final class KernelLock {
 
     /** As {@link #await(BooleanSupplier, long)}, re-checking at least every {@code pollNanos} (for host files). */
     public boolean await(BooleanSupplier ready, long deadline, long pollNanos) {
-        while (true) {
-            if (ready.getAsBoolean()) {
-                return true;
-            }
-            if (interrupted()) {
-                throw new ErrnoException(ERESTARTSYS);
-            }
-            long now = System.nanoTime();
-            if (deadline != Long.MAX_VALUE && now - deadline >= 0) {
-                return false;
-            }
-            long wait = Math.min(pollNanos, deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - now);
+        return awaitLoop(ready, deadline, pollNanos, wait -> {
             try {
                 if (wait == Long.MAX_VALUE) {
                     changed.await();
@@ -85,7 +74,7 @@ public final class KernelLock {
                 Thread.currentThread().interrupt();
                 throw new ErrnoException(ERESTARTSYS);
             }
-        }
+        });
     }
 
     /**
@@ -95,6 +84,18 @@ public final class KernelLock {
      * Signals and sandbox-side changes are noticed within {@code 10 ms}.
      */
     public boolean awaitHost(BooleanSupplier ready, long deadline, java.util.function.LongConsumer hostWait) {
+        return awaitLoop(ready, deadline, HOST_WAIT_NANOS, wait -> unlocked(() -> {
+            hostWait.accept(wait);
+            return null;
+        }));
+    }
+
+    /**
+     * The loop both waits share: true once {@code ready} holds, false once the deadline passed,
+     * ERESTARTSYS on a signal; otherwise {@code sleep} for at most {@code maxNanos} (never past the
+     * deadline; {@code Long.MAX_VALUE} when neither bounds it), then check again.
+     */
+    private boolean awaitLoop(BooleanSupplier ready, long deadline, long maxNanos, java.util.function.LongConsumer sleep) {
         while (true) {
             if (ready.getAsBoolean()) {
                 return true;
@@ -106,11 +107,7 @@ public final class KernelLock {
             if (deadline != Long.MAX_VALUE && now - deadline >= 0) {
                 return false;
             }
-            long wait = Math.min(HOST_WAIT_NANOS, deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - now);
-            unlocked(() -> {
-                hostWait.accept(wait);
-                return null;
-            });
+            sleep.accept(Math.min(maxNanos, deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - now));
         }
     }
 
