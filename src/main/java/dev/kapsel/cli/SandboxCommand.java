@@ -1,6 +1,6 @@
 package dev.kapsel.cli;
 
-import dev.kapsel.sandbox.HostTerminal;
+import dev.kapsel.sys.Terminal;
 import dev.kapsel.sandbox.SandboxConfig;
 import dev.kapsel.sandbox.SandboxLimits;
 import dev.kapsel.sandbox.net.NetworkMode;
@@ -63,7 +63,7 @@ public final class SandboxCommand implements Runnable {
                 System.err.println("kapsel sandbox: " + e.getMessage());
                 return 125;
             }
-            if (tty && !HostTerminal.isTerminal(0)) {
+            if (tty && !Terminal.isTerminal(0)) {
                 System.err.println("kapsel sandbox: -t needs stdin to be a terminal (run it from a terminal, or drop -t)");
                 return 125;
             }

@@ -20,6 +20,7 @@ import dev.kapsel.initramfs.ModuleException;
 import dev.kapsel.oci.ContainerFailedException;
 import dev.kapsel.oci.UnsupportedConfigException;
 import dev.kapsel.oci.console.HostFd;
+import dev.kapsel.sys.Terminal;
 import dev.kapsel.oci.spec.OciConfig;
 import dev.kapsel.oci.state.ContainerRecord;
 import dev.kapsel.oci.state.ContainerStatus;
@@ -86,7 +87,7 @@ public final class VmBackend implements ContainerBackend {
     public synchronized void signal(int signal) {
         try {
             if (signal == SIGWINCH && terminalFd >= 0) {
-                int[] size = HostFd.windowSize(terminalFd);
+                int[] size = Terminal.windowSize(terminalFd);
                 if (process != null && size != null) {
                     process.resize(new TerminalSize(size[0], size[1]));
                 }
@@ -194,12 +195,12 @@ public final class VmBackend implements ContainerBackend {
         if (!launch.process().terminal()) {
             return TerminalSize.DEFAULT;
         }
-        int[] size = HostFd.windowSize(launch.stdin());
+        int[] size = Terminal.windowSize(launch.stdin());
         if (size == null) {
             return TerminalSize.DEFAULT;
         }
         terminalFd = launch.stdin();
-        HostFd.makeRaw(terminalFd);
+        Terminal.makeRaw(terminalFd);
         return size[0] == 0 || size[1] == 0 ? TerminalSize.DEFAULT : new TerminalSize(size[0], size[1]);
     }
 

@@ -13,15 +13,10 @@ import java.lang.foreign.ValueLayout;
 /**
  * Streams over a host file descriptor this process was given (a pipe from conmon or the shim, or a
  * terminal), read and written with {@code read(2)}/{@code write(2)} so that any kind of descriptor
- * works; the streams never close the descriptor. Also the terminal operations a VM's console end
- * needs: the window size and raw mode.
+ * works; the streams never close the descriptor. (Terminal operations on it are
+ * {@link dev.kapsel.sys.Terminal}'s.)
  */
 public final class HostFd {
-    static final long TCGETS = 0x5401;
-    static final long TCSETS = 0x5402;
-    static final long TIOCGWINSZ = 0x5413;
-    /** sizeof(struct termios) on x86-64 (kernel layout: four flags, line, 19 control characters). */
-    static final int TERMIOS_SIZE = 36;
     private static final int CHUNK = 16 * 1024;
 
     private HostFd() {}
@@ -91,43 +86,5 @@ public final class HostFd {
                 }
             }
         };
-    }
-
-    /** The terminal's size as {@code {rows, cols}}, or null when {@code fd} is not a terminal. */
-    public static int[] windowSize(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment ws = arena.allocate(8);
-            Libc.ioctl(fd, TIOCGWINSZ, ws);
-            return new int[] {Short.toUnsignedInt(ws.get(ValueLayout.JAVA_SHORT, 0)), Short.toUnsignedInt(ws.get(ValueLayout.JAVA_SHORT, 2))};
-        } catch (SyscallException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Puts the terminal on {@code fd} into raw mode, as cfmakeraw(3) does: the line discipline that
-     * counts is the one on the other side (the guest's terminal), so this end must pass bytes through.
-     */
-    public static void makeRaw(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment t = arena.allocate(TERMIOS_SIZE);
-            Libc.ioctl(fd, TCGETS, t);
-            int iflag = t.get(ValueLayout.JAVA_INT, 0);
-            int oflag = t.get(ValueLayout.JAVA_INT, 4);
-            int cflag = t.get(ValueLayout.JAVA_INT, 8);
-            int lflag = t.get(ValueLayout.JAVA_INT, 12);
-            // IGNBRK BRKINT PARMRK ISTRIP INLCR IGNCR ICRNL IXON; OPOST; ECHO ECHONL ICANON ISIG IEXTEN; CSIZE PARENB
-            iflag &= ~(0x001 | 0x002 | 0x008 | 0x020 | 0x040 | 0x080 | 0x100 | 0x400);
-            oflag &= ~0x1;
-            lflag &= ~(0x008 | 0x040 | 0x002 | 0x001 | 0x8000);
-            cflag = (cflag & ~(0x30 | 0x100)) | 0x30; // CS8
-            t.set(ValueLayout.JAVA_INT, 0, iflag);
-            t.set(ValueLayout.JAVA_INT, 4, oflag);
-            t.set(ValueLayout.JAVA_INT, 8, cflag);
-            t.set(ValueLayout.JAVA_INT, 12, lflag);
-            t.set(ValueLayout.JAVA_BYTE, 17 + 6, (byte) 1); // VMIN
-            t.set(ValueLayout.JAVA_BYTE, 17 + 5, (byte) 0); // VTIME
-            Libc.ioctl(fd, TCSETS, t);
-        }
     }
 }

@@ -5,6 +5,7 @@ import dev.kapsel.sandbox.KernelLock;
 import dev.kapsel.sys.Errno;
 import dev.kapsel.sys.Libc;
 import dev.kapsel.sys.SyscallException;
+import dev.kapsel.sys.Terminal;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,7 +15,6 @@ import java.lang.foreign.ValueLayout;
  * stderr: reads and writes go to the host file descriptor; TCGETS and TIOCGWINSZ are answered by it.
  */
 public final class HostStream extends Node {
-    public static final long TCGETS = 0x5401, TIOCGWINSZ = 0x5413, TIOCGPGRP = 0x540f, FIONREAD = 0x541b;
     private final int hostFd;
     private final String name;
     private final KernelLock lock;
@@ -121,10 +121,10 @@ public final class HostStream extends Node {
             @Override
             public byte[] ioctl(long request) {
                 int size;
-                if (request == TCGETS) {
-                    size = 36;
-                } else if (request == TIOCGWINSZ) {
-                    size = 8;
+                if (request == Terminal.TCGETS) {
+                    size = Terminal.TERMIOS_SIZE;
+                } else if (request == Terminal.TIOCGWINSZ) {
+                    size = Terminal.WINSIZE_SIZE;
                 } else {
                     throw new ErrnoException(Errno.ENOTTY);
                 }
