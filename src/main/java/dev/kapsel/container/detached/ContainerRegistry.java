@@ -2,18 +2,15 @@ package dev.kapsel.container.detached;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kapsel.host.StateDirectory;
+import dev.kapsel.host.RecordFiles;
 import dev.kapsel.host.StoreLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -147,24 +144,7 @@ public final class ContainerRegistry {
 
     /** Every container with a readable record, newest first (as {@code docker ps} lists them). */
     public List<DetachedContainer> list() {
-        List<DetachedContainer> out = new ArrayList<>();
-        if (!Files.isDirectory(root)) {
-            return out;
-        }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
-            for (Path d : dirs) {
-                String id = d.getFileName().toString();
-                if (ContainerId.isFull(id) && Files.isRegularFile(d.resolve(RECORD))) {
-                    try {
-                        out.add(load(id));
-                    } catch (RuntimeException removedMeanwhile) {
-                        // removed by a concurrent rm: not listed
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
-        }
+        List<DetachedContainer> out = RecordFiles.list(root, RECORD, ContainerId::isFull, this::load);
         out.sort(Comparator.comparing((DetachedContainer c) -> Instant.parse(c.created())).reversed().thenComparing(DetachedContainer::id));
         return out;
     }
@@ -216,12 +196,6 @@ public final class ContainerRegistry {
         if (!Files.isDirectory(dir)) {
             throw new NoSuchContainerException(record.id());
         }
-        Path tmp = dir.resolve("." + RECORD + ".tmp");
-        Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
-        try {
-            Files.move(tmp, dir.resolve(RECORD), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, dir.resolve(RECORD), StandardCopyOption.REPLACE_EXISTING);
-        }
+        RecordFiles.replace(dir.resolve(RECORD), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
     }
 }

@@ -2,6 +2,7 @@ package dev.kapsel.oci.state;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.kapsel.host.RecordFiles;
 import dev.kapsel.oci.ContainerExistsException;
 import dev.kapsel.oci.ContainerNotFoundException;
 import dev.kapsel.oci.InvalidConfigException;
@@ -9,15 +10,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -118,24 +115,7 @@ public final class StateStore {
 
     /** All containers with a readable record, sorted by id. */
     public List<ContainerRecord> list() {
-        List<ContainerRecord> out = new ArrayList<>();
-        if (!Files.isDirectory(root)) {
-            return out;
-        }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
-            for (Path d : dirs) {
-                String id = d.getFileName().toString();
-                if (ID.matcher(id).matches() && Files.isRegularFile(d.resolve("state.json"))) {
-                    try {
-                        out.add(load(id));
-                    } catch (RuntimeException ignored) {
-                        // removed or half-written by a concurrent create/delete: not listed
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
-        }
+        List<ContainerRecord> out = RecordFiles.list(root, "state.json", id -> ID.matcher(id).matches(), this::load);
         out.sort(Comparator.comparing(ContainerRecord::id));
         return out;
     }
@@ -156,14 +136,8 @@ public final class StateStore {
     }
 
     private static void write(Path dir, ContainerRecord record) {
-        Path tmp = dir.resolve(".state.json.tmp");
         try {
-            Files.write(tmp, JSON.writeValueAsBytes(record));
-            try {
-                Files.move(tmp, dir.resolve("state.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, dir.resolve("state.json"), StandardCopyOption.REPLACE_EXISTING);
-            }
+            RecordFiles.replace(dir.resolve("state.json"), JSON.writeValueAsBytes(record));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the state of " + record.id() + ": " + e.getMessage(), e);
         }
