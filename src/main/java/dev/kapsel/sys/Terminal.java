@@ -22,11 +22,27 @@ public final class Terminal {
 
     /** Whether {@code fd} is a terminal: TCGETS succeeds on it. */
     public static boolean isTerminal(int fd) {
+        return attributes(fd) != null;
+    }
+
+    /** The terminal's attributes ({@code struct termios} as TCGETS returns it), or null when {@code fd} is not a terminal. */
+    public static byte[] attributes(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            Libc.ioctl(fd, TCGETS, arena.allocate(TERMIOS_SIZE));
-            return true;
+            MemorySegment t = arena.allocate(TERMIOS_SIZE);
+            Libc.ioctl(fd, TCGETS, t);
+            return t.toArray(ValueLayout.JAVA_BYTE);
         } catch (SyscallException e) {
-            return false;
+            return null;
+        }
+    }
+
+    /** Sets attributes {@link #attributes} returned (TCSETS: at once). */
+    public static void setAttributes(int fd, byte[] termios) {
+        if (termios.length != TERMIOS_SIZE) {
+            throw new IllegalArgumentException("termios must be " + TERMIOS_SIZE + " bytes, not " + termios.length);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            Libc.ioctl(fd, TCSETS, arena.allocateFrom(ValueLayout.JAVA_BYTE, termios));
         }
     }
 

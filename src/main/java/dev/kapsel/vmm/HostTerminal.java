@@ -1,52 +1,47 @@
 package dev.kapsel.vmm;
 
-import java.io.Console;
-import java.io.IOException;
-import java.util.concurrent.TimeUnit;
+import dev.kapsel.sys.SyscallException;
+import dev.kapsel.sys.Terminal;
 
 /**
  * Puts the host terminal in raw mode while a guest console is attached, so keys (Ctrl-C included)
- * reach the guest as they are typed, and restores it on exit. Does nothing when stdin is not a terminal.
+ * reach the guest as they are typed, and restores its attributes on exit. Does nothing unless both
+ * stdin and stdout are a terminal.
  */
 public final class HostTerminal implements AutoCloseable {
-    private final String saved;
+    private final int fd;
+    private final byte[] saved;
 
-    private HostTerminal(String saved) {
+    private HostTerminal(int fd, byte[] saved) {
+        this.fd = fd;
         this.saved = saved;
     }
 
     public static HostTerminal attach() {
-        Console console = System.console();
-        if (console == null || !console.isTerminal()) {
-            return new HostTerminal(null);
+        if (!Terminal.isTerminal(1)) {
+            return new HostTerminal(0, null);
         }
-        try {
-            String state = stty("-g").trim();
-            stty("raw", "-echo");
-            HostTerminal t = new HostTerminal(state);
-            Runtime.getRuntime().addShutdownHook(new Thread(t::close));
-            return t;
-        } catch (IOException | InterruptedException e) {
-            return new HostTerminal(null);
-        }
+        return attach(0);
     }
 
-    private static String stty(String... args) throws IOException, InterruptedException {
-        String[] cmd = new String[args.length + 1];
-        cmd[0] = "stty";
-        System.arraycopy(args, 0, cmd, 1, args.length);
-        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        p.waitFor(5, TimeUnit.SECONDS);
-        return out;
+    /** Makes the terminal on {@code fd} raw until {@link #close}; nothing when it is not a terminal. */
+    static HostTerminal attach(int fd) {
+        byte[] saved = Terminal.attributes(fd);
+        if (saved == null) {
+            return new HostTerminal(fd, null);
+        }
+        Terminal.makeRaw(fd);
+        HostTerminal t = new HostTerminal(fd, saved);
+        Runtime.getRuntime().addShutdownHook(new Thread(t::close));
+        return t;
     }
 
     @Override
     public synchronized void close() {
         if (saved != null) {
             try {
-                stty(saved);
-            } catch (IOException | InterruptedException ignored) {
+                Terminal.setAttributes(fd, saved);
+            } catch (SyscallException ignored) {
                 // Best effort: the terminal may already be gone.
             }
         }
