@@ -13,7 +13,7 @@ HARNESS_IMAGE_PROGRAMS=(
     mke2fs mkfs.ext2 mkfs.ext3 mkfs.ext4 e2fsck fsck.ext4 debugfs dumpe2fs tune2fs resize2fs
     cpio lz4 kmod
     qemu-system-x86_64
-    podman conmon containerd containerd-shim-runc-v2 ctr
+    podman conmon containerd containerd-shim-runc-v2 ctr crun
 )
 # Data directories copied as they are, for the programs above (QEMU's firmware: microvm's qboot, SeaBIOS).
 # /usr/share/containers: podman's built-in containers.conf and seccomp.json.
@@ -49,7 +49,7 @@ harness_image_key() {
         echo "kernel $kernel_dir"
         cat "$kernel_dir/package-version" 2>/dev/null || true
         echo "programs ${HARNESS_IMAGE_PROGRAMS[*]} data ${HARNESS_IMAGE_DATA[*]}"
-        dpkg-query -W -f='${Package} ${Version}\n' busybox-static e2fsprogs libc6 podman conmon containerd 2>/dev/null || true
+        dpkg-query -W -f='${Package} ${Version}\n' busybox-static e2fsprogs libc6 podman conmon containerd crun 2>/dev/null || true
         cat "${BASH_SOURCE[0]}"
     } | sha256sum | cut -c1-16
 }
