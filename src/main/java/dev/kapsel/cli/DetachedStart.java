@@ -3,7 +3,7 @@ package dev.kapsel.cli;
 import dev.kapsel.container.detached.ContainerRegistry;
 import dev.kapsel.container.detached.DetachedContainer;
 import dev.kapsel.container.detached.NoSuchContainerException;
-import dev.kapsel.oci.state.ProcessIdentity;
+import dev.kapsel.host.ProcessIdentity;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,12 +1,8 @@
 package dev.kapsel.kvm;
 
-import dev.kapsel.arch.x86.Segment;
-import dev.kapsel.arch.x86.DescriptorTable;
-import dev.kapsel.arch.x86.MsrEntry;
 
 import static dev.kapsel.kvm.KvmLayouts.*;
 
-import dev.kapsel.arch.x86.CpuidEntry;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -1,6 +1,5 @@
 package dev.kapsel.kvm;
 
-import dev.kapsel.arch.x86.Segment;
 import dev.kapsel.sys.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,7 +1,5 @@
 package dev.kapsel.kvm;
 
-import dev.kapsel.arch.x86.Segment;
-import dev.kapsel.arch.x86.DescriptorTable;
 
 /**
  * Segment, descriptor-table and control registers of a vCPU ({@code struct kvm_sregs}). The pending

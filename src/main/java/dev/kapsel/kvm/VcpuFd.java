@@ -1,8 +1,6 @@
 package dev.kapsel.kvm;
 
-import dev.kapsel.arch.x86.MsrEntry;
 
-import dev.kapsel.arch.x86.CpuidEntry;
 import dev.kapsel.sys.Errno;
 import dev.kapsel.sys.FileDescriptor;
 import dev.kapsel.sys.Libc;

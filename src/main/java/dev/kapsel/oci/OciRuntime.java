@@ -13,7 +13,7 @@ import dev.kapsel.oci.spec.OciConfig;
 import dev.kapsel.oci.spec.OciProcess;
 import dev.kapsel.oci.state.ContainerRecord;
 import dev.kapsel.oci.state.ContainerStatus;
-import dev.kapsel.oci.state.ProcessIdentity;
+import dev.kapsel.host.ProcessIdentity;
 import dev.kapsel.oci.state.StateReport;
 import dev.kapsel.oci.state.StateStore;
 import dev.kapsel.sys.Errno;

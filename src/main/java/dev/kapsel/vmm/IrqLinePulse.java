@@ -1,6 +1,6 @@
 package dev.kapsel.vmm;
 
-import dev.kapsel.devices.InterruptLine;
+import dev.kapsel.bus.InterruptLine;
 import dev.kapsel.kvm.VmFd;
 
 /** Fallback interrupt line for hosts without irqfd: raise and lower the GSI with KVM_IRQ_LINE. */

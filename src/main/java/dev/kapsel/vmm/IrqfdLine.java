@@ -1,6 +1,6 @@
 package dev.kapsel.vmm;
 
-import dev.kapsel.devices.InterruptLine;
+import dev.kapsel.bus.InterruptLine;
 import dev.kapsel.kvm.VmFd;
 import dev.kapsel.sys.EventFd;
 

@@ -1,10 +1,11 @@
 package dev.kapsel.vmm;
 
+import dev.kapsel.bus.Bus;
 import dev.kapsel.acpi.AcpiConfig;
 import dev.kapsel.acpi.AcpiTables;
 import dev.kapsel.acpi.VirtioMmioDevice;
 import dev.kapsel.arch.x86.BootCpuState;
-import dev.kapsel.arch.x86.CpuidEntry;
+import dev.kapsel.kvm.CpuidEntry;
 import dev.kapsel.arch.x86.CpuidFilter;
 import dev.kapsel.arch.x86.GuestRamLayout;
 import dev.kapsel.arch.x86.Layout;
@@ -18,7 +19,7 @@ import dev.kapsel.boot.KernelLoader;
 import dev.kapsel.boot.LoadedKernel;
 import dev.kapsel.boot.ZeroPage;
 import dev.kapsel.memory.GuestAddress;
-import dev.kapsel.devices.InterruptLine;
+import dev.kapsel.bus.InterruptLine;
 import dev.kapsel.devices.legacy.AcpiPowerDevice;
 import dev.kapsel.devices.legacy.I8042;
 import dev.kapsel.devices.legacy.Serial16550;

@@ -1,5 +1,6 @@
 package dev.kapsel.vmm;
 
+import dev.kapsel.bus.Bus;
 import dev.kapsel.kvm.VcpuExit;
 import dev.kapsel.kvm.VcpuFd;
 import dev.kapsel.sys.SyscallException;

@@ -1,7 +1,7 @@
 package dev.kapsel.vmm;
 
 import dev.kapsel.arch.x86.BootCpuState;
-import dev.kapsel.arch.x86.CpuidEntry;
+import dev.kapsel.kvm.CpuidEntry;
 import dev.kapsel.arch.x86.GeneralRegisters;
 import dev.kapsel.arch.x86.LocalApic;
 import dev.kapsel.arch.x86.LongModeRegisters;

@@ -45,10 +45,26 @@ final class GuestAgentProcess implements AutoCloseable {
         return new GuestAgentProcess(p, socket);
     }
 
+    /** Connects, retrying for a while: the socket file exists from bind(), before the agent's listen(). */
     SocketChannel openChannel() throws IOException {
-        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        ch.connect(UnixDomainSocketAddress.of(socket));
-        return ch;
+        for (int attempt = 0; ; attempt++) {
+            SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                ch.connect(UnixDomainSocketAddress.of(socket));
+                return ch;
+            } catch (java.net.ConnectException e) {
+                ch.close();
+                if (attempt >= 200 || !process.isAlive()) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     AgentClient connect() throws IOException {

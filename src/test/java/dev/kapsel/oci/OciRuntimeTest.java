@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kapsel.oci.state.ContainerStatus;
-import dev.kapsel.oci.state.ProcessIdentity;
+import dev.kapsel.host.ProcessIdentity;
 import dev.kapsel.oci.state.StateReport;
 import dev.kapsel.oci.state.StateStore;
 import java.io.ByteArrayOutputStream;

@@ -1,7 +1,9 @@
 package dev.kapsel.vmm;
 
-import dev.kapsel.arch.x86.Segment;
-import dev.kapsel.arch.x86.DescriptorTable;
+import dev.kapsel.bus.Bus;
+import dev.kapsel.bus.BusDevice;
+import dev.kapsel.kvm.Segment;
+import dev.kapsel.kvm.DescriptorTable;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -120,7 +122,7 @@ class VcpuRunnerTest {
                 Segment code = new Segment(0, 0xffffffff, 0x8, 0xb, true, 0, true, true, false, true, false, false);
                 Segment data = new Segment(0, 0xffffffff, 0x10, 0x3, true, 0, true, true, false, true, false, false);
                 b.flatSegments(code, data);
-                b.idt = new dev.kapsel.arch.x86.DescriptorTable(0, 0);
+                b.idt = new dev.kapsel.kvm.DescriptorTable(0, 0);
                 b.cr0 = 0x11;
                 vcpu.setSregs(b.build());
                 vcpu.setRegs(Regs.INITIAL.withRip(CODE));

@@ -1,5 +1,6 @@
 package dev.kapsel.arch.x86;
 
+import dev.kapsel.kvm.MsrEntry;
 import dev.kapsel.memory.GuestMemory;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.kapsel.arch.x86;
 
+import dev.kapsel.kvm.CpuidEntry;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

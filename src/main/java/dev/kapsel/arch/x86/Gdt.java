@@ -1,5 +1,7 @@
 package dev.kapsel.arch.x86;
 
+import dev.kapsel.kvm.DescriptorTable;
+import dev.kapsel.kvm.Segment;
 import dev.kapsel.memory.GuestMemory;
 
 /**

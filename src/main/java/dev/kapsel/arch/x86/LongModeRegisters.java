@@ -1,5 +1,8 @@
 package dev.kapsel.arch.x86;
 
+import dev.kapsel.kvm.DescriptorTable;
+import dev.kapsel.kvm.Segment;
+
 /**
  * The parts of {@code struct kvm_sregs} the boot CPU needs set for a 64-bit entry: segment
  * registers, descriptor tables and control registers. Fields not here keep KVM's values.

@@ -1,6 +1,6 @@
 package dev.kapsel.container.detached;
 
-import dev.kapsel.oci.state.ProcessIdentity;
+import dev.kapsel.host.ProcessIdentity;
 import dev.kapsel.sys.Libc;
 import java.time.Duration;
 import java.util.Optional;

@@ -3,7 +3,7 @@ package dev.kapsel.container.detached;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.kapsel.oci.state.ProcessIdentity;
+import dev.kapsel.host.ProcessIdentity;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;

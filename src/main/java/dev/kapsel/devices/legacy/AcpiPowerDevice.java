@@ -1,7 +1,7 @@
 package dev.kapsel.devices.legacy;
 
 import dev.kapsel.arch.x86.Layout;
-import dev.kapsel.vmm.BusDevice;
+import dev.kapsel.bus.BusDevice;
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -1,9 +1,9 @@
 package dev.kapsel.devices.legacy;
 
 import dev.kapsel.arch.x86.Layout;
-import dev.kapsel.devices.InterruptLine;
-import dev.kapsel.vmm.Bus;
-import dev.kapsel.vmm.BusDevice;
+import dev.kapsel.bus.InterruptLine;
+import dev.kapsel.bus.Bus;
+import dev.kapsel.bus.BusDevice;
 import java.util.Objects;
 
 /**

@@ -1,8 +1,8 @@
 package dev.kapsel.devices.legacy;
 
-import dev.kapsel.devices.InterruptLine;
-import dev.kapsel.vmm.Bus;
-import dev.kapsel.vmm.BusDevice;
+import dev.kapsel.bus.InterruptLine;
+import dev.kapsel.bus.Bus;
+import dev.kapsel.bus.BusDevice;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;

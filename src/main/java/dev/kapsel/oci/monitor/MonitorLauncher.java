@@ -1,7 +1,7 @@
 package dev.kapsel.oci.monitor;
 
 import dev.kapsel.oci.RuntimeLog;
-import dev.kapsel.oci.state.ProcessIdentity;
+import dev.kapsel.host.ProcessIdentity;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package dev.kapsel.oci.monitor;
 
 import dev.kapsel.oci.InvalidStateException;
-import dev.kapsel.oci.state.ProcessIdentity;
+import dev.kapsel.host.ProcessIdentity;
 import dev.kapsel.sys.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,5 +1,6 @@
 package dev.kapsel.oci.state;
 
+import dev.kapsel.host.ProcessIdentity;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;

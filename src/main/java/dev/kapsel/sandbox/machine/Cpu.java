@@ -1,7 +1,7 @@
 package dev.kapsel.sandbox.machine;
 
-import dev.kapsel.arch.x86.DescriptorTable;
-import dev.kapsel.arch.x86.Segment;
+import dev.kapsel.kvm.DescriptorTable;
+import dev.kapsel.kvm.Segment;
 import dev.kapsel.kvm.Regs;
 import dev.kapsel.kvm.SpecialRegisters;
 import dev.kapsel.kvm.VcpuExit;

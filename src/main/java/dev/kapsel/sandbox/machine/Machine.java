@@ -1,10 +1,10 @@
 package dev.kapsel.sandbox.machine;
 
-import dev.kapsel.arch.x86.CpuidEntry;
-import dev.kapsel.arch.x86.DescriptorTable;
+import dev.kapsel.kvm.CpuidEntry;
+import dev.kapsel.kvm.DescriptorTable;
 import dev.kapsel.kvm.Kvm;
-import dev.kapsel.arch.x86.Segment;
-import dev.kapsel.arch.x86.MsrEntry;
+import dev.kapsel.kvm.Segment;
+import dev.kapsel.kvm.MsrEntry;
 import dev.kapsel.kvm.VcpuFd;
 import dev.kapsel.kvm.VmFd;
 import dev.kapsel.memory.GuestMemory;

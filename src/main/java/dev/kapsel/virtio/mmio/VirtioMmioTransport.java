@@ -2,7 +2,7 @@ package dev.kapsel.virtio.mmio;
 
 import static dev.kapsel.virtio.mmio.MmioRegisters.*;
 
-import dev.kapsel.devices.InterruptLine;
+import dev.kapsel.bus.InterruptLine;
 import dev.kapsel.memory.GuestMemory;
 import dev.kapsel.virtio.Activation;
 import dev.kapsel.virtio.DeviceStatus;
@@ -12,7 +12,7 @@ import dev.kapsel.virtio.VirtioDeviceException;
 import dev.kapsel.virtio.VirtioInterrupt;
 import dev.kapsel.virtio.Virtqueue;
 import dev.kapsel.virtio.VirtqueueException;
-import dev.kapsel.vmm.BusDevice;
+import dev.kapsel.bus.BusDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,5 +1,8 @@
 package dev.kapsel.arch.x86;
 
+import dev.kapsel.kvm.DescriptorTable;
+import dev.kapsel.kvm.MsrEntry;
+import dev.kapsel.kvm.Segment;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.kapsel.memory.GuestMemory;

@@ -1,5 +1,6 @@
 package dev.kapsel.arch.x86;
 
+import dev.kapsel.kvm.CpuidEntry;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.ByteBuffer;

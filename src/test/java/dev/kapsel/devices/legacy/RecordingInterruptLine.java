@@ -1,6 +1,6 @@
 package dev.kapsel.devices.legacy;
 
-import dev.kapsel.devices.InterruptLine;
+import dev.kapsel.bus.InterruptLine;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** An interrupt line that counts its edges. */

@@ -1,5 +1,6 @@
 package dev.kapsel.oci.state;
 
+import dev.kapsel.host.ProcessIdentity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

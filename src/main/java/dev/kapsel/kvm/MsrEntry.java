@@ -1,4 +1,4 @@
-package dev.kapsel.arch.x86;
+package dev.kapsel.kvm;
 
 /** One model-specific register to set, the Java mirror of {@code struct kvm_msr_entry}. */
 public record MsrEntry(int index, long value) {}

@@ -1,4 +1,4 @@
-package dev.kapsel.oci.state;
+package dev.kapsel.host;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.kapsel.vmm;
+package dev.kapsel.bus;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.kapsel.oci.state;
+package dev.kapsel.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

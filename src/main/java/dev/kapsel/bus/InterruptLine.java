@@ -1,4 +1,4 @@
-package dev.kapsel.devices;
+package dev.kapsel.bus;
 
 /**
  * A wire from a device to the guest's interrupt controller. Devices get one injected, so they can be

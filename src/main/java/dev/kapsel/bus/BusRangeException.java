@@ -1,4 +1,5 @@
-package dev.kapsel.vmm;
+package dev.kapsel.bus;
+
 
 /**
  * A device range that a {@link Bus} refuses to register. One subclass per cause, so the VMM can tell

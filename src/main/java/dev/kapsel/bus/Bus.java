@@ -1,4 +1,4 @@
-package dev.kapsel.vmm;
+package dev.kapsel.bus;
 
 import java.util.Arrays;
 import java.util.Objects;

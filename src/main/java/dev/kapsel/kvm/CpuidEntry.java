@@ -1,4 +1,4 @@
-package dev.kapsel.arch.x86;
+package dev.kapsel.kvm;
 
 /** One CPUID leaf/subleaf, the Java mirror of {@code struct kvm_cpuid_entry2}. */
 public record CpuidEntry(int function, int index, int flags, int eax, int ebx, int ecx, int edx) {

@@ -1,4 +1,4 @@
-package dev.kapsel.vmm;
+package dev.kapsel.bus;
 
 /**
  * A device on a port-I/O or MMIO bus. It sees only the offset from the base address it was

@@ -1,4 +1,4 @@
-package dev.kapsel.arch.x86;
+package dev.kapsel.kvm;
 
 /**
  * A segment register as KVM wants it, the Java mirror of {@code struct kvm_segment}: the hidden part
