@@ -18,6 +18,7 @@ import dev.kapsel.oci.state.StateReport;
 import dev.kapsel.oci.state.StateStore;
 import dev.kapsel.sys.Errno;
 import dev.kapsel.sys.Libc;
+import dev.kapsel.sys.Signal;
 import dev.kapsel.sys.SyscallException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -92,7 +93,7 @@ public final class OciRuntime {
             return created;
         } catch (RuntimeException | IOException e) {
             if (monitor != null) {
-                signalQuietly(monitor, SignalName.SIGKILL);
+                signalQuietly(monitor, Signal.SIGKILL);
             }
             store.remove(request.id());
             if (e instanceof IOException io) {
@@ -157,7 +158,7 @@ public final class OciRuntime {
             throw new InvalidStateException("container " + id + " is running; stop it first or use delete --force");
         }
         if (now == ContainerStatus.CREATED || now == ContainerStatus.RUNNING) {
-            signalQuietly(record.monitor(), SignalName.SIGKILL);
+            signalQuietly(record.monitor(), Signal.SIGKILL);
             long deadline = System.currentTimeMillis() + DELETE_WAIT_MILLIS;
             while (record.monitor().isAlive() && System.currentTimeMillis() < deadline) {
                 sleep(10);

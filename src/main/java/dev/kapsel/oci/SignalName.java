@@ -1,7 +1,9 @@
 package dev.kapsel.oci;
 
-import java.util.List;
+import dev.kapsel.sys.Signal;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Linux signal names and numbers as {@code kill} accepts them: {@code TERM}, {@code SIGTERM},
@@ -9,16 +11,6 @@ import java.util.Locale;
  */
 public final class SignalName {
     private SignalName() {}
-
-    public static final int SIGKILL = 9;
-    public static final int SIGTERM = 15;
-    public static final int MAX = 64;
-    private static final int RTMIN = 34;
-
-    /** Index = signal number (x86-64 Linux); null where a number has no classic name. */
-    private static final List<String> NAMES = List.of("", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL",
-            "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU",
-            "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS");
 
     public static int parse(String text) {
         if (text == null || text.isBlank()) {
@@ -30,7 +22,7 @@ public final class SignalName {
                 throw new InvalidSignalException(text);
             }
             int n = Integer.parseInt(s);
-            if (n < 1 || n > MAX) {
+            if (n < 1 || n > Signal.SIGRTMAX) {
                 throw new InvalidSignalException(text);
             }
             return n;
@@ -38,15 +30,9 @@ public final class SignalName {
         if (s.startsWith("SIG")) {
             s = s.substring(3);
         }
-        switch (s) {
-            case "IOT" -> { return 6; }
-            case "CLD" -> { return 17; }
-            case "POLL" -> { return 29; }
-            default -> { }
-        }
-        int i = NAMES.indexOf(s);
-        if (i > 0) {
-            return i;
+        OptionalInt classic = Signal.number(s);
+        if (classic.isPresent()) {
+            return classic.getAsInt();
         }
         int rt = realtime(s);
         if (rt > 0) {
@@ -58,18 +44,18 @@ public final class SignalName {
     private static int realtime(String s) {
         try {
             if (s.equals("RTMIN")) {
-                return RTMIN;
+                return Signal.SIGRTMIN;
             }
             if (s.equals("RTMAX")) {
-                return MAX;
+                return Signal.SIGRTMAX;
             }
             if (s.startsWith("RTMIN+")) {
-                int n = RTMIN + Integer.parseInt(s.substring(6));
-                return n <= MAX ? n : -1;
+                int n = Signal.SIGRTMIN + Integer.parseInt(s.substring(6));
+                return n <= Signal.SIGRTMAX ? n : -1;
             }
             if (s.startsWith("RTMAX-")) {
-                int n = MAX - Integer.parseInt(s.substring(6));
-                return n >= RTMIN ? n : -1;
+                int n = Signal.SIGRTMAX - Integer.parseInt(s.substring(6));
+                return n >= Signal.SIGRTMIN ? n : -1;
             }
         } catch (NumberFormatException e) {
             return -1;
@@ -79,9 +65,10 @@ public final class SignalName {
 
     /** "SIGTERM" for 15, "SIGRTMIN+2" for 36. */
     public static String name(int signal) {
-        if (signal > 0 && signal < NAMES.size()) {
-            return "SIG" + NAMES.get(signal);
+        Optional<String> classic = Signal.name(signal);
+        if (classic.isPresent()) {
+            return "SIG" + classic.get();
         }
-        return signal >= RTMIN && signal <= MAX ? "SIGRTMIN+" + (signal - RTMIN) : "signal " + signal;
+        return signal >= Signal.SIGRTMIN && signal <= Signal.SIGRTMAX ? "SIGRTMIN+" + (signal - Signal.SIGRTMIN) : "signal " + signal;
     }
 }

@@ -42,15 +42,6 @@ public final class Libc {
     public static final int EFD_CLOEXEC = 02000000;
     public static final int EFD_NONBLOCK = 04000;
 
-    public static final int AF_UNIX = 1;
-    public static final int SOCK_STREAM = 1;
-    public static final int SOCK_CLOEXEC = 02000000;
-    public static final int SOL_SOCKET = 1;
-    public static final int SCM_RIGHTS = 1;
-
-    public static final short POLLIN = 0x1;
-    public static final short POLLOUT = 0x4;
-
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
@@ -266,7 +257,7 @@ public final class Libc {
         }
     }
 
-    /** poll(2) over a {@code struct pollfd[]} segment; returns the number of ready entries. */
+    /** poll(2) over a {@code struct pollfd[]} segment ({@link Poll} lays it out); returns the number of ready entries. */
     public static int poll(MemorySegment pollfds, long count, int timeoutMillis) {
         MemorySegment state = STATE.get();
         try {
@@ -324,7 +315,7 @@ public final class Libc {
         }
     }
 
-    /** sendmsg(2) of a {@code struct msghdr}; returns the number of bytes sent. */
+    /** sendmsg(2) of a {@code struct msghdr} ({@link UnixSocket} lays it out); returns the number of bytes sent. */
     public static long sendmsg(int fd, MemorySegment msghdr, int flags) {
         MemorySegment state = STATE.get();
         try {

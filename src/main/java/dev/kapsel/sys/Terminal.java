@@ -3,20 +3,29 @@ package dev.kapsel.sys;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Optional;
 
 /**
  * The terminal operations kapsel performs on host descriptors, over the kernel's own structures
  * (x86-64): {@code struct termios} as TCGETS/TCSETS see it (four flag words, the line discipline,
- * 19 control characters) and {@code struct winsize}.
+ * 19 control characters) and {@code struct winsize}; and the pseudo-terminal ioctls of
+ * {@code /dev/ptmx} (pts(4)).
  */
 public final class Terminal {
     public static final long TCGETS = 0x5401;
     public static final long TCSETS = 0x5402;
     public static final long TIOCGWINSZ = 0x5413;
+    public static final long TIOCSCTTY = 0x540E;
+    /** The number N of a master's slave, {@code /dev/pts/N}. */
+    public static final long TIOCGPTN = Ioctl.ior('T', 0x30, 4);
+    /** Locks (1) or unlocks (0) a master's slave; it starts locked. */
+    public static final long TIOCSPTLCK = Ioctl.iow('T', 0x31, 4);
     /** sizeof(struct termios) as the kernel copies it for TCGETS (not glibc's larger struct). */
     public static final int TERMIOS_SIZE = 36;
     /** sizeof(struct winsize): rows, columns, x and y pixels, 16 bits each. */
     public static final int WINSIZE_SIZE = 8;
+    public static final long WINSIZE_ROW = 0;
+    public static final long WINSIZE_COL = 2;
 
     private Terminal() {}
 
@@ -46,15 +55,37 @@ public final class Terminal {
         }
     }
 
-    /** The terminal's size as {@code {rows, cols}}, or null when {@code fd} is not a terminal. */
-    public static int[] windowSize(int fd) {
+    /** The terminal's size, or empty when {@code fd} is not a terminal. */
+    public static Optional<WindowSize> windowSize(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ws = arena.allocate(WINSIZE_SIZE);
             Libc.ioctl(fd, TIOCGWINSZ, ws);
-            return new int[] {Short.toUnsignedInt(ws.get(ValueLayout.JAVA_SHORT, 0)), Short.toUnsignedInt(ws.get(ValueLayout.JAVA_SHORT, 2))};
+            return Optional.of(new WindowSize(Short.toUnsignedInt(ws.get(ValueLayout.JAVA_SHORT, WINSIZE_ROW)),
+                    Short.toUnsignedInt(ws.get(ValueLayout.JAVA_SHORT, WINSIZE_COL))));
         } catch (SyscallException e) {
-            return null;
+            return Optional.empty();
         }
+    }
+
+    /** unlockpt(3): lets the slave of pseudo-terminal master {@code master} be opened. */
+    public static void unlockSlave(int master) {
+        try (Arena arena = Arena.ofConfined()) {
+            Libc.ioctl(master, TIOCSPTLCK, arena.allocateFrom(ValueLayout.JAVA_INT, 0));
+        }
+    }
+
+    /** ptsname(3): the path of the slave of pseudo-terminal master {@code master}. */
+    public static String slavePath(int master) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment number = arena.allocate(ValueLayout.JAVA_INT);
+            Libc.ioctl(master, TIOCGPTN, number);
+            return "/dev/pts/" + number.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
+    /** Makes the terminal on {@code fd} the controlling terminal of this process, a session leader without one. */
+    public static void makeControlling(int fd) {
+        Libc.ioctl(fd, TIOCSCTTY, 0);
     }
 
     /**

@@ -1,20 +1,22 @@
 package dev.kapsel.sys;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kapsel.oci.console.Pty;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TerminalTest {
+    /** Sets a terminal's size; kapsel itself never does, the tests do (checked by TerminalLayoutTest). */
+    static final long TIOCSWINSZ = 0x5414;
+
     @TempDir
     Path dir;
 
@@ -24,15 +26,26 @@ class TerminalTest {
         int plain = Libc.open(file.toString(), Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0600);
         try {
             assertFalse(Terminal.isTerminal(plain));
-            assertNull(Terminal.windowSize(plain), "a plain file is no terminal");
+            assertEquals(Optional.empty(), Terminal.windowSize(plain), "a plain file is no terminal");
         } finally {
             Libc.close(plain);
         }
-        try (Pty pty = Pty.open()) {
-            int slave = Libc.open(pty.slavePath(), Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
+        int master = Libc.open("/dev/ptmx", Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
+        try {
+            Terminal.unlockSlave(master);
+            String slavePath = Terminal.slavePath(master);
+            assertTrue(slavePath.matches("/dev/pts/[0-9]+"), slavePath);
+            int slave = Libc.open(slavePath, Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
             try {
                 assertTrue(Terminal.isTerminal(slave));
-                assertArrayEquals(new int[] {0, 0}, Terminal.windowSize(slave));
+                assertEquals(Optional.of(new WindowSize(0, 0)), Terminal.windowSize(slave));
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment ws = arena.allocate(Terminal.WINSIZE_SIZE);
+                    ws.set(ValueLayout.JAVA_SHORT, 0, (short) 50);
+                    ws.set(ValueLayout.JAVA_SHORT, 2, (short) 132);
+                    Libc.ioctl(master, TIOCSWINSZ, ws);
+                }
+                assertEquals(Optional.of(new WindowSize(50, 132)), Terminal.windowSize(slave), "rows first, then columns");
                 Terminal.makeRaw(slave);
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment t = arena.allocate(Terminal.TERMIOS_SIZE);
@@ -45,6 +58,22 @@ class TerminalTest {
             } finally {
                 Libc.close(slave);
             }
+        } finally {
+            Libc.close(master);
+        }
+    }
+
+    @Test
+    void aSlaveStaysLockedUntilUnlocked() {
+        int master = Libc.open("/dev/ptmx", Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
+        try {
+            SyscallException locked = assertThrows(SyscallException.class,
+                    () -> Libc.open(Terminal.slavePath(master), Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0));
+            assertEquals(Errno.EIO, locked.errno());
+            Terminal.unlockSlave(master);
+            Libc.close(Libc.open(Terminal.slavePath(master), Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0));
+        } finally {
+            Libc.close(master);
         }
     }
 }

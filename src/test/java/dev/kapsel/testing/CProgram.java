@@ -38,6 +38,28 @@ public final class CProgram {
         return values;
     }
 
+    /**
+     * Checks {@code holder}'s public numeric constants against the values a C program printed under
+     * the same names, both ways: each printed name must be such a constant with that value, and each
+     * such constant must have been printed. A renamed constant, a new one nobody checks, or a program
+     * that prints nothing fails. Returns how many were compared.
+     */
+    public static int assertConstantsMatch(java.util.Map<String, Long> printed, Class<?> holder) throws IllegalAccessException {
+        java.util.Map<String, Long> ours = new java.util.TreeMap<>();
+        for (java.lang.reflect.Field field : holder.getDeclaredFields()) {
+            int m = field.getModifiers();
+            Class<?> type = field.getType();
+            if (java.lang.reflect.Modifier.isPublic(m) && java.lang.reflect.Modifier.isStatic(m)
+                    && java.lang.reflect.Modifier.isFinal(m) && (type == int.class || type == long.class || type == short.class)) {
+                ours.put(field.getName(), ((Number) field.get(null)).longValue());
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertFalse(ours.isEmpty(), holder.getSimpleName() + " has no constants to check");
+        org.junit.jupiter.api.Assertions.assertEquals(new java.util.TreeMap<>(printed), ours,
+                holder.getSimpleName() + "'s constants against the C headers");
+        return ours.size();
+    }
+
     public static String run(Path exe) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(exe.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -2,6 +2,7 @@ package dev.kapsel.container.detached;
 
 import dev.kapsel.host.ProcessIdentity;
 import dev.kapsel.sys.Libc;
+import dev.kapsel.sys.Signal;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -12,8 +13,6 @@ import java.util.Optional;
  * 128 + the signal it sent (or removes the container if it was started with {@code --rm}).
  */
 public final class ContainerStopper {
-    static final int SIGKILL = 9;
-    static final int SIGTERM = 15;
     private static final Duration POLL = Duration.ofMillis(50);
     /** How long a SIGKILLed monitor may take to disappear (the kernel frees the VM's memory). */
     private static final Duration KILL_WAIT = Duration.ofSeconds(30);
@@ -33,9 +32,9 @@ public final class ContainerStopper {
         if (monitor.isEmpty()) {
             return Outcome.ALREADY_STOPPED;
         }
-        signal(monitor.get(), SIGTERM);
+        signal(monitor.get(), Signal.SIGTERM);
         if (awaitDeath(monitor.get(), grace)) {
-            recordDeath(container.id(), SIGTERM);
+            recordDeath(container.id(), Signal.SIGTERM);
             return Outcome.STOPPED;
         }
         kill(container);
@@ -48,12 +47,12 @@ public final class ContainerStopper {
         if (monitor.isEmpty()) {
             return false;
         }
-        signal(monitor.get(), SIGKILL);
+        signal(monitor.get(), Signal.SIGKILL);
         if (!awaitDeath(monitor.get(), KILL_WAIT)) {
             throw new IllegalStateException("the monitor of container " + container.name() + " (pid " + monitor.get().pid()
                     + ") survived SIGKILL for " + KILL_WAIT.toSeconds() + " s");
         }
-        recordDeath(container.id(), SIGKILL);
+        recordDeath(container.id(), Signal.SIGKILL);
         return true;
     }
 

@@ -20,7 +20,9 @@ import dev.kapsel.initramfs.ModuleException;
 import dev.kapsel.oci.ContainerFailedException;
 import dev.kapsel.oci.UnsupportedConfigException;
 import dev.kapsel.oci.console.HostFd;
+import dev.kapsel.sys.Signal;
 import dev.kapsel.sys.Terminal;
+import dev.kapsel.sys.WindowSize;
 import dev.kapsel.oci.spec.OciConfig;
 import dev.kapsel.oci.state.ContainerRecord;
 import dev.kapsel.oci.state.ContainerStatus;
@@ -31,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs a container in its own micro-VM ({@link MicroVmContainer}): the bundle's root directory becomes
@@ -47,7 +50,6 @@ public final class VmBackend implements ContainerBackend {
     /** How long an exec waits for the container's VM to boot and its agent to start the first process. */
     static final Duration BOOT_WAIT = Duration.ofSeconds(240);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    static final int SIGWINCH = 28;
 
     private final List<Integer> pendingSignals = new ArrayList<>();
     private AgentProcess process;
@@ -86,10 +88,10 @@ public final class VmBackend implements ContainerBackend {
     @Override
     public synchronized void signal(int signal) {
         try {
-            if (signal == SIGWINCH && terminalFd >= 0) {
-                int[] size = Terminal.windowSize(terminalFd);
-                if (process != null && size != null) {
-                    process.resize(new TerminalSize(size[0], size[1]));
+            if (signal == Signal.SIGWINCH && terminalFd >= 0) {
+                Optional<WindowSize> size = Terminal.windowSize(terminalFd);
+                if (process != null && size.isPresent()) {
+                    process.resize(new TerminalSize(size.get().rows(), size.get().cols()));
                 }
             } else if (process == null) {
                 pendingSignals.add(signal); // the VM is still booting: delivered once the process runs
@@ -195,13 +197,14 @@ public final class VmBackend implements ContainerBackend {
         if (!launch.process().terminal()) {
             return TerminalSize.DEFAULT;
         }
-        int[] size = Terminal.windowSize(launch.stdin());
-        if (size == null) {
+        Optional<WindowSize> size = Terminal.windowSize(launch.stdin());
+        if (size.isEmpty()) {
             return TerminalSize.DEFAULT;
         }
         terminalFd = launch.stdin();
         Terminal.makeRaw(terminalFd);
-        return size[0] == 0 || size[1] == 0 ? TerminalSize.DEFAULT : new TerminalSize(size[0], size[1]);
+        WindowSize s = size.get();
+        return s.rows() == 0 || s.cols() == 0 ? TerminalSize.DEFAULT : new TerminalSize(s.rows(), s.cols());
     }
 
     private static ProcessStdio stdio(ContainerLaunch launch) {

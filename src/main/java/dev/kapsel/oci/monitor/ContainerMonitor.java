@@ -6,12 +6,12 @@ import dev.kapsel.oci.backend.Backends;
 import dev.kapsel.oci.backend.ContainerHandle;
 import dev.kapsel.oci.backend.ContainerBackend;
 import dev.kapsel.oci.backend.ContainerLaunch;
-import dev.kapsel.oci.console.Pty;
 import dev.kapsel.oci.spec.ConfigReader;
 import dev.kapsel.oci.spec.OciConfig;
 import dev.kapsel.oci.state.ContainerRecord;
 import dev.kapsel.oci.state.StateStore;
 import dev.kapsel.sys.Libc;
+import dev.kapsel.sys.Terminal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -75,7 +75,7 @@ public final class ContainerMonitor {
         }
         if (tty) {
             try {
-                Libc.ioctl(0, Pty.TIOCSCTTY, 0);
+                Terminal.makeControlling(0);
             } catch (RuntimeException e) {
                 // job control signals from the terminal are a nicety; the terminal works as stdio regardless
             }

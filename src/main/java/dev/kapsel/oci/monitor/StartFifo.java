@@ -3,6 +3,7 @@ package dev.kapsel.oci.monitor;
 import dev.kapsel.oci.InvalidStateException;
 import dev.kapsel.host.ProcessIdentity;
 import dev.kapsel.sys.Libc;
+import dev.kapsel.sys.Poll;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -46,15 +47,11 @@ public final class StartFifo {
         }
         int fd = Libc.open(fifo.toString(), Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment pollfd = arena.allocate(8, 4);
             MemorySegment buffer = arena.allocate(1);
             while (true) {
-                pollfd.set(ValueLayout.JAVA_INT, 0, fd);
-                pollfd.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
-                pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
-                if (Libc.poll(pollfd, 1, POLL_MILLIS) > 0) {
-                    short revents = pollfd.get(ValueLayout.JAVA_SHORT, 6);
-                    if ((revents & Libc.POLLIN) != 0 && Libc.read(fd, buffer, 1) == 1) {
+                int revents = Poll.ready(fd, Poll.POLLIN, POLL_MILLIS);
+                if (revents != 0) {
+                    if ((revents & Poll.POLLIN) != 0 && Libc.read(fd, buffer, 1) == 1) {
                         break;
                     }
                     throw new InvalidStateException("container " + id + ": the monitor closed the start handshake without starting");

@@ -3,7 +3,9 @@ package dev.kapsel.sandbox.fs;
 import dev.kapsel.sandbox.ErrnoException;
 import dev.kapsel.sandbox.KernelLock;
 import dev.kapsel.sys.Errno;
+import dev.kapsel.sys.FdStreams;
 import dev.kapsel.sys.Libc;
+import dev.kapsel.sys.Poll;
 import dev.kapsel.sys.SyscallException;
 import dev.kapsel.sys.Terminal;
 import java.lang.foreign.Arena;
@@ -32,12 +34,8 @@ public final class HostStream extends Node {
 
     /** The host's poll(2) of this stream now: POLLIN/POLLOUT/POLLHUP/POLLERR for {@code events}. */
     public int pollHost(int events) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment s = a.allocate(8, 8);
-            s.set(ValueLayout.JAVA_INT, 0, hostFd);
-            s.set(ValueLayout.JAVA_SHORT, 4, (short) events);
-            int n = Libc.poll(s, 1, 0);
-            return n > 0 ? s.get(ValueLayout.JAVA_SHORT, 6) & 0xffff : 0;
+        try {
+            return Poll.ready(hostFd, events, 0);
         } catch (SyscallException e) {
             return 0;
         }
@@ -95,7 +93,9 @@ public final class HostStream extends Node {
                 }
                 try (Arena a = Arena.ofConfined()) {
                     MemorySegment s = a.allocate(Math.max(1, length));
-                    int n = (int) Libc.read(hostFd, s, length);
+                    // A non-blocking read gets the host's EAGAIN; a blocking one waits for the host stream.
+                    boolean nonBlocking = (status & OpenFile.O_NONBLOCK) != 0;
+                    int n = (int) (nonBlocking ? Libc.read(hostFd, s, length) : FdStreams.read(hostFd, s, length));
                     MemorySegment.copy(s, ValueLayout.JAVA_BYTE, 0, buf, 0, n);
                     return n;
                 } catch (SyscallException e) {
@@ -108,10 +108,7 @@ public final class HostStream extends Node {
                 try (Arena a = Arena.ofConfined()) {
                     MemorySegment s = a.allocate(Math.max(1, length));
                     MemorySegment.copy(buf, offset, s, ValueLayout.JAVA_BYTE, 0, length);
-                    int done = 0;
-                    while (done < length) {
-                        done += (int) Libc.write(hostFd, s.asSlice(done), length - done);
-                    }
+                    FdStreams.writeFully(hostFd, s, length);
                     return length;
                 } catch (SyscallException e) {
                     throw new ErrnoException(e.errno());

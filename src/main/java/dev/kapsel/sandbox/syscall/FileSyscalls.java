@@ -12,7 +12,6 @@ import dev.kapsel.sandbox.SandboxProcess;
 import dev.kapsel.sandbox.fs.Directory;
 import dev.kapsel.sandbox.fs.DirectoryHandle;
 import dev.kapsel.sandbox.fs.FdTable;
-import dev.kapsel.sandbox.fs.HostStream;
 import dev.kapsel.sandbox.fs.Location;
 import dev.kapsel.sandbox.fs.MemoryFile;
 import dev.kapsel.sandbox.fs.Node;
@@ -601,86 +600,6 @@ public final class FileSyscalls {
             mem.write(arg, out);
         }
         return 0;
-    }
-
-    // ---- readiness ----------------------------------------------------------------------------
-
-    private long timeoutMillis(long timespec) {
-        long sec = mem.readU64(timespec);
-        long nsec = mem.readU64(timespec + 8);
-        if (sec < 0 || nsec < 0 || nsec >= 1_000_000_000L) {
-            throw new ErrnoException(Errno.EINVAL);
-        }
-        return sec > Integer.MAX_VALUE / 1000 ? Integer.MAX_VALUE : sec * 1000 + nsec / 1_000_000;
-    }
-
-    /**
-     * poll(2): kernel-served files are always ready; host streams are asked with the host's poll,
-     * which is also where the call waits when nothing else is ready.
-     */
-    long poll(long fds, long nfds, long timeout) {
-        if (nfds < 0 || nfds > FdTable.LIMIT) {
-            throw new ErrnoException(Errno.EINVAL);
-        }
-        int n = (int) nfds;
-        byte[] raw = mem.read(fds, n * 8);
-        short[] revents = new short[n];
-        java.util.List<Integer> hostIndex = new java.util.ArrayList<>();
-        int ready = 0;
-        for (int i = 0; i < n; i++) {
-            int fd = (raw[i * 8] & 0xff) | (raw[i * 8 + 1] & 0xff) << 8 | (raw[i * 8 + 2] & 0xff) << 16 | raw[i * 8 + 3] << 24;
-            short events = (short) ((raw[i * 8 + 4] & 0xff) | (raw[i * 8 + 5] & 0xff) << 8);
-            if (fd < 0) {
-                continue;
-            }
-            OpenFile f;
-            try {
-                f = p.fds().get(fd);
-            } catch (ErrnoException e) {
-                revents[i] = 0x20; // POLLNVAL
-                ready++;
-                continue;
-            }
-            if (f.node() instanceof HostStream) {
-                hostIndex.add(i);
-            } else {
-                revents[i] = (short) (events & (0x1 | 0x4)); // POLLIN | POLLOUT
-                if (revents[i] != 0) {
-                    ready++;
-                }
-            }
-        }
-        if (!hostIndex.isEmpty()) {
-            ready += pollHost(raw, hostIndex, revents, ready > 0 ? 0 : (int) Math.max(-1, Math.min(timeout, Integer.MAX_VALUE)));
-        }
-        for (int i = 0; i < n; i++) {
-            raw[i * 8 + 6] = (byte) revents[i];
-            raw[i * 8 + 7] = (byte) (revents[i] >> 8);
-        }
-        mem.write(fds, raw);
-        return ready;
-    }
-
-    private int pollHost(byte[] raw, java.util.List<Integer> index, short[] revents, int timeout) {
-        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
-            java.lang.foreign.MemorySegment s = a.allocate(8L * index.size(), 8);
-            for (int k = 0; k < index.size(); k++) {
-                int i = index.get(k);
-                HostStream h = (HostStream) p.fds().get(Bytes.getInt(raw, i * 8)).node();
-                s.set(java.lang.foreign.ValueLayout.JAVA_INT, 8L * k, h.hostFd());
-                s.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 8L * k + 4, (short) ((raw[i * 8 + 4] & 0xff) | (raw[i * 8 + 5] & 0xff) << 8));
-            }
-            int got;
-            try {
-                got = dev.kapsel.sys.Libc.poll(s, index.size(), timeout);
-            } catch (dev.kapsel.sys.SyscallException e) {
-                throw new ErrnoException(e.errno());
-            }
-            for (int k = 0; k < index.size(); k++) {
-                revents[index.get(k)] = s.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 8L * k + 6);
-            }
-            return got;
-        }
     }
 
     // ---- working directory ---------------------------------------------------------------------

@@ -1,12 +1,7 @@
 package dev.kapsel.virtio.mmio;
 
-import dev.kapsel.sys.Errno;
 import dev.kapsel.sys.EventFd;
-import dev.kapsel.sys.Libc;
-import dev.kapsel.sys.SyscallException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import dev.kapsel.sys.Poll;
 import java.util.function.Consumer;
 
 /**
@@ -16,8 +11,6 @@ import java.util.function.Consumer;
  * off the vCPU threads. A daemon thread: it ends with the VMM process.
  */
 public final class QueueNotifier implements Runnable {
-    private static final long POLLFD_SIZE = 8;
-
     private final EventFd eventFd;
     private final VirtioMmioTransport transport;
     private final Consumer<String> warnings;
@@ -35,21 +28,12 @@ public final class QueueNotifier implements Runnable {
 
     @Override
     public void run() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment pollfd = arena.allocate(POLLFD_SIZE, 4);
+        try {
+            Poll kick = new Poll(1);
             while (true) {
-                pollfd.set(ValueLayout.JAVA_INT, 0, eventFd.fd());
-                pollfd.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
-                pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
-                try {
-                    if (Libc.poll(pollfd, 1, -1) < 1) {
-                        continue;
-                    }
-                } catch (SyscallException e) {
-                    if (e.errno() == Errno.EINTR) {
-                        continue;
-                    }
-                    throw e;
+                kick.set(0, eventFd.fd(), Poll.POLLIN);
+                if (kick.poll(-1) < 1) {
+                    continue; // interrupted
                 }
                 eventFd.read();
                 transport.notifyAllQueues();

@@ -1,11 +1,11 @@
 package dev.kapsel.devices.virtio.net;
 
 import dev.kapsel.devices.virtio.ChainBytes;
-import dev.kapsel.sys.Errno;
 import dev.kapsel.sys.EventFd;
 import dev.kapsel.sys.Libc;
-import dev.kapsel.sys.SyscallException;
+import dev.kapsel.sys.Poll;
 import dev.kapsel.virtio.Activation;
+import dev.kapsel.virtio.ConfigSpace;
 import dev.kapsel.virtio.DescriptorChain;
 import dev.kapsel.virtio.EventFdNotified;
 import dev.kapsel.virtio.FeatureBits;
@@ -63,7 +63,6 @@ public final class NetDevice implements VirtioDevice, EventFdNotified {
     public static final int F_HOST_TSO6 = 12;
 
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final long POLLFD_SIZE = 8;
 
     private final NetBackend backend;
     private final byte[] mac;
@@ -119,10 +118,7 @@ public final class NetDevice implements VirtioDevice, EventFdNotified {
     /** virtio_net_config: mac[6] first; the rest (status, queue pairs, mtu) is not offered and reads 0. */
     @Override
     public void readConfig(long offset, byte[] data) {
-        for (int i = 0; i < data.length; i++) {
-            long at = offset + i;
-            data[i] = at >= 0 && at < 6 ? mac[(int) at] : 0;
-        }
+        ConfigSpace.read(mac, offset, data);
     }
 
     @Override
@@ -291,24 +287,14 @@ public final class NetDevice implements VirtioDevice, EventFdNotified {
      */
     public Thread start(String name, Consumer<String> warnings) {
         return Thread.ofPlatform().daemon().name(name).start(() -> {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment fds = arena.allocate(2 * POLLFD_SIZE, 4);
+            try {
+                Poll fds = new Poll(2);
                 boolean pollBackend = false;
                 while (true) {
-                    fds.set(ValueLayout.JAVA_INT, 0, wakeFd.fd());
-                    fds.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
-                    fds.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
-                    fds.set(ValueLayout.JAVA_INT, POLLFD_SIZE, pollBackend ? backend.pollFd() : -1);
-                    fds.set(ValueLayout.JAVA_SHORT, POLLFD_SIZE + 4, Libc.POLLIN);
-                    fds.set(ValueLayout.JAVA_SHORT, POLLFD_SIZE + 6, (short) 0);
-                    try {
-                        Libc.poll(fds, 2, -1);
-                    } catch (SyscallException e) {
-                        if (e.errno() != Errno.EINTR) {
-                            throw e;
-                        }
-                    }
-                    if (fds.get(ValueLayout.JAVA_SHORT, 6) != 0) {
+                    fds.set(0, wakeFd.fd(), Poll.POLLIN);
+                    fds.set(1, pollBackend ? backend.pollFd() : -1, Poll.POLLIN);
+                    fds.poll(-1);
+                    if (fds.revents(0) != 0) {
                         wakeFd.read();
                     }
                     pollBackend = pump();

@@ -3,6 +3,7 @@ package dev.kapsel.devices.virtio.rng;
 import dev.kapsel.memory.GuestMemory;
 import dev.kapsel.virtio.Activation;
 import dev.kapsel.virtio.Buffer;
+import dev.kapsel.virtio.ConfigSpace;
 import dev.kapsel.virtio.DescriptorChain;
 import dev.kapsel.virtio.FeatureBits;
 import dev.kapsel.virtio.VirtioDevice;
@@ -27,6 +28,8 @@ import java.nio.file.StandardOpenOption;
 public final class EntropyDevice implements VirtioDevice {
     public static final int DEVICE_ID = 4;
     public static final int QUEUE_SIZE = 256;
+    /** virtio-rng has no configuration space: every driver read of it gives zeros. */
+    private static final byte[] NO_CONFIG = {};
     public static final int MAX_BYTES_PER_REQUEST = 64 * 1024;
 
     private final ReadableByteChannel source;
@@ -59,7 +62,7 @@ public final class EntropyDevice implements VirtioDevice {
 
     @Override
     public void readConfig(long offset, byte[] data) {
-        java.util.Arrays.fill(data, (byte) 0);
+        ConfigSpace.read(NO_CONFIG, offset, data);
     }
 
     @Override
