@@ -64,10 +64,6 @@ public final class Kvm implements AutoCloseable {
         return checkExtension(KvmIoctls.KVM_CAP_IOEVENTFD) > 0;
     }
 
-    public boolean hasTscDeadlineTimer() {
-        return checkExtension(KvmIoctls.KVM_CAP_TSC_DEADLINE_TIMER) > 0;
-    }
-
     int vcpuMmapSize() {
         return Libc.ioctl(fd.fd(), KvmIoctls.KVM_GET_VCPU_MMAP_SIZE, 0);
     }

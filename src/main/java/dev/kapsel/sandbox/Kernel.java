@@ -88,11 +88,6 @@ public final class Kernel {
         return futexes;
     }
 
-    /** Processes and threads alive or zombie, for /proc and sysinfo. */
-    int processCount() {
-        return processes.size();
-    }
-
     private int allocatePid() {
         for (int i = 0; i < 1 << 22; i++) {
             int pid = nextPid++;
@@ -393,18 +388,6 @@ public final class Kernel {
         lock.lock();
         try {
             return tasks.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Ends the sandbox from outside (the host): PID 1 is killed with {@code sig}. */
-    void killInit(int sig) {
-        lock.lock();
-        try {
-            if (init != null) {
-                signalProcess(init, SignalInfo.user(sig, 0));
-            }
         } finally {
             lock.unlock();
         }

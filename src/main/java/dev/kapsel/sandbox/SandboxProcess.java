@@ -31,7 +31,7 @@ public final class SandboxProcess {
     /** Whether {@link #space} belongs to another process too (vfork, CLONE_VM): not released here. */
     private boolean spaceShared;
     private final UserMemory memory;
-    private FdTable fds;
+    private final FdTable fds;
     private final PathNames paths = new PathNames();
     private long[][] sigactions;
     private long pendingSignals;
@@ -94,10 +94,6 @@ public final class SandboxProcess {
 
     List<SandboxProcess> children() {
         return children;
-    }
-
-    public int threadCount() {
-        return threads.size();
     }
 
     List<Task> threads() {
@@ -298,9 +294,5 @@ public final class SandboxProcess {
 
     void setVforkDone(boolean done) {
         vforkDone = done;
-    }
-
-    void setFds(FdTable fds) {
-        this.fds = fds;
     }
 }

@@ -20,7 +20,6 @@ import dev.kapsel.sys.Errno;
 public final class Task {
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final ThreadLocal<Task> CURRENT = new ThreadLocal<>();
-    private static final int NR_EXECVE = 59, NR_RT_SIGRETURN = 15;
 
     /** Where a new task starts: its registers (RIP/RSP included) and FS base. */
     record Start(Regs regs, long fsBase) {}
@@ -333,13 +332,5 @@ public final class Task {
         int code = sig == Signals.SIGFPE ? 1 : sig == Signals.SIGSEGV ? SignalInfo.SI_KERNEL : sig == Signals.SIGILL ? 2 : 0;
         SignalDelivery.force(this, r, new SignalInfo(sig, code, 0, 0, r.rip()),
                 String.format("killed by %s: %s at rip 0x%x", Signals.name(sig), Vectors.name(e.vector()), r.rip()));
-    }
-
-    static boolean isExecve(long nr) {
-        return nr == NR_EXECVE;
-    }
-
-    static boolean isSigreturn(long nr) {
-        return nr == NR_RT_SIGRETURN;
     }
 }

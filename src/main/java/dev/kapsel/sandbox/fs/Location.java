@@ -36,10 +36,6 @@ public record Location(List<String> names, List<Directory> dirs) {
         return new Location(names.subList(0, names.size() - 1), dirs.subList(0, dirs.size() - 1));
     }
 
-    public Location rootOnly() {
-        return new Location(List.of(), List.of(dirs.getFirst()));
-    }
-
     public String path() {
         return names.isEmpty() ? "/" : "/" + String.join("/", names);
     }

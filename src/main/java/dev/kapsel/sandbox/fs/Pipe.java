@@ -40,22 +40,6 @@ public final class Pipe extends Node {
         return count;
     }
 
-    public boolean hasWriters() {
-        return writers > 0;
-    }
-
-    public boolean hasReaders() {
-        return readers > 0;
-    }
-
-    void addReader() {
-        readers++;
-    }
-
-    void addWriter() {
-        writers++;
-    }
-
     void dropReader() {
         readers--;
         lock.wakeAll();

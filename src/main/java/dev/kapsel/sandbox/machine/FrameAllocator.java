@@ -47,8 +47,4 @@ public final class FrameAllocator {
     public synchronized long framesInUse() {
         return inUse;
     }
-
-    public long framesTotal() {
-        return (end - KernelLayout.FRAMES_START) / KernelLayout.PAGE_SIZE;
-    }
 }

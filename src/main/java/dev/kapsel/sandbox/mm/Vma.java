@@ -31,12 +31,6 @@ public record Vma(long start, long end, int prot, Backing backing, long fileOffs
         return new Vma(start, end, newProt, backing, fileOffset, fileEnd, name);
     }
 
-    /** The same contents at another address (mremap). */
-    public Vma movedTo(long newStart, long newEnd) {
-        long delta = newStart - start;
-        return new Vma(newStart, newEnd, prot, backing, fileOffset, Math.min(fileEnd + delta, newEnd), name);
-    }
-
     /** Where a file area's data ends in the file: for {@code /proc/self/maps} and tests. */
     public String describeProt() {
         return ((prot & PROT_READ) != 0 ? "r" : "-") + ((prot & PROT_WRITE) != 0 ? "w" : "-")

@@ -51,10 +51,6 @@ public final class DiskImage implements AutoCloseable {
         return sectors;
     }
 
-    public long sizeBytes() {
-        return sectors * SECTOR_SIZE;
-    }
-
     /** Fills {@code target} from the image at byte {@code position}. */
     public void read(long position, MemorySegment target) throws IOException {
         for (long done = 0; done < target.byteSize(); done += CHUNK) {

@@ -58,17 +58,4 @@ public record VsockHeader(long srcCid, long dstCid, int srcPort, int dstPort, in
     public long payloadLength() {
         return Integer.toUnsignedLong(len);
     }
-
-    public static String opName(int op) {
-        return switch (op) {
-            case OP_REQUEST -> "REQUEST";
-            case OP_RESPONSE -> "RESPONSE";
-            case OP_RST -> "RST";
-            case OP_SHUTDOWN -> "SHUTDOWN";
-            case OP_RW -> "RW";
-            case OP_CREDIT_UPDATE -> "CREDIT_UPDATE";
-            case OP_CREDIT_REQUEST -> "CREDIT_REQUEST";
-            default -> "op " + op;
-        };
-    }
 }
