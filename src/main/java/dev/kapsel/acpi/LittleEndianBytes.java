@@ -1,5 +1,6 @@
 package dev.kapsel.acpi;
 
+import dev.kapsel.memory.LittleEndian;
 import java.util.Arrays;
 
 /**
@@ -17,15 +18,24 @@ final class LittleEndianBytes {
     }
 
     LittleEndianBytes u16(int value) {
-        return u8(value).u8(value >>> 8);
+        ensure(2);
+        LittleEndian.put16(buf, size, value);
+        size += 2;
+        return this;
     }
 
     LittleEndianBytes u32(long value) {
-        return u16((int) value).u16((int) (value >>> 16));
+        ensure(4);
+        LittleEndian.put32(buf, size, value);
+        size += 4;
+        return this;
     }
 
     LittleEndianBytes u64(long value) {
-        return u32(value).u32(value >>> 32);
+        ensure(8);
+        LittleEndian.put64(buf, size, value);
+        size += 8;
+        return this;
     }
 
     LittleEndianBytes bytes(byte[] data) {

@@ -1,14 +1,14 @@
 package dev.kapsel.boot;
 
+import static dev.kapsel.memory.LittleEndian.U16;
+import static dev.kapsel.memory.LittleEndian.U32;
+import static dev.kapsel.memory.LittleEndian.U64;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /** Bounds-checked little-endian reads from a kernel image; a read past the end is "truncated". */
 final class ImageReader {
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     final String name;
     final MemorySegment image;

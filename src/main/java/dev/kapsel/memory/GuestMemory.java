@@ -1,10 +1,13 @@
 package dev.kapsel.memory;
 
+import static dev.kapsel.memory.LittleEndian.U16;
+import static dev.kapsel.memory.LittleEndian.U32;
+import static dev.kapsel.memory.LittleEndian.U64;
+
 import dev.kapsel.sys.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -14,9 +17,6 @@ import java.util.List;
  * All multi-byte values are little-endian, as on x86.
  */
 public final class GuestMemory {
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private static final long PAGE_MASK = 4095;
 

@@ -1,5 +1,7 @@
 package dev.kapsel.arch.x86;
 
+import dev.kapsel.memory.LittleEndian;
+
 /**
  * Boot setup of the in-kernel local APIC, on the 1024-byte register page of
  * {@code struct kvm_lapic_state}: LINT0 delivers ExtINT (the legacy PIC) and LINT1 delivers NMI,
@@ -25,14 +27,11 @@ public final class LocalApic {
     }
 
     public static int readRegister(byte[] regs, int offset) {
-        return (regs[offset] & 0xff) | (regs[offset + 1] & 0xff) << 8 | (regs[offset + 2] & 0xff) << 16
-                | (regs[offset + 3] & 0xff) << 24;
+        return LittleEndian.get32(regs, offset);
     }
 
     private static void setDeliveryMode(byte[] regs, int offset, int mode) {
         int v = (readRegister(regs, offset) & ~DELIVERY_MODE_MASK) | (mode << 8);
-        for (int i = 0; i < 4; i++) {
-            regs[offset + i] = (byte) (v >>> (8 * i));
-        }
+        LittleEndian.put32(regs, offset, v);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kapsel.sandbox.fs;
 
+import dev.kapsel.memory.LittleEndian;
 import dev.kapsel.sandbox.ErrnoException;
 import dev.kapsel.sys.Errno;
 import java.io.ByteArrayOutputStream;
@@ -90,22 +91,15 @@ public final class DirectoryHandle implements OpenFile {
                 };
             }
             byte[] rec = new byte[reclen];
-            putLong(rec, 0, ino);
-            putLong(rec, 8, position + 1);
-            rec[16] = (byte) reclen;
-            rec[17] = (byte) (reclen >> 8);
+            LittleEndian.put64(rec, 0, ino);
+            LittleEndian.put64(rec, 8, position + 1);
+            LittleEndian.put16(rec, 16, reclen);
             rec[18] = (byte) type;
             System.arraycopy(n, 0, rec, 19, n.length);
             out.writeBytes(rec);
             position++;
         }
         return out.toByteArray();
-    }
-
-    private static void putLong(byte[] b, int o, long v) {
-        for (int i = 0; i < 8; i++) {
-            b[o + i] = (byte) (v >>> (8 * i));
-        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.kapsel.sandbox.fs;
 
+import dev.kapsel.memory.LittleEndian;
 import dev.kapsel.sandbox.ErrnoException;
 import dev.kapsel.sandbox.KernelLock;
 import dev.kapsel.sys.Errno;
@@ -32,9 +33,7 @@ public final class EventFd extends AnonInodeFile {
         }
         long v = semaphore ? 1 : counter;
         counter -= v;
-        for (int i = 0; i < 8; i++) {
-            buf[i] = (byte) (v >>> (8 * i));
-        }
+        LittleEndian.put64(buf, 0, v);
         lock.wakeAll();
         return 8;
     }

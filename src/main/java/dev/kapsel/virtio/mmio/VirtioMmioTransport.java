@@ -4,6 +4,7 @@ import static dev.kapsel.virtio.mmio.MmioRegisters.*;
 
 import dev.kapsel.bus.InterruptLine;
 import dev.kapsel.memory.GuestMemory;
+import dev.kapsel.memory.LittleEndian;
 import dev.kapsel.virtio.Activation;
 import dev.kapsel.virtio.DeviceStatus;
 import dev.kapsel.virtio.FeatureBits;
@@ -14,6 +15,7 @@ import dev.kapsel.virtio.Virtqueue;
 import dev.kapsel.virtio.VirtqueueException;
 import dev.kapsel.bus.BusDevice;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -104,9 +106,10 @@ public final class VirtioMmioTransport implements BusDevice {
             device.readConfig(offset - CONFIG, data);
             return;
         }
-        int value = data.length == 4 ? register((int) offset) : 0;
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (byte) (value >>> (8 * i));
+        if (data.length == 4) {
+            LittleEndian.put32(data, 0, register((int) offset));
+        } else {
+            Arrays.fill(data, (byte) 0); // the spec allows only 32-bit register accesses
         }
     }
 
@@ -143,7 +146,7 @@ public final class VirtioMmioTransport implements BusDevice {
         if (data.length != 4) {
             return; // the spec allows only 32-bit register accesses
         }
-        int value = (data[0] & 0xff) | (data[1] & 0xff) << 8 | (data[2] & 0xff) << 16 | (data[3] & 0xff) << 24;
+        int value = LittleEndian.get32(data, 0);
         switch ((int) offset) {
             case DEVICE_FEATURES_SEL -> deviceFeaturesSel = value;
             case DRIVER_FEATURES_SEL -> driverFeaturesSel = value;

@@ -1,6 +1,7 @@
 package dev.kapsel.devices.virtio.balloon;
 
 import dev.kapsel.memory.GuestMemory;
+import dev.kapsel.memory.LittleEndian;
 import dev.kapsel.virtio.Activation;
 import dev.kapsel.virtio.Buffer;
 import dev.kapsel.virtio.ConfigSpace;
@@ -79,8 +80,8 @@ public final class BalloonDevice implements VirtioDevice {
     @Override
     public void readConfig(long offset, byte[] data) {
         byte[] config = new byte[CONFIG_SIZE];
-        putLe32(config, 0, targetPages);
-        putLe32(config, 4, actualPages);
+        LittleEndian.put32(config, 0, targetPages);
+        LittleEndian.put32(config, 4, actualPages);
         ConfigSpace.read(config, offset, data);
     }
 
@@ -88,21 +89,14 @@ public final class BalloonDevice implements VirtioDevice {
     @Override
     public void writeConfig(long offset, byte[] data) {
         byte[] actual = new byte[4];
-        putLe32(actual, 0, actualPages);
+        LittleEndian.put32(actual, 0, actualPages);
         for (int i = 0; i < data.length; i++) {
             long at = offset + i - 4;
             if (at >= 0 && at < 4) {
                 actual[(int) at] = data[i];
             }
         }
-        actualPages = (actual[0] & 0xff) | (actual[1] & 0xff) << 8 | (actual[2] & 0xff) << 16 | (actual[3] & 0xff) << 24;
-    }
-
-    private static void putLe32(byte[] b, int at, int v) {
-        b[at] = (byte) v;
-        b[at + 1] = (byte) (v >>> 8);
-        b[at + 2] = (byte) (v >>> 16);
-        b[at + 3] = (byte) (v >>> 24);
+        actualPages = LittleEndian.get32(actual, 0);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.kapsel.devices.virtio.block;
 
 import dev.kapsel.memory.GuestMemory;
+import dev.kapsel.memory.LittleEndian;
 import dev.kapsel.virtio.Activation;
 import dev.kapsel.virtio.Buffer;
 import dev.kapsel.virtio.ConfigSpace;
@@ -41,14 +42,8 @@ public final class BlockDevice implements VirtioDevice {
         this.image = image;
         this.id = Arrays.copyOf(serial.getBytes(StandardCharsets.US_ASCII), Math.min(ID_BYTES, serial.length()));
         this.config = new byte[CONFIG_SIZE];
-        putLe(config, 0, image.sectors(), 8);
-        putLe(config, 12, QUEUE_SIZE - 2, 4); // header and status take two descriptors of a chain
-    }
-
-    private static void putLe(byte[] to, int at, long value, int width) {
-        for (int i = 0; i < width; i++) {
-            to[at + i] = (byte) (value >>> (8 * i));
-        }
+        LittleEndian.put64(config, 0, image.sectors());
+        LittleEndian.put32(config, 12, QUEUE_SIZE - 2); // header and status take two descriptors of a chain
     }
 
     public DiskImage image() {

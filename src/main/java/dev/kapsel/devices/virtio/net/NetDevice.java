@@ -1,5 +1,7 @@
 package dev.kapsel.devices.virtio.net;
 
+import static dev.kapsel.memory.LittleEndian.U16;
+
 import dev.kapsel.devices.virtio.ChainBytes;
 import dev.kapsel.sys.EventFd;
 import dev.kapsel.sys.Libc;
@@ -16,7 +18,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -62,7 +63,6 @@ public final class NetDevice implements VirtioDevice, EventFdNotified {
     public static final int F_HOST_TSO4 = 11;
     public static final int F_HOST_TSO6 = 12;
 
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final NetBackend backend;
     private final byte[] mac;

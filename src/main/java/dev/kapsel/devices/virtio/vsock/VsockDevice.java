@@ -2,6 +2,7 @@ package dev.kapsel.devices.virtio.vsock;
 
 import dev.kapsel.devices.virtio.ChainBytes;
 import dev.kapsel.memory.GuestMemory;
+import dev.kapsel.memory.LittleEndian;
 import dev.kapsel.virtio.Activation;
 import dev.kapsel.virtio.ConfigSpace;
 import dev.kapsel.virtio.DescriptorChain;
@@ -99,9 +100,7 @@ public final class VsockDevice implements VirtioDevice {
     @Override
     public void readConfig(long offset, byte[] data) {
         byte[] config = new byte[8]; // le64 guest_cid
-        for (int i = 0; i < 8; i++) {
-            config[i] = (byte) (guestCid >>> (8 * i));
-        }
+        LittleEndian.put64(config, 0, guestCid);
         ConfigSpace.read(config, offset, data);
     }
 

@@ -1,8 +1,11 @@
 package dev.kapsel.devices.virtio.vsock;
 
+import static dev.kapsel.memory.LittleEndian.U16;
+import static dev.kapsel.memory.LittleEndian.U32;
+import static dev.kapsel.memory.LittleEndian.U64;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * The 44-byte {@code struct virtio_vsock_hdr} (virtio 1.2, section 5.10.6) that starts every vsock
@@ -29,9 +32,6 @@ public record VsockHeader(long srcCid, long dstCid, int srcPort, int dstPort, in
     public static final int SHUTDOWN_RCV = 1;
     public static final int SHUTDOWN_SEND = 2;
 
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** Decodes the first {@link #SIZE} bytes of {@code from}. */
     public static VsockHeader decode(MemorySegment from) {
