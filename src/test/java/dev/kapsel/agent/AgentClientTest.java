@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kapsel.sys.Signal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -119,7 +120,7 @@ class AgentClientTest {
     void signalTerminatesTheProcessAndIsReportedAsASignal() throws Exception {
         AgentProcess p = client.start(ProcessSpec.of("sleep", "100").env(PATH).build());
         assertEquals(Optional.empty(), p.waitFor(Duration.ofMillis(200)));
-        p.signal(15);
+        p.signal(Signal.SIGTERM);
         ExitStatus status = p.waitFor();
         assertEquals(ExitStatus.killedBy(15), status);
         assertEquals(143, status.shellStatus());
@@ -165,7 +166,7 @@ class AgentClientTest {
         assertEquals(ExitStatus.exited(4), second.waitFor());
         assertTrue(first.exitStatus().isEmpty(), "the first process ended early");
         assertTrue(second.pid() != first.pid());
-        first.signal(9);
+        first.signal(Signal.SIGKILL);
         assertEquals(ExitStatus.killedBy(9), first.waitFor());
     }
 
@@ -173,7 +174,7 @@ class AgentClientTest {
     void execProcessesDieWithTheContainerProcess() throws Exception {
         AgentProcess first = client.start(ProcessSpec.of("sleep", "100").env(PATH).build());
         AgentProcess other = client.exec(ProcessSpec.of("sleep", "100").env(PATH).build());
-        first.signal(15);
+        first.signal(Signal.SIGTERM);
         assertEquals(ExitStatus.killedBy(15), first.waitFor());
         assertEquals(ExitStatus.killedBy(9), other.waitFor());
     }
@@ -210,7 +211,7 @@ class AgentClientTest {
     void signalsToAnExitedProcessAreRejectedNotFatal() throws Exception {
         AgentProcess p = client.start(ProcessSpec.of("sleep", "100").env(PATH).build());
         p.signal(0x7fff);
-        p.signal(9);
+        p.signal(Signal.SIGKILL);
         assertEquals(ExitStatus.killedBy(9), p.waitFor());
         assertEquals(1, p.rejections().size());
         assertEquals(ErrorCode.INVALID_ARGUMENT, p.rejections().getFirst().code());
