@@ -212,12 +212,14 @@ public final class OciRuntime {
                 if (request.pidFile() != null) {
                     writePidFile(request.pidFile(), monitor.pid());
                 }
+                recordExecProcess(dir, monitor);
             }
             return 0;
         }
         if (request.pidFile() != null) {
             writePidFile(request.pidFile(), ProcessHandle.current().pid());
         }
+        ProcessIdentity.of(ProcessHandle.current().pid()).ifPresent(self -> recordExecProcess(dir, self));
         if (!tty) {
             return backend.run(launch);
         }
@@ -230,6 +232,110 @@ public final class OciRuntime {
                 Libc.close(slave);
             }
         }
+    }
+
+    /**
+     * runc's {@code kill --all}: the signal to the container's process and to every process
+     * {@code exec} started in it that still runs (each its own host process: a detached exec's monitor
+     * or the foreground {@code exec} itself). A container that is no longer running is not an error,
+     * as with runc.
+     */
+    public void killAll(String id, int signal) {
+        ContainerRecord record = store.load(id);
+        ContainerStatus now = record.observedStatus();
+        if (now == ContainerStatus.CREATED || now == ContainerStatus.RUNNING) {
+            signalQuietly(record.monitor(), signal);
+        }
+        for (ProcessIdentity p : execProcesses(id)) {
+            signalQuietly(p, signal);
+        }
+    }
+
+    /**
+     * The host PIDs of the container's processes ({@code ps}): its monitor, which holds the container's
+     * process (the VM or the sandbox runs inside it), then the running {@code exec} processes; none
+     * once it stopped.
+     */
+    public List<Long> processes(String id) {
+        ContainerRecord record = store.load(id);
+        ContainerStatus now = record.observedStatus();
+        if (now != ContainerStatus.CREATED && now != ContainerStatus.RUNNING) {
+            return List.of();
+        }
+        List<Long> pids = new java.util.ArrayList<>();
+        pids.add(record.pid());
+        execProcesses(id).forEach(p -> pids.add(p.pid()));
+        return pids;
+    }
+
+    /**
+     * Waits until the container's monitor has ended ({@code run} in the foreground) and returns the
+     * exit status it recorded; empty when it ended without recording one (killed by a signal).
+     */
+    public java.util.OptionalInt awaitExit(String id) {
+        ProcessIdentity monitor = store.load(id).monitor();
+        while (monitor.isAlive()) {
+            sleep(10);
+        }
+        Integer status = store.load(id).exitStatus();
+        return status == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(status);
+    }
+
+    /**
+     * runc's {@code pause}. Neither isolation can be paused from another process yet: the sandbox has
+     * no freezer, and the micro-VM's pause ({@code MicroVm.pause}) is not reachable through the
+     * container's monitor. Checks the container first so the error names the real obstacle.
+     */
+    public void pause(String id) {
+        throw notSupported("pause", requireRunning(id, "pause"));
+    }
+
+    /** runc's {@code resume}: see {@link #pause}; a container kapsel cannot pause is never paused. */
+    public void resume(String id) {
+        ContainerRecord record = store.load(id);
+        throw notSupported("resume", record);
+    }
+
+    private ContainerRecord requireRunning(String id, String verb) {
+        ContainerRecord record = store.load(id);
+        if (record.observedStatus() != ContainerStatus.RUNNING) {
+            throw new InvalidStateException("container " + id + " is " + record.observedStatus().json() + "; " + verb
+                    + " needs a running container");
+        }
+        return record;
+    }
+
+    private static OperationNotSupportedException notSupported(String verb, ContainerRecord record) {
+        String why = "sandbox".equals(record.backend())
+                ? "the sandbox has no way to freeze its program from outside its monitor"
+                : "the container's monitor has no control channel for MicroVm.pause/resume yet";
+        return new OperationNotSupportedException(verb, record.backend(), why);
+    }
+
+    /** exec processes are named in {@code ROOT/ID/exec-PID.process} ("PID STARTTIME"), so {@link #killAll} and {@link #processes} find them. */
+    private static void recordExecProcess(Path dir, ProcessIdentity p) {
+        try {
+            Files.writeString(dir.resolve("exec-" + p.pid() + ".process"), p.pid() + " " + p.startTime());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record exec process " + p.pid() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The recorded exec processes still alive (same PID and start time). */
+    private List<ProcessIdentity> execProcesses(String id) {
+        List<ProcessIdentity> alive = new java.util.ArrayList<>();
+        try (var files = Files.newDirectoryStream(store.directory(id), "exec-*.process")) {
+            for (Path f : files) {
+                String[] parts = Files.readString(f).trim().split(" ");
+                ProcessIdentity p = new ProcessIdentity(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+                if (p.isAlive()) {
+                    alive.add(p);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // A container directory without exec records (or gone meanwhile) has no exec processes.
+        }
+        return alive;
     }
 
     /** Writes the PID as runc does: decimal, no newline, through a temporary file and a rename. */
