@@ -93,13 +93,16 @@ public final class OciExecCommand extends OciVerb {
             if (args.isEmpty()) {
                 throw new InvalidConfigException("exec needs --process FILE or a command after the container id");
             }
-            runtime().state(id); // an unknown container is "does not exist", not a missing file
+            String isolation = runtime().store().load(id).backend(); // unknown: "does not exist", not a missing file
+            if (user != null && isolation.equals("sandbox") && !user.matches("0(:0)?")) {
+                log().warn("exec in container " + id + ": --user " + user + " is not honoured by the sandbox isolation (it runs every program as uid 0)");
+            }
             OciConfig config = ConfigReader.parse(Files.readString(runtime().store().directory(id).resolve("config.json")));
             OciProcess base = config.process();
             List<String> environment = new ArrayList<>(base.env());
             environment.addAll(env);
             p = new OciProcess(tty, user(base.user()), args, environment, cwd != null ? cwd : base.cwd(), base.rlimits(),
-                    noNewPrivs || base.noNewPrivileges());
+                    noNewPrivs ? Boolean.TRUE : base.noNewPrivileges());
         }
         return runtime().exec(new OciRuntime.ExecRequest(id, p, detach, pidFile, consoleSocket));
     }
