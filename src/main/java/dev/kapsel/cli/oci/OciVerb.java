@@ -49,7 +49,7 @@ abstract class OciVerb implements Callable<Integer> {
     public final Integer call() {
         try {
             if (log().debugEnabled()) {
-                log().debug(spec.qualifiedName() + " " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+                log().debug("command line: " + spec.root().name() + " " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
             }
             int status = execute();
             log().debug(spec.name() + " ended with exit status " + status);

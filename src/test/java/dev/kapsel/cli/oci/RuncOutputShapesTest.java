@@ -51,4 +51,17 @@ class RuncOutputShapesTest {
         assertEquals("  PID COMMAND\n18102 sleep\n", OciPsCommand.table("  PID COMMAND\n    1 init\n18102 sleep\n", Set.of(18102L)));
         assertThrows(InvalidStateException.class, () -> OciPsCommand.table("USER COMMAND\nroot x\n", Set.of(1L)));
     }
+
+    @Test
+    void stateJsonIsIndentedAsGosMarshalIndent() throws Exception {
+        // runc state: two spaces, no space before the colon, one array element a line.
+        assertEquals("{\n  \"id\": \"r2\",\n  \"pids\": [\n    1,\n    2\n  ]\n}", OciJson.pretty(ordered()));
+    }
+
+    private static Map<String, Object> ordered() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("id", "r2");
+        m.put("pids", List.of(1, 2));
+        return m;
+    }
 }
