@@ -48,8 +48,16 @@ public final class OciRuntime {
         return store;
     }
 
-    /** {@code create}'s flags as engines pass them. */
-    public record CreateRequest(String id, Path bundle, Path pidFile, String consoleSocket) {}
+    /**
+     * {@code create}'s flags as engines pass them. {@code lentTerminal}: the caller's own terminal
+     * (a device path such as {@code /dev/pts/3}) for a {@code terminal: true} container without a
+     * console socket, which then runs on it (runc's foreground {@code run}); null otherwise.
+     */
+    public record CreateRequest(String id, Path bundle, Path pidFile, String consoleSocket, String lentTerminal) {
+        public CreateRequest(String id, Path bundle, Path pidFile, String consoleSocket) {
+            this(id, bundle, pidFile, consoleSocket, null);
+        }
+    }
 
     /**
      * Checks everything first (id, config, backend), so that a bad bundle leaves nothing behind; then
@@ -62,7 +70,7 @@ public final class OciRuntime {
         ContainerBackend backend = Backends.select(config);
         ContainerLaunch launch = ContainerLaunch.of(config, bundle);
         backend.check(launch);
-        if (config.process().terminal() && request.consoleSocket() == null) {
+        if (config.process().terminal() && request.consoleSocket() == null && request.lentTerminal() == null) {
             throw new InvalidConfigException("process.terminal is true but no --console-socket was given");
         }
         List<String> limits = backend.limitations(config);
@@ -77,10 +85,12 @@ public final class OciRuntime {
             Files.writeString(dir.resolve("config.json"), Files.readString(bundle.resolve("config.json")));
             StartFifo.create(dir);
             boolean tty = config.process().terminal();
-            try (Pty pty = tty ? Pty.open() : null) {
+            boolean lent = tty && request.consoleSocket() == null;
+            try (Pty pty = tty && !lent ? Pty.open() : null) {
                 List<String> args = MonitorLauncher.args("init", store.root(), request.id(), log, tty ? "tty" : "pipes");
-                monitor = MonitorLauncher.launch(args, tty ? pty.slavePath() : null, backend.handlesSignals());
-                if (tty) {
+                String terminal = lent ? request.lentTerminal() : tty ? pty.slavePath() : null;
+                monitor = MonitorLauncher.launch(args, terminal, backend.handlesSignals());
+                if (pty != null) {
                     ConsoleSocket.sendMaster(request.consoleSocket(), pty.master(), pty.slavePath());
                 }
             }
@@ -168,7 +178,12 @@ public final class OciRuntime {
     }
 
     /** {@code exec}'s flags. {@code process} is the process to run (from --process or the arguments). */
-    public record ExecRequest(String id, OciProcess process, boolean detach, Path pidFile, String consoleSocket) {}
+    /** {@code lentTerminal}: the caller's terminal's descriptor for {@code exec --tty} without a console socket in the foreground; -1 otherwise. */
+    public record ExecRequest(String id, OciProcess process, boolean detach, Path pidFile, String consoleSocket, int lentTerminal) {
+        public ExecRequest(String id, OciProcess process, boolean detach, Path pidFile, String consoleSocket) {
+            this(id, process, detach, pidFile, consoleSocket, -1);
+        }
+    }
 
     /**
      * Runs another process in the container: with {@code detach}, in a new monitor whose PID goes to the
@@ -192,8 +207,9 @@ public final class OciRuntime {
                 .in(new ContainerHandle(store, request.id()));
         backend.check(launch);
         boolean tty = request.process().terminal();
-        if (tty && request.consoleSocket() == null) {
-            throw new InvalidConfigException("exec --tty needs --console-socket");
+        boolean lent = tty && request.consoleSocket() == null && !request.detach() && request.lentTerminal() >= 0;
+        if (tty && request.consoleSocket() == null && !lent) {
+            throw new InvalidConfigException("exec --tty needs --console-socket, or a terminal on stdin in the foreground");
         }
         if (request.detach()) {
             Path processFile = dir.resolve("exec-" + UUID.randomUUID() + ".json");
@@ -222,6 +238,9 @@ public final class OciRuntime {
         ProcessIdentity.of(ProcessHandle.current().pid()).ifPresent(self -> recordExecProcess(dir, self));
         if (!tty) {
             return backend.run(launch);
+        }
+        if (lent) {
+            return backend.run(launch.withStdio(request.lentTerminal()));
         }
         try (Pty pty = Pty.open()) {
             int slave = Libc.open(pty.slavePath(), Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);

@@ -24,7 +24,7 @@ public final class OciExecCommand extends OciVerb {
     @Option(names = {"-p", "--process"}, paramLabel = "FILE", description = "the process as JSON (config.json's process object)")
     Path process;
 
-    @Option(names = {"-t", "--tty"}, description = "allocate a pseudo-TTY (needs --console-socket: kapsel does not lend its own terminal)")
+    @Option(names = {"-t", "--tty"}, description = "allocate a pseudo-TTY: the --console-socket's, else (in the foreground) this process's terminal")
     boolean tty;
 
     @Option(names = {"-d", "--detach"}, description = "return at once; the process runs in its own monitor (its PID in --pid-file)")
@@ -104,7 +104,14 @@ public final class OciExecCommand extends OciVerb {
             p = new OciProcess(tty, user(base.user()), args, environment, cwd != null ? cwd : base.cwd(), base.rlimits(),
                     noNewPrivs ? Boolean.TRUE : base.noNewPrivileges());
         }
-        return runtime().exec(new OciRuntime.ExecRequest(id, p, detach, pidFile, consoleSocket));
+        int lent = p.terminal() && consoleSocket == null && !detach ? CallersTerminal.open() : -1;
+        try {
+            return runtime().exec(new OciRuntime.ExecRequest(id, p, detach, pidFile, consoleSocket, lent));
+        } finally {
+            if (lent >= 0) {
+                dev.kapsel.sys.Libc.close(lent);
+            }
+        }
     }
 
     private void warnUnhonoured() {

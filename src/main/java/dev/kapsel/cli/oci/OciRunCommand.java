@@ -18,7 +18,7 @@ import sun.misc.Signal;
  */
 @Command(name = "run", description = "create and run a container", mixinStandardHelpOptions = true,
         footer = {"", "The exit status is the container's (128+N when signal N ended it). A terminal: true container"
-            + " needs --console-socket: kapsel-runc does not lend its own terminal to the container."})
+            + " without --console-socket runs on this process's terminal (stdin must be one)."})
 public final class OciRunCommand extends OciVerb {
     private static final String[] FORWARDED = {"INT", "TERM", "HUP", "QUIT", "USR1", "USR2"};
 
@@ -41,13 +41,15 @@ public final class OciRunCommand extends OciVerb {
 
     @Override
     int execute() {
+        OciRuntime.CreateRequest request = options.request(id, log());
         if (!detach && options.consoleSocket == null
                 && ConfigReader.readBundle(options.bundle.toAbsolutePath().normalize()).process().terminal()) {
-            throw new InvalidConfigException("process.terminal is true: run it with --console-socket (kapsel-runc does not"
-                    + " lend its own terminal to a container) or set terminal to false");
+            String terminal = CallersTerminal.path().orElseThrow(() -> new InvalidConfigException(
+                    "process.terminal is true but stdin is not a terminal: give --console-socket or set terminal to false"));
+            request = new OciRuntime.CreateRequest(id, request.bundle(), request.pidFile(), null, terminal);
         }
         OciRuntime runtime = runtime();
-        runtime.create(options.request(id, log()));
+        runtime.create(request);
         try {
             runtime.start(id);
         } catch (RuntimeException e) {

@@ -39,7 +39,7 @@ class RuncVerbsSandboxTest {
         bundle = dir.resolve("bundle");
         Files.createDirectories(bundle.resolve("rootfs/bin"));
         Files.copy(Path.of("/bin/busybox"), bundle.resolve("rootfs/bin/busybox"));
-        for (String tool : List.of("sh", "sleep", "pwd", "id")) {
+        for (String tool : List.of("sh", "sleep", "pwd", "id", "test")) {
             Files.createSymbolicLink(bundle.resolve("rootfs/bin/" + tool), Path.of("busybox"));
         }
     }
@@ -61,14 +61,27 @@ class RuncVerbsSandboxTest {
 
     /** One kapsel-runc invocation; stdout and stderr go to files, since a detached monitor keeps them open. */
     private Result kapsel(String... args) throws IOException, InterruptedException {
+        return kapselOn(null, args);
+    }
+
+    /** With {@code terminal} (a pty slave) as stdin, stdout and stderr instead: what it printed is read from the master. */
+    private Result kapselOn(String terminal, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Dkapsel.program=kapsel-runc",
                 "-cp", System.getProperty("java.class.path"), "dev.kapsel.cli.Main", "--root", root.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(command);
+        if (terminal == null) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
+        } else {
+            java.io.File tty = new java.io.File(terminal);
+            pb.redirectInput(ProcessBuilder.Redirect.from(tty)).redirectOutput(ProcessBuilder.Redirect.appendTo(tty))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(tty));
+        }
+        Process p = pb.start();
         int status = p.waitFor();
         return new Result(status, Files.readString(out), Files.readString(err));
     }
@@ -181,6 +194,59 @@ class RuncVerbsSandboxTest {
         assertEquals(id, c.get("id").asText());
         assertEquals("sandbox", c.get("annotations").get("dev.kapsel.isolation").asText());
         assertEquals(id + "\n", kapsel("list", "-q").out());
+    }
+
+    @Test
+    void aForegroundTerminalContainerAndExecTtyRunOnTheCallersTerminal() throws Exception {
+        Files.writeString(bundle.resolve("config.json"), """
+                {"ociVersion": "1.0.2", "root": {"path": "rootfs"}, "annotations": {"dev.kapsel.isolation": "sandbox"},
+                 "process": {"terminal": true, "args": ["sh", "-c", "test -t 0 && test -t 1 && echo on-a-terminal; exit 3"],
+                             "cwd": "/", "env": ["PATH=/bin"]}}
+                """);
+        try (dev.kapsel.oci.console.Pty pty = dev.kapsel.oci.console.Pty.open()) {
+            Result run = kapselOn(pty.slavePath(), "run", "--bundle", bundle.toString(), "t1");
+            assertEquals(3, run.status());
+            assertTrue(drain(pty.master()).contains("on-a-terminal"), "the container saw no terminal");
+        }
+        // Without a terminal to lend (stdin is /dev/null) and no console socket: one line, nothing created.
+        Result refused = kapsel("run", "--bundle", bundle.toString(), "t2");
+        assertEquals(1, refused.status());
+        assertTrue(refused.err().contains("stdin is not a terminal"), refused.err());
+        assertEquals(1, kapsel("state", "t2").status());
+
+        String id = runDetached("t3");
+        try (dev.kapsel.oci.console.Pty pty = dev.kapsel.oci.console.Pty.open()) {
+            Result exec = kapselOn(pty.slavePath(), "exec", "-t", id, "sh", "-c", "test -t 0 && echo exec-on-a-terminal; exit 5");
+            assertEquals(5, exec.status());
+            assertTrue(drain(pty.master()).contains("exec-on-a-terminal"), "exec --tty saw no terminal");
+        }
+    }
+
+    /** What the terminal's master holds once every slave is closed (read until EIO or nothing more arrives). */
+    private static String drain(int master) {
+        StringBuilder text = new StringBuilder();
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment pfd = arena.allocate(8, 4);
+            java.lang.foreign.MemorySegment buf = arena.allocate(4096);
+            while (true) {
+                pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, master);
+                pfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, (short) 1); // POLLIN
+                if (dev.kapsel.sys.Libc.poll(pfd, 1, 500) <= 0) {
+                    return text.toString();
+                }
+                long n;
+                try {
+                    n = dev.kapsel.sys.Libc.read(master, buf, buf.byteSize());
+                } catch (RuntimeException hungUp) {
+                    return text.toString();
+                }
+                if (n <= 0) {
+                    return text.toString();
+                }
+                text.append(new String(buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
     }
 
     private static List<String> iterable(java.util.Iterator<String> names) {
