@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * {@code kapsel ps [-a] [-q]} without a container id: the containers started with {@code run -d}
- * (with an id, {@code ps} is the OCI runtime verb; both share the one {@code ps} command).
+ * ({@link PsCommand}; with an id, {@code ps} is the runc dialect's, {@code dev.kapsel.cli.oci.Dialect}).
  */
 public final class ContainerListing {
     private ContainerListing() {}

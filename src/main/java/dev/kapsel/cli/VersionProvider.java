@@ -2,10 +2,16 @@ package dev.kapsel.cli;
 
 import picocli.CommandLine;
 
-final class VersionProvider implements CommandLine.IVersionProvider {
+/** {@code kapsel --version}; {@link #version()} also names kapsel in the runc dialect's version lines. */
+public final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+        return new String[] {"kapsel " + version(), "Java " + Runtime.version()};
+    }
+
+    /** The jar's Implementation-Version, or "(development build)" when run from classes. */
+    public static String version() {
         String v = Main.class.getPackage().getImplementationVersion();
-        return new String[] {"kapsel " + (v != null ? v : "(development build)"), "Java " + Runtime.version()};
+        return v != null ? v : "(development build)";
     }
 }

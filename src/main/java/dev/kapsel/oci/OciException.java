@@ -7,7 +7,7 @@ package dev.kapsel.oci;
 public abstract sealed class OciException extends RuntimeException
         permits InvalidConfigException, UnsupportedConfigException, ContainerNotFoundException,
         ContainerExistsException, InvalidStateException, InvalidSignalException, BackendNotAvailableException,
-        ContainerFailedException {
+        ContainerFailedException, OperationNotSupportedException {
     protected OciException(String message) {
         super(message);
     }

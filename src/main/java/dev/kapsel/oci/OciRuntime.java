@@ -49,8 +49,16 @@ public final class OciRuntime {
         return store;
     }
 
-    /** {@code create}'s flags as engines pass them. */
-    public record CreateRequest(String id, Path bundle, Path pidFile, String consoleSocket) {}
+    /**
+     * {@code create}'s flags as engines pass them. {@code lentTerminal}: the caller's own terminal
+     * (a device path such as {@code /dev/pts/3}) for a {@code terminal: true} container without a
+     * console socket, which then runs on it (runc's foreground {@code run}); null otherwise.
+     */
+    public record CreateRequest(String id, Path bundle, Path pidFile, String consoleSocket, String lentTerminal) {
+        public CreateRequest(String id, Path bundle, Path pidFile, String consoleSocket) {
+            this(id, bundle, pidFile, consoleSocket, null);
+        }
+    }
 
     /**
      * Checks everything first (id, config, backend), so that a bad bundle leaves nothing behind; then
@@ -63,7 +71,7 @@ public final class OciRuntime {
         ContainerBackend backend = Backends.select(config);
         ContainerLaunch launch = ContainerLaunch.of(config, bundle);
         backend.check(launch);
-        if (config.process().terminal() && request.consoleSocket() == null) {
+        if (config.process().terminal() && request.consoleSocket() == null && request.lentTerminal() == null) {
             throw new InvalidConfigException("process.terminal is true but no --console-socket was given");
         }
         List<String> limits = backend.limitations(config);
@@ -78,10 +86,12 @@ public final class OciRuntime {
             Files.writeString(dir.resolve("config.json"), Files.readString(bundle.resolve("config.json")));
             StartFifo.create(dir);
             boolean tty = config.process().terminal();
-            try (Pty pty = tty ? Pty.open() : null) {
+            boolean lent = tty && request.consoleSocket() == null;
+            try (Pty pty = tty && !lent ? Pty.open() : null) {
                 List<String> args = MonitorLauncher.args("init", store.root(), request.id(), log, tty ? "tty" : "pipes");
-                monitor = MonitorLauncher.launch(args, tty ? pty.slavePath() : null, backend.handlesSignals());
-                if (tty) {
+                String terminal = lent ? request.lentTerminal() : tty ? pty.slavePath() : null;
+                monitor = MonitorLauncher.launch(args, terminal, backend.handlesSignals());
+                if (pty != null) {
                     ConsoleSocket.sendMaster(request.consoleSocket(), pty.master(), pty.slavePath());
                 }
             }
@@ -169,7 +179,12 @@ public final class OciRuntime {
     }
 
     /** {@code exec}'s flags. {@code process} is the process to run (from --process or the arguments). */
-    public record ExecRequest(String id, OciProcess process, boolean detach, Path pidFile, String consoleSocket) {}
+    /** {@code lentTerminal}: the caller's terminal's descriptor for {@code exec --tty} without a console socket in the foreground; -1 otherwise. */
+    public record ExecRequest(String id, OciProcess process, boolean detach, Path pidFile, String consoleSocket, int lentTerminal) {
+        public ExecRequest(String id, OciProcess process, boolean detach, Path pidFile, String consoleSocket) {
+            this(id, process, detach, pidFile, consoleSocket, -1);
+        }
+    }
 
     /**
      * Runs another process in the container: with {@code detach}, in a new monitor whose PID goes to the
@@ -193,8 +208,9 @@ public final class OciRuntime {
                 .in(new ContainerHandle(store, request.id()));
         backend.check(launch);
         boolean tty = request.process().terminal();
-        if (tty && request.consoleSocket() == null) {
-            throw new InvalidConfigException("exec --tty needs --console-socket");
+        boolean lent = tty && request.consoleSocket() == null && !request.detach() && request.lentTerminal() >= 0;
+        if (tty && request.consoleSocket() == null && !lent) {
+            throw new InvalidConfigException("exec --tty needs --console-socket, or a terminal on stdin in the foreground");
         }
         if (request.detach()) {
             Path processFile = dir.resolve("exec-" + UUID.randomUUID() + ".json");
@@ -213,14 +229,19 @@ public final class OciRuntime {
                 if (request.pidFile() != null) {
                     writePidFile(request.pidFile(), monitor.pid());
                 }
+                recordExecProcess(dir, monitor);
             }
             return 0;
         }
         if (request.pidFile() != null) {
             writePidFile(request.pidFile(), ProcessHandle.current().pid());
         }
+        ProcessIdentity.of(ProcessHandle.current().pid()).ifPresent(self -> recordExecProcess(dir, self));
         if (!tty) {
             return backend.run(launch);
+        }
+        if (lent) {
+            return backend.run(launch.withStdio(request.lentTerminal()));
         }
         try (Pty pty = Pty.open()) {
             int slave = Libc.open(pty.slavePath(), Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
@@ -231,6 +252,110 @@ public final class OciRuntime {
                 Libc.close(slave);
             }
         }
+    }
+
+    /**
+     * runc's {@code kill --all}: the signal to the container's process and to every process
+     * {@code exec} started in it that still runs (each its own host process: a detached exec's monitor
+     * or the foreground {@code exec} itself). A container that is no longer running is not an error,
+     * as with runc.
+     */
+    public void killAll(String id, int signal) {
+        ContainerRecord record = store.load(id);
+        ContainerStatus now = record.observedStatus();
+        if (now == ContainerStatus.CREATED || now == ContainerStatus.RUNNING) {
+            signalQuietly(record.monitor(), signal);
+        }
+        for (ProcessIdentity p : execProcesses(id)) {
+            signalQuietly(p, signal);
+        }
+    }
+
+    /**
+     * The host PIDs of the container's processes ({@code ps}): its monitor, which holds the container's
+     * process (the VM or the sandbox runs inside it), then the running {@code exec} processes; none
+     * once it stopped.
+     */
+    public List<Long> processes(String id) {
+        ContainerRecord record = store.load(id);
+        ContainerStatus now = record.observedStatus();
+        if (now != ContainerStatus.CREATED && now != ContainerStatus.RUNNING) {
+            return List.of();
+        }
+        List<Long> pids = new java.util.ArrayList<>();
+        pids.add(record.pid());
+        execProcesses(id).forEach(p -> pids.add(p.pid()));
+        return pids;
+    }
+
+    /**
+     * Waits until the container's monitor has ended ({@code run} in the foreground) and returns the
+     * exit status it recorded; empty when it ended without recording one (killed by a signal).
+     */
+    public java.util.OptionalInt awaitExit(String id) {
+        ProcessIdentity monitor = store.load(id).monitor();
+        while (monitor.isAlive()) {
+            sleep(10);
+        }
+        Integer status = store.load(id).exitStatus();
+        return status == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(status);
+    }
+
+    /**
+     * runc's {@code pause}. Neither isolation can be paused from another process yet: the sandbox has
+     * no freezer, and the micro-VM's pause ({@code MicroVm.pause}) is not reachable through the
+     * container's monitor. Checks the container first so the error names the real obstacle.
+     */
+    public void pause(String id) {
+        throw notSupported("pause", requireRunning(id, "pause"));
+    }
+
+    /** runc's {@code resume}: see {@link #pause}; a container kapsel cannot pause is never paused. */
+    public void resume(String id) {
+        ContainerRecord record = store.load(id);
+        throw notSupported("resume", record);
+    }
+
+    private ContainerRecord requireRunning(String id, String verb) {
+        ContainerRecord record = store.load(id);
+        if (record.observedStatus() != ContainerStatus.RUNNING) {
+            throw new InvalidStateException("container " + id + " is " + record.observedStatus().json() + "; " + verb
+                    + " needs a running container");
+        }
+        return record;
+    }
+
+    private static OperationNotSupportedException notSupported(String verb, ContainerRecord record) {
+        String why = "sandbox".equals(record.backend())
+                ? "the sandbox has no way to freeze its program from outside its monitor"
+                : "the container's monitor has no control channel for MicroVm.pause/resume yet";
+        return new OperationNotSupportedException(verb, record.backend(), why);
+    }
+
+    /** exec processes are named in {@code ROOT/ID/exec-PID.process} ("PID STARTTIME"), so {@link #killAll} and {@link #processes} find them. */
+    private static void recordExecProcess(Path dir, ProcessIdentity p) {
+        try {
+            Files.writeString(dir.resolve("exec-" + p.pid() + ".process"), p.pid() + " " + p.startTime());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record exec process " + p.pid() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The recorded exec processes still alive (same PID and start time). */
+    private List<ProcessIdentity> execProcesses(String id) {
+        List<ProcessIdentity> alive = new java.util.ArrayList<>();
+        try (var files = Files.newDirectoryStream(store.directory(id), "exec-*.process")) {
+            for (Path f : files) {
+                String[] parts = Files.readString(f).trim().split(" ");
+                ProcessIdentity p = new ProcessIdentity(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+                if (p.isAlive()) {
+                    alive.add(p);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // A container directory without exec records (or gone meanwhile) has no exec processes.
+        }
+        return alive;
     }
 
     /** Writes the PID as runc does: decimal, no newline, through a temporary file and a rename. */

@@ -23,11 +23,26 @@ public final class RuntimeLog {
     private final Path file;
     private final Format format;
     private final PrintStream stderr;
+    private final boolean debug;
 
     public RuntimeLog(Path file, Format format, PrintStream stderr) {
+        this(file, format, stderr, false);
+    }
+
+    private RuntimeLog(Path file, Format format, PrintStream stderr, boolean debug) {
         this.file = file;
         this.format = format;
         this.stderr = stderr;
+        this.debug = debug;
+    }
+
+    /** This log, writing {@link #debug} lines too when {@code enabled} (runc's {@code --debug}). */
+    public RuntimeLog withDebug(boolean enabled) {
+        return new RuntimeLog(file, format, stderr, enabled);
+    }
+
+    public boolean debugEnabled() {
+        return debug;
     }
 
     public static Format parseFormat(String text) {
@@ -63,6 +78,19 @@ public final class RuntimeLog {
 
     public void info(String message) {
         append("info", message);
+    }
+
+    /** With {@code --debug}: one {@code level=debug} line in the log file, or on stderr when there is none (as runc's logrus). */
+    public void debug(String message) {
+        if (!debug) {
+            return;
+        }
+        if (file == null) {
+            stderr.println(line("debug", message, Instant.now()));
+            stderr.flush();
+        } else {
+            append("debug", message);
+        }
     }
 
     /** One line in the configured format, exactly as it is written to the log file. */

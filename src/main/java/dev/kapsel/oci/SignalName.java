@@ -41,6 +41,11 @@ public final class SignalName {
         throw new InvalidSignalException(text);
     }
 
+    /** As {@link #parse}, and also {@code 0}: kill(2)'s "does it exist" probe, which {@code kill ID 0} passes on as runc does. */
+    public static int parseOrProbe(String text) {
+        return text != null && text.trim().equals("0") ? 0 : parse(text);
+    }
+
     private static int realtime(String s) {
         try {
             if (s.equals("RTMIN")) {

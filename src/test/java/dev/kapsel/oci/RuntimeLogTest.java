@@ -38,4 +38,23 @@ class RuntimeLogTest {
         assertEquals(RuntimeLog.Format.JSON, RuntimeLog.parseFormat("json"));
         assertThrows(IllegalArgumentException.class, () -> RuntimeLog.parseFormat("xml"));
     }
+
+    @Test
+    void debugLinesOnlyWithDebug(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("log.json");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        RuntimeLog quiet = new RuntimeLog(file, RuntimeLog.Format.JSON, new PrintStream(err, true));
+        quiet.debug("not written");
+        RuntimeLog debug = quiet.withDebug(true);
+        debug.debug("create c1: backend sandbox");
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(1, lines.size());
+        JsonNode line = new ObjectMapper().readTree(lines.getFirst());
+        assertEquals("debug", line.get("level").asText());
+        assertEquals("create c1: backend sandbox", line.get("msg").asText());
+        assertEquals("", err.toString());
+        // Without a log file, runc's debug lines go to stderr.
+        new RuntimeLog(null, RuntimeLog.Format.TEXT, new PrintStream(err, true)).withDebug(true).debug("x");
+        assertTrue(err.toString().matches("time=\".*\" level=debug msg=\"x\"\n"), err.toString());
+    }
 }

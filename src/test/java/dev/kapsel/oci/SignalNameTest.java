@@ -39,4 +39,13 @@ class SignalNameTest {
             assertEquals(signal, SignalName.parse(SignalName.name(signal)));
         }
     }
+
+    @Test
+    void zeroIsTheProbeOnlyWhereAsked() {
+        assertEquals(0, SignalName.parseOrProbe("0"));
+        assertEquals(15, SignalName.parseOrProbe("TERM"));
+        assertEquals(9, SignalName.parseOrProbe("9"));
+        assertThrows(InvalidSignalException.class, () -> SignalName.parse("0"));
+        assertThrows(InvalidSignalException.class, () -> SignalName.parseOrProbe("SIG0"));
+    }
 }

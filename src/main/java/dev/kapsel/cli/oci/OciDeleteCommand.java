@@ -5,12 +5,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kapsel delete}: removes a stopped (or created) container; {@code --force} also a running one. */
-@Command(name = "delete", description = "OCI: delete a container.", mixinStandardHelpOptions = true)
+@Command(name = "delete", description = "delete any resources held by the container often used with detached container", mixinStandardHelpOptions = true)
 public final class OciDeleteCommand extends OciVerb {
-    @Option(names = {"-f", "--force"}, description = "kill a running container first; succeed if it does not exist")
+    @Option(names = {"-f", "--force"}, description = "Forcibly deletes the container if it is still running (uses SIGKILL); succeeds if it does not exist")
     boolean force;
 
-    @Parameters(index = "0", paramLabel = "ID")
+    @Parameters(index = "0", paramLabel = "<container-id>")
     String id;
 
     @Override

@@ -13,13 +13,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code kapsel exec}: runs another process in a running container. */
-@Command(name = "exec", description = "OCI: run a process in a running container.", mixinStandardHelpOptions = true)
+/**
+ * {@code exec ID CMD...} or {@code exec -p process.json ID}: runs another process in a running
+ * container; exits with its status, or 255 when it could not be run (as runc).
+ */
+@Command(name = "exec", description = "execute new process inside the container", mixinStandardHelpOptions = true,
+        footer = {"", "Not honoured (a warning line when given): --process-label, --apparmor, --cap, --cgroup, --preserve-fds;"
+            + " --ignore-paused is accepted (kapsel never pauses a container)."})
 public final class OciExecCommand extends OciVerb {
     @Option(names = {"-p", "--process"}, paramLabel = "FILE", description = "the process as JSON (config.json's process object)")
     Path process;
 
-    @Option(names = {"-t", "--tty"}, description = "give the process a terminal (needs --console-socket)")
+    @Option(names = {"-t", "--tty"}, description = "allocate a pseudo-TTY: the --console-socket's, else (in the foreground) this process's terminal")
     boolean tty;
 
     @Option(names = {"-d", "--detach"}, description = "return at once; the process runs in its own monitor (its PID in --pid-file)")
@@ -37,20 +42,47 @@ public final class OciExecCommand extends OciVerb {
     @Option(names = {"-e", "--env"}, paramLabel = "K=V")
     List<String> env = new ArrayList<>();
 
-    @Option(names = "--preserve-fds", paramLabel = "N", description = "accepted; only stdio reaches the process")
+    @Option(names = "--preserve-fds", paramLabel = "N", description = "not honoured: only stdio reaches the process")
     int preserveFds;
 
     @Option(names = {"-u", "--user"}, paramLabel = "UID[:GID]", description = "numeric user (and group) for the process; the sandbox runs every program as uid 0")
     String user;
 
-    @Parameters(index = "0", paramLabel = "ID")
+    @Option(names = {"-g", "--additional-gids"}, paramLabel = "GID", description = "additional gids")
+    List<Long> additionalGids = new ArrayList<>();
+
+    @Option(names = "--no-new-privs", description = "set the no new privileges value for the process")
+    boolean noNewPrivs;
+
+    @Option(names = "--process-label", paramLabel = "LABEL", description = "not honoured: no SELinux on the container's side")
+    String processLabel;
+
+    @Option(names = "--apparmor", paramLabel = "PROFILE", description = "not honoured: no AppArmor on the container's side")
+    String apparmor;
+
+    @Option(names = {"-c", "--cap"}, paramLabel = "CAP", description = "not honoured: capabilities are not applied")
+    List<String> caps = new ArrayList<>();
+
+    @Option(names = "--cgroup", paramLabel = "[CONTROLLER:]CGROUP", description = "not honoured: kapsel uses no host cgroups")
+    String cgroup;
+
+    @Option(names = "--ignore-paused", description = "allow exec in a paused container (kapsel never pauses one)")
+    boolean ignorePaused;
+
+    @Parameters(index = "0", paramLabel = "<container-id>")
     String id;
 
     @Parameters(index = "1..*", paramLabel = "ARGS")
     List<String> args = new ArrayList<>();
 
     @Override
+    int failureStatus() {
+        return 255;
+    }
+
+    @Override
     int execute() throws Exception {
+        warnUnhonoured();
         OciProcess p;
         if (process != null) {
             if (!args.isEmpty()) {
@@ -61,26 +93,69 @@ public final class OciExecCommand extends OciVerb {
             if (args.isEmpty()) {
                 throw new InvalidConfigException("exec needs --process FILE or a command after the container id");
             }
+            String isolation = runtime().store().load(id).backend(); // unknown: "does not exist", not a missing file
+            if (user != null && isolation.equals("sandbox") && !user.matches("0(:0)?")) {
+                log().warn("exec in container " + id + ": --user " + user + " is not honoured by the sandbox isolation (it runs every program as uid 0)");
+            }
             OciConfig config = ConfigReader.parse(Files.readString(runtime().store().directory(id).resolve("config.json")));
             OciProcess base = config.process();
             List<String> environment = new ArrayList<>(base.env());
             environment.addAll(env);
             p = new OciProcess(tty, user(base.user()), args, environment, cwd != null ? cwd : base.cwd(), base.rlimits(),
-                    base.noNewPrivileges());
+                    noNewPrivs ? Boolean.TRUE : base.noNewPrivileges());
         }
-        return runtime().exec(new OciRuntime.ExecRequest(id, p, detach, pidFile, consoleSocket));
+        int lent = p.terminal() && consoleSocket == null && !detach ? CallersTerminal.open() : -1;
+        try {
+            return runtime().exec(new OciRuntime.ExecRequest(id, p, detach, pidFile, consoleSocket, lent));
+        } finally {
+            if (lent >= 0) {
+                dev.kapsel.sys.Libc.close(lent);
+            }
+        }
     }
 
-    /** {@code --user UID[:GID]} over the container's user; names need the image's /etc/passwd, which exec does not read. */
+    private void warnUnhonoured() {
+        List<String> ignored = new ArrayList<>();
+        if (preserveFds > 0) {
+            ignored.add("--preserve-fds " + preserveFds + " (only stdio reaches the process)");
+        }
+        if (processLabel != null) {
+            ignored.add("--process-label");
+        }
+        if (apparmor != null) {
+            ignored.add("--apparmor");
+        }
+        if (!caps.isEmpty()) {
+            ignored.add("--cap " + String.join(",", caps));
+        }
+        if (cgroup != null) {
+            ignored.add("--cgroup");
+        }
+        if (!ignored.isEmpty()) {
+            log().warn("exec in container " + id + ": not honoured: " + String.join("; ", ignored));
+        }
+    }
+
+    /**
+     * {@code --user UID[:GID]} and {@code -g} over the container's user, as runc: numbers only (names
+     * need the image's /etc/passwd, which exec does not read), the group and the additional gids stay
+     * the container's unless given.
+     */
     private OciProcess.User user(OciProcess.User base) {
+        List<Long> gids = new ArrayList<>(base.additionalGids());
+        for (long gid : additionalGids) {
+            if (gid < 0) {
+                throw new InvalidConfigException("additional-gids must be a positive number " + gid);
+            }
+            gids.add(gid);
+        }
         if (user == null) {
-            return base;
+            return new OciProcess.User(base.uid(), base.gid(), gids);
         }
         if (!user.matches("\\d{1,10}(:\\d{1,10})?")) {
             throw new InvalidConfigException("exec --user takes UID[:GID] as numbers, not '" + user + "'");
         }
         String[] parts = user.split(":");
-        // As runc: the group stays the container's unless given.
-        return new OciProcess.User(Long.parseLong(parts[0]), parts.length > 1 ? Long.parseLong(parts[1]) : base.gid(), List.of());
+        return new OciProcess.User(Long.parseLong(parts[0]), parts.length > 1 ? Long.parseLong(parts[1]) : base.gid(), gids);
     }
 }

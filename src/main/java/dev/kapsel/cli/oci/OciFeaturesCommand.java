@@ -4,7 +4,7 @@ import dev.kapsel.oci.Features;
 import picocli.CommandLine.Command;
 
 /** {@code kapsel features}: the runtime specification's features document. */
-@Command(name = "features", description = "OCI: print the runtime's features as JSON.", mixinStandardHelpOptions = true)
+@Command(name = "features", description = "show the enabled features", mixinStandardHelpOptions = true)
 public final class OciFeaturesCommand extends OciVerb {
     @Override
     int execute() throws Exception {

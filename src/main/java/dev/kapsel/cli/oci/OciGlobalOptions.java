@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 
 /**
  * runc's global options, given before the verb by the engines ({@code kapsel --root R --log L
- * --log-format json create ...}); a mixin of the {@code kapsel} command, read by every OCI verb.
+ * --log-format json create ...}); a mixin of the runc-dialect root ({@link RuncCommand}), read by
+ * every OCI verb.
  */
 public final class OciGlobalOptions {
     @Option(names = "--root", paramLabel = "DIR", description = "OCI runtime state directory (default /run/kapsel)")
@@ -22,14 +23,20 @@ public final class OciGlobalOptions {
     @Option(names = "--systemd-cgroup", description = "accepted for runc compatibility and ignored: kapsel puts no container process in host cgroups")
     boolean systemdCgroup;
 
-    @Option(names = "--debug", description = "accepted for runc compatibility (more detail in the OCI runtime log)")
+    @Option(names = "--debug", description = "enable debug logging: debug lines in the --log file (or on stderr)")
     boolean debug;
+
+    @Option(names = "--criu", paramLabel = "PATH", description = "accepted and ignored: kapsel has no checkpoint/restore through criu")
+    String criu = "criu";
+
+    @Option(names = "--rootless", paramLabel = "true|false|auto", description = "accepted and ignored: kapsel touches no host cgroups, so there are no cgroup permission errors to ignore")
+    String rootless = "auto";
 
     public Path root() {
         return root;
     }
 
     public RuntimeLog log() {
-        return new RuntimeLog(log, RuntimeLog.parseFormat(logFormat), System.err);
+        return new RuntimeLog(log, RuntimeLog.parseFormat(logFormat), System.err).withDebug(debug);
     }
 }

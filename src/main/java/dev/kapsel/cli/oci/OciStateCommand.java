@@ -4,9 +4,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code kapsel state}: prints the container's state JSON (runtime specification). */
-@Command(name = "state", description = "OCI: print a container's state as JSON.", mixinStandardHelpOptions = true)
+@Command(name = "state", description = "output the state of a container", mixinStandardHelpOptions = true)
 public final class OciStateCommand extends OciVerb {
-    @Parameters(index = "0", paramLabel = "ID")
+    @Parameters(index = "0", paramLabel = "<container-id>")
     String id;
 
     @Override

@@ -9,7 +9,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * Base of the OCI runtime verbs: finds the global options on the root command, and turns any
- * failure into one error line on stderr (and in the {@code --log} file, in its format) and exit 1.
+ * failure into one error line on stderr (and in the {@code --log} file, in its format) and exit 1
+ * ({@link #failureStatus()}: 255 for {@code exec}, as runc). With {@code --debug} the verb and its
+ * arguments, and its outcome, are debug lines in the log.
  */
 abstract class OciVerb implements Callable<Integer> {
     /** The name of the {@link OciGlobalOptions} mixin in {@code KapselCommand}. */
@@ -38,21 +40,32 @@ abstract class OciVerb implements Callable<Integer> {
 
     abstract int execute() throws Exception;
 
+    /** The exit status of a verb that failed (runc: 1, {@code exec}: 255). */
+    int failureStatus() {
+        return 1;
+    }
+
     @Override
     public final Integer call() {
         try {
-            return execute();
+            if (log().debugEnabled()) {
+                log().debug("command line: " + spec.root().name() + " " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+            }
+            int status = execute();
+            log().debug(spec.name() + " ended with exit status " + status);
+            return status;
         } catch (Exception e) {
             String message = e.getMessage() != null ? e.getMessage() : e.toString();
             try {
                 log().error(message);
+                log().debug(spec.name() + " failed: " + e);
             } catch (IllegalArgumentException badFormat) {
                 System.err.println("kapsel: " + badFormat.getMessage());
             }
             if ("1".equals(System.getenv("KAPSEL_DEBUG"))) {
                 e.printStackTrace();
             }
-            return 1;
+            return failureStatus();
         }
     }
 }

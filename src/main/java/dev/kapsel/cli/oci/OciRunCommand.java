@@ -1,0 +1,94 @@
+package dev.kapsel.cli.oci;
+
+import dev.kapsel.oci.InvalidConfigException;
+import dev.kapsel.oci.OciRuntime;
+import dev.kapsel.oci.SignalName;
+import dev.kapsel.oci.spec.ConfigReader;
+import java.util.OptionalInt;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import sun.misc.Signal;
+
+/**
+ * {@code run ID}: create, start and (unless {@code --detach}) wait, exiting with the container's exit
+ * status and deleting it afterwards unless {@code --keep}, as runc does. Signals this process gets
+ * meanwhile (INT, TERM, HUP, QUIT, USR1, USR2) go on to the container.
+ */
+@Command(name = "run", description = "create and run a container", mixinStandardHelpOptions = true,
+        footer = {"", "The exit status is the container's (128+N when signal N ended it). A terminal: true container"
+            + " without --console-socket runs on this process's terminal (stdin must be one)."})
+public final class OciRunCommand extends OciVerb {
+    private static final String[] FORWARDED = {"INT", "TERM", "HUP", "QUIT", "USR1", "USR2"};
+
+    @Mixin
+    CreateOptions options;
+
+    @Option(names = {"-d", "--detach"}, description = "detach from the container's process")
+    boolean detach;
+
+    @Option(names = "--keep", description = "do not delete the container after it exits")
+    boolean keep;
+
+    @Option(names = "--no-subreaper", description = "accepted; the container's monitor is this process's child, reaped by it")
+    boolean noSubreaper;
+
+    @Parameters(index = "0", paramLabel = "<container-id>")
+    String id;
+
+    private volatile int lastForwarded;
+
+    @Override
+    int execute() {
+        OciRuntime.CreateRequest request = options.request(id, log());
+        if (!detach && options.consoleSocket == null
+                && ConfigReader.readBundle(options.bundle.toAbsolutePath().normalize()).process().terminal()) {
+            String terminal = CallersTerminal.path().orElseThrow(() -> new InvalidConfigException(
+                    "process.terminal is true but stdin is not a terminal: give --console-socket or set terminal to false"));
+            request = new OciRuntime.CreateRequest(id, request.bundle(), request.pidFile(), null, terminal);
+        }
+        OciRuntime runtime = runtime();
+        runtime.create(request);
+        try {
+            runtime.start(id);
+        } catch (RuntimeException e) {
+            runtime.delete(id, true);
+            throw e;
+        }
+        if (detach) {
+            return 0;
+        }
+        forwardSignals(runtime);
+        OptionalInt recorded = runtime.awaitExit(id);
+        int status = recorded.orElseGet(this::unrecordedStatus);
+        if (!keep) {
+            runtime.delete(id, true);
+        }
+        return status;
+    }
+
+    /** The monitor ended without recording a status: a signal ended it, the one passed on if any, else SIGKILL. */
+    private int unrecordedStatus() {
+        int signal = lastForwarded != 0 ? lastForwarded : SignalName.SIGKILL;
+        log().warn("container " + id + " ended without an exit status; reporting " + SignalName.name(signal));
+        return 128 + signal;
+    }
+
+    private void forwardSignals(OciRuntime runtime) {
+        for (String name : FORWARDED) {
+            try {
+                Signal.handle(new Signal(name), s -> {
+                    lastForwarded = s.getNumber();
+                    try {
+                        runtime.kill(id, s.getNumber());
+                    } catch (RuntimeException gone) {
+                        // The container has ended meanwhile; its status is on its way.
+                    }
+                });
+            } catch (IllegalArgumentException reserved) {
+                // The JVM reserves this signal (QUIT without -Xrs, or any with it): it keeps its default action.
+            }
+        }
+    }
+}
