@@ -70,7 +70,7 @@ public final class OciRunCommand extends OciVerb {
 
     /** The monitor ended without recording a status: a signal ended it, the one passed on if any, else SIGKILL. */
     private int unrecordedStatus() {
-        int signal = lastForwarded != 0 ? lastForwarded : SignalName.SIGKILL;
+        int signal = lastForwarded != 0 ? lastForwarded : dev.kapsel.sys.Signal.SIGKILL;
         log().warn("container " + id + " ended without an exit status; reporting " + SignalName.name(signal));
         return 128 + signal;
     }
