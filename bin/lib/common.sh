@@ -7,6 +7,8 @@
 #   kapsel_state_dir        prints the state directory ($KAPSEL_STATE_DIR, /var/lib/kapsel for root,
 #                           else ~/.local/share/kapsel); it is not created
 #   kapsel_kernel_dir       prints <state>/kernels/default resolved, or returns 1 when absent
+#   kapsel_build_if_stale JAVA_HOME  builds the checkout (mvn package) unless target/ is newer than
+#                           pom.xml and everything under src/; used by bin/setup and bin/kapsel
 #   kapsel_log MSG...       a progress line on stderr, prefixed with the script's name
 
 KAPSEL_MIN_JAVA=25
@@ -41,6 +43,43 @@ kapsel_require_java_home() {
         kapsel_log "install one, e.g. the Debian package temurin-25-jdk from the Adoptium repository, or set JAVA_HOME to a JDK >= $KAPSEL_MIN_JAVA"
         return 1
     fi
+}
+
+# The checkout this file belongs to.
+kapsel_repo() {
+    (cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+}
+
+# Returns 0 when target/ needs a build: no jar, no stamp, or a source newer than the stamp.
+kapsel_build_is_stale() {
+    local repo="$1" stamp="$1/target/.kapsel-build"
+    [[ -f "$repo/target/kapsel.jar" && -f "$stamp" ]] || return 0
+    [[ -n "$(find "$repo/pom.xml" "$repo/src" -newer "$stamp" -print -quit 2>/dev/null)" ]]
+}
+
+kapsel_build_if_stale() {
+    local java_home="$1" repo
+    repo="$(kapsel_repo)"
+    kapsel_build_is_stale "$repo" || return 0
+    mkdir -p "$repo/target"
+    # Engines start several kapsel processes at once: one builds, the others wait for it and then
+    # find the build fresh.
+    exec 9>"$repo/target/.kapsel-build.lock"
+    flock 9
+    if kapsel_build_is_stale "$repo"; then
+        kapsel_log "building: mvn -B -q package -DskipTests (sources newer than target/)"
+        # Debian's Maven 3.8 uses sun.misc.Unsafe through Guava; JDK 24+ warns about it unless allowed.
+        if ! (cd "$repo" && JAVA_HOME="$java_home" MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}" \
+                mvn -B -q -Dstyle.color=never package -DskipTests >&2); then
+            exec 9>&-
+            kapsel_log "build failed; run bin/setup to install the build tools"
+            return 1
+        fi
+        # the class-data-sharing archive belongs to the old jar
+        rm -f "$repo/target/kapsel.jsa"
+        touch "$repo/target/.kapsel-build"
+    fi
+    exec 9>&-
 }
 
 kapsel_state_dir() {

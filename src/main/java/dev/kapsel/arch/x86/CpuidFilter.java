@@ -24,6 +24,8 @@ public final class CpuidFilter {
     static final int LEAF_FEATURES = 0x1;
     static final int LEAF_CACHE_PARAMS = 0x4;
     static final int LEAF_THERMAL_POWER = 0x6;
+    static final int LEAF_EXTENDED_FEATURES = 0x7;
+    static final int LEAF_XSAVE_STATE = 0xd;
     static final int LEAF_PMU = 0xa;
     static final int LEAF_TOPOLOGY = 0xb;
     static final int LEAF_TOPOLOGY_V2 = 0x1f;
@@ -35,6 +37,21 @@ public final class CpuidFilter {
     static final int LEAF_AMD_EXT_APIC_ID = 0x8000_001e;
 
     static final int ECX_HYPERVISOR = 1 << 31;
+    static final int ECX_XSAVE = 1 << 26;
+    static final int ECX_OSXSAVE = 1 << 27;
+    static final int ECX_AVX = 1 << 28;
+    /** Leaf 7 EBX: AVX2 and the AVX-512 family, all of which need XCR0 to enable their state. */
+    static final int EBX_AVX2 = 1 << 5;
+    static final int EBX_AVX512F = 1 << 16;
+    static final int EBX_AVX512DQ = 1 << 17;
+    static final int EBX_AVX512IFMA = 1 << 21;
+    static final int EBX_AVX512PF = 1 << 26;
+    static final int EBX_AVX512ER = 1 << 27;
+    static final int EBX_AVX512CD = 1 << 28;
+    static final int EBX_AVX512BW = 1 << 30;
+    static final int EBX_AVX512VL = 1 << 31;
+    static final int EBX_XCR0_STATE = EBX_AVX2 | EBX_AVX512F | EBX_AVX512DQ | EBX_AVX512IFMA | EBX_AVX512PF
+            | EBX_AVX512ER | EBX_AVX512CD | EBX_AVX512BW | EBX_AVX512VL;
     static final int EDX_HTT = 1 << 28;
     static final int CLFLUSH_LINE_SIZE_QWORDS = 8;
     static final int EAX_ARAT = 1 << 2;
@@ -57,6 +74,25 @@ public final class CpuidFilter {
         addBrandIfAbsent(out);
         out.sort(Comparator.comparing(CpuidEntry::function, Integer::compareUnsigned)
                 .thenComparing(CpuidEntry::index, Integer::compareUnsigned));
+        return List.copyOf(out);
+    }
+
+    /**
+     * {@code entries} without XSAVE, AVX and AVX-512 and without the XSAVE state leaf, for a CPU whose
+     * XCR0 is never set (the sandbox's): a libc that saw them would pick code paths that fault.
+     */
+    public static List<CpuidEntry> withoutXsave(List<CpuidEntry> entries) {
+        List<CpuidEntry> out = new ArrayList<>(entries.size());
+        for (CpuidEntry e : entries) {
+            if (e.function() == LEAF_FEATURES) {
+                e = e.withRegisters(e.eax(), e.ebx(), e.ecx() & ~(ECX_XSAVE | ECX_OSXSAVE | ECX_AVX), e.edx());
+            } else if (e.function() == LEAF_EXTENDED_FEATURES && e.index() == 0) {
+                e = e.withRegisters(e.eax(), e.ebx() & ~EBX_XCR0_STATE, e.ecx(), e.edx());
+            } else if (e.function() == LEAF_XSAVE_STATE) {
+                continue;
+            }
+            out.add(e);
+        }
         return List.copyOf(out);
     }
 

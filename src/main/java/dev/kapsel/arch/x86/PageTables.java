@@ -1,5 +1,9 @@
 package dev.kapsel.arch.x86;
 
+import static dev.kapsel.arch.x86.PageTableEntry.PAGE_SIZE;
+import static dev.kapsel.arch.x86.PageTableEntry.PRESENT;
+import static dev.kapsel.arch.x86.PageTableEntry.WRITABLE;
+
 import dev.kapsel.memory.GuestMemory;
 
 /**
@@ -9,10 +13,6 @@ import dev.kapsel.memory.GuestMemory;
 public final class PageTables {
     private PageTables() {}
 
-    public static final long PRESENT = 1;
-    public static final long WRITABLE = 1 << 1;
-    /** PS bit in a page-directory entry: the entry maps a 2 MiB page. */
-    public static final long PAGE_SIZE_2M = 1 << 7;
     public static final long HUGE_PAGE = 2L << 20;
     public static final int ENTRIES = 512;
 
@@ -23,7 +23,7 @@ public final class PageTables {
         memory.writeU64(Layout.PML4, Layout.PDPT | PRESENT | WRITABLE);
         memory.writeU64(Layout.PDPT, Layout.PD | PRESENT | WRITABLE);
         for (int i = 0; i < ENTRIES; i++) {
-            memory.writeU64(Layout.PD + 8L * i, (i * HUGE_PAGE) | PRESENT | WRITABLE | PAGE_SIZE_2M);
+            memory.writeU64(Layout.PD + 8L * i, (i * HUGE_PAGE) | PRESENT | WRITABLE | PAGE_SIZE);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.kapsel.sandbox.machine;
 
+import dev.kapsel.arch.x86.FpuState;
+import dev.kapsel.arch.x86.Segments;
 import dev.kapsel.kvm.DescriptorTable;
 import dev.kapsel.kvm.Segment;
 import dev.kapsel.kvm.Regs;
@@ -53,10 +55,9 @@ public final class Cpu {
         SpecialRegisters.Builder b = vcpu.getSregs().toBuilder();
         Segment data = userData();
         b.flatSegments(userCode(), data);
-        b.fs = withBase(data, fsBase);
-        b.tr = new Segment(KernelLayout.kernelVirtual(tssPage), TSS_SIZE - 1, Selectors.TSS, 0xb, true, 0,
-                false, false, false, false, false, false);
-        b.ldt = new Segment(0, 0xffff, 0, 2, true, 0, false, false, false, false, false, true);
+        b.fs = data.withBase(fsBase);
+        b.tr = Segments.tss(KernelLayout.kernelVirtual(tssPage), TSS_SIZE - 1, Selectors.TSS);
+        b.ldt = Segments.UNUSABLE_LDT;
         b.gdt = new DescriptorTable(KernelLayout.kernelVirtual(KernelLayout.GDT), DescriptorTables.gdtLimit());
         b.idt = new DescriptorTable(KernelLayout.kernelVirtual(KernelLayout.IDT), DescriptorTables.idtLimit());
         b.cr0 = Machine.CR0;
@@ -64,36 +65,31 @@ public final class Cpu {
         b.cr3 = table.root();
         b.efer = Machine.EFER;
         vcpu.setSregs(b.build());
-        vcpu.setFpu(0x37f, 0x1f80);
+        vcpu.setFpu(FpuState.FCW_DEFAULT, FpuState.MXCSR_DEFAULT);
         vcpu.setRegs(Regs.INITIAL.withRip(rip).withRsp(rsp).withRflags(FLAGS_FIXED));
     }
 
     static Segment userCode() {
-        return new Segment(0, 0xffffffff, Selectors.USER_CS, 0xb, true, 3, false, true, true, true, false, false);
+        return Segments.flatCode(Selectors.USER_CS);
     }
 
     static Segment userData() {
-        return new Segment(0, 0xffffffff, Selectors.USER_DS, 0x3, true, 3, true, true, false, true, false, false);
+        return Segments.flatData(Selectors.USER_DS);
     }
 
     private static Segment kernelCode() {
-        return new Segment(0, 0xffffffff, Selectors.KERNEL_CS, 0xb, true, 0, false, true, true, true, false, false);
+        return Segments.flatCode(Selectors.KERNEL_CS);
     }
 
     private static Segment kernelData() {
-        return new Segment(0, 0xffffffff, Selectors.KERNEL_DS, 0x3, true, 0, true, true, false, true, false, false);
-    }
-
-    private static Segment withBase(Segment s, long base) {
-        return new Segment(base, s.limit(), s.selector(), s.type(), s.present(), s.dpl(), s.db(), s.s(), s.l(),
-                s.g(), s.avl(), s.unusable());
+        return Segments.flatData(Selectors.KERNEL_DS);
     }
 
     /** Sets the FS base (TLS pointer) the program sees from now on. */
     public void setFsBase(long base) {
         SpecialRegisters s = vcpu.getSregs();
         SpecialRegisters.Builder b = s.toBuilder();
-        b.fs = withBase(s.fs(), base);
+        b.fs = s.fs().withBase(base);
         vcpu.setSregs(b.build());
     }
 

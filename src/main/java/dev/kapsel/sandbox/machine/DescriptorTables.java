@@ -1,5 +1,7 @@
 package dev.kapsel.sandbox.machine;
 
+import dev.kapsel.arch.x86.Gdt;
+import dev.kapsel.arch.x86.Segments;
 import dev.kapsel.memory.GuestMemory;
 
 /**
@@ -12,21 +14,18 @@ public final class DescriptorTables {
     private DescriptorTables() {}
 
     public static final int IDT_VECTORS = 256;
-    private static final long CODE64 = 0x00af_9a00_0000_ffffL;   // P, S, type 0xa, L=1, G
-    private static final long DATA = 0x00cf_9200_0000_ffffL;     // P, S, type 0x2, D/B, G
 
     public static void write(GuestMemory memory) {
         long gdt = KernelLayout.GDT;
         memory.writeU64(gdt, 0);
-        memory.writeU64(gdt + Selectors.KERNEL_CS, CODE64);
-        memory.writeU64(gdt + Selectors.KERNEL_DS, DATA);
+        memory.writeU64(gdt + Selectors.KERNEL_CS, Segments.codeDescriptor(0));
+        memory.writeU64(gdt + Selectors.KERNEL_DS, Segments.dataDescriptor(0));
         memory.writeU64(gdt + 0x18, 0);                                     // 32-bit user code: unused
-        memory.writeU64(gdt + (Selectors.USER_DS & ~3), DATA | (3L << 45));  // DPL 3
-        memory.writeU64(gdt + (Selectors.USER_CS & ~3), CODE64 | (3L << 45));
+        memory.writeU64(gdt + (Selectors.USER_DS & ~3), Segments.dataDescriptor(3));
+        memory.writeU64(gdt + (Selectors.USER_CS & ~3), Segments.codeDescriptor(3));
         long tssBase = KernelLayout.kernelVirtual(KernelLayout.TSS);
-        long limit = 0x67;
-        long low = (limit & 0xffff) | ((tssBase & 0xffffff) << 16) | (0x89L << 40) | (((tssBase >>> 24) & 0xff) << 56);
-        memory.writeU64(gdt + Selectors.TSS, low);
+        // a 64-bit TSS descriptor is 16 bytes: the usual 8 with base bits 31:0, then base bits 63:32
+        memory.writeU64(gdt + Selectors.TSS, Gdt.entry(Segments.TSS_AVAILABLE, tssBase, 0x67));
         memory.writeU64(gdt + Selectors.TSS + 8, tssBase >>> 32);
 
         memory.fill(KernelLayout.TSS, 0x68, (byte) 0);

@@ -1,5 +1,9 @@
 package dev.kapsel.sandbox.machine;
 
+import dev.kapsel.arch.x86.BootMsrs;
+import dev.kapsel.arch.x86.ControlRegisters;
+import dev.kapsel.arch.x86.CpuidFilter;
+import dev.kapsel.arch.x86.FpuState;
 import dev.kapsel.kvm.CpuidEntry;
 import dev.kapsel.kvm.DescriptorTable;
 import dev.kapsel.kvm.Kvm;
@@ -21,16 +25,13 @@ import java.util.List;
  * spaces, and its vCPUs ({@link Cpu}), created on demand by {@link #newCpu()} up to a limit.
  */
 public final class Machine implements AutoCloseable {
-    private static final int MSR_STAR = 0xc0000081;
-    private static final int MSR_LSTAR = 0xc0000082;
-    private static final int MSR_CSTAR = 0xc0000083;
-    private static final int MSR_SFMASK = 0xc0000084;
-    private static final long EFER_SCE = 1, EFER_LME = 1 << 8, EFER_LMA = 1 << 10, EFER_NXE = 1 << 11;
-    private static final long CR0_PE = 1, CR0_MP = 2, CR0_ET = 1 << 4, CR0_NE = 1 << 5, CR0_WP = 1 << 16, CR0_PG = 1L << 31;
-    private static final long CR4_PAE = 1 << 5, CR4_OSFXSR = 1 << 9, CR4_OSXMMEXCPT = 1 << 10;
-    static final long EFER = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
-    static final long CR0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
-    static final long CR4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+    static final long EFER = ControlRegisters.EFER_SCE | ControlRegisters.EFER_LME | ControlRegisters.EFER_LMA
+            | ControlRegisters.EFER_NXE;
+    static final long CR0 = ControlRegisters.CR0_PE | ControlRegisters.CR0_MP | ControlRegisters.CR0_ET
+            | ControlRegisters.CR0_NE | ControlRegisters.CR0_WP | ControlRegisters.CR0_PG;
+    static final long CR4 = ControlRegisters.CR4_PAE | ControlRegisters.CR4_OSFXSR | ControlRegisters.CR4_OSXMMEXCPT;
+    /** RFLAGS bits SYSCALL clears on entry: TF, DF, IF, IOPL, NT, AC (as Linux's X86_EFLAGS mask). */
+    private static final long SYSCALL_CLEARS_FLAGS = 0x47700;
     /** Most vCPUs one sandbox creates. */
     public static final int MAX_CPUS = 64;
 
@@ -54,7 +55,7 @@ public final class Machine implements AutoCloseable {
             frames = new FrameAllocator(memory);
             DescriptorTables.write(memory);
             EntryStub.write(memory);
-            cpuid = userCpuid(kvm.supportedCpuid());
+            cpuid = CpuidFilter.withoutXsave(kvm.supportedCpuid()); // XCR0 stays unset
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -82,11 +83,11 @@ public final class Machine implements AutoCloseable {
         vcpus.add(vcpu);
         vcpu.setCpuid(cpuid);
         vcpu.setMsrs(List.of(
-                new MsrEntry(MSR_STAR, ((long) Selectors.USER_BASE << 48) | ((long) Selectors.KERNEL_CS << 32)),
-                new MsrEntry(MSR_LSTAR, EntryStub.syscallEntryVirtual()),
-                new MsrEntry(MSR_CSTAR, EntryStub.syscallEntryVirtual()),
-                new MsrEntry(MSR_SFMASK, 0x47700)));
-        vcpu.setFpu(0x37f, 0x1f80);
+                new MsrEntry(BootMsrs.STAR, ((long) Selectors.USER_BASE << 48) | ((long) Selectors.KERNEL_CS << 32)),
+                new MsrEntry(BootMsrs.LSTAR, EntryStub.syscallEntryVirtual()),
+                new MsrEntry(BootMsrs.CSTAR, EntryStub.syscallEntryVirtual()),
+                new MsrEntry(BootMsrs.SYSCALL_MASK, SYSCALL_CLEARS_FLAGS)));
+        vcpu.setFpu(FpuState.FCW_DEFAULT, FpuState.MXCSR_DEFAULT);
         long tss, flush;
         synchronized (frames) {
             tss = frames.allocate();
@@ -95,24 +96,6 @@ public final class Machine implements AutoCloseable {
         Cpu cpu = new Cpu(vcpu, memory, tss, flush);
         cpus.add(cpu);
         return cpu;
-    }
-
-    /** What KVM offers, minus XSAVE/AVX (we do not enable XCR0) so libc picks SSE2 code paths. */
-    static List<CpuidEntry> userCpuid(List<CpuidEntry> supported) {
-        List<CpuidEntry> out = new ArrayList<>();
-        for (CpuidEntry e : supported) {
-            if (e.function() == 1) {
-                int ecx = e.ecx() & ~((1 << 26) | (1 << 27) | (1 << 28)); // XSAVE, OSXSAVE, AVX
-                e = e.withRegisters(e.eax(), e.ebx(), ecx, e.edx());
-            } else if (e.function() == 7 && e.index() == 0) {
-                int ebx = e.ebx() & ~((1 << 5) | (1 << 16) | (1 << 17) | (1 << 28) | (1 << 30) | (1 << 31) | (1 << 21) | (1 << 26) | (1 << 27));
-                e = e.withRegisters(e.eax(), ebx, e.ecx(), e.edx());
-            } else if (e.function() == 0xd) {
-                continue;
-            }
-            out.add(e);
-        }
-        return out;
     }
 
     public GuestMemory memory() {

@@ -1,5 +1,6 @@
 package dev.kapsel.sandbox.machine;
 
+import dev.kapsel.arch.x86.PageTableEntry;
 import dev.kapsel.memory.GuestMemory;
 import java.util.function.LongSupplier;
 
@@ -11,16 +12,17 @@ import java.util.function.LongSupplier;
  * Changing a present entry does not reach the vCPU's TLB: callers collect the addresses and flush.
  */
 public final class PageTable {
-    public static final long PRESENT = 1L;
-    public static final long WRITABLE = 1L << 1;
-    public static final long USER = 1L << 2;
-    public static final long ACCESSED = 1L << 5;
-    public static final long DIRTY = 1L << 6;
-    public static final long LARGE = 1L << 7;
+    // the hardware bits, under the names the sandbox's mm uses
+    public static final long PRESENT = PageTableEntry.PRESENT;
+    public static final long WRITABLE = PageTableEntry.WRITABLE;
+    public static final long USER = PageTableEntry.USER;
+    public static final long ACCESSED = PageTableEntry.ACCESSED;
+    public static final long DIRTY = PageTableEntry.DIRTY;
+    public static final long LARGE = PageTableEntry.PAGE_SIZE;
     /** Software bit (ignored by the CPU): a not-present entry that keeps its frame (PROT_NONE). */
     public static final long HIDDEN = 1L << 9;
-    public static final long NO_EXECUTE = 1L << 63;
-    public static final long ADDRESS_MASK = 0x000f_ffff_ffff_f000L;
+    public static final long NO_EXECUTE = PageTableEntry.NO_EXECUTE;
+    public static final long ADDRESS_MASK = PageTableEntry.ADDRESS_MASK;
     private static final long TABLE_FLAGS = PRESENT | WRITABLE | USER;
 
     private final GuestMemory memory;

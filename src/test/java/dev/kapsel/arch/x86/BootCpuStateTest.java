@@ -141,4 +141,21 @@ class BootCpuStateTest {
         assertEquals(8L << 30, big.get(0).size() + big.get(1).size());
         assertThrows(IllegalArgumentException.class, () -> GuestRamLayout.regionsFor(0));
     }
+
+    @Test
+    void flatSegmentsAtUserPrivilegeAgreeWithTheirDescriptors() {
+        // selector 0x2b: GDT index 5, RPL 3; the register caches the descriptor a load would read
+        assertEquals(new Segment(0, 0xffff_ffff, 0x2b, 0xb, true, 3, false, true, true, true, false, false),
+                Segments.flatCode(0x2b));
+        assertEquals(new Segment(0, 0xffff_ffff, 0x23, 0x3, true, 3, true, true, false, true, false, false),
+                Segments.flatData(0x23));
+        assertEquals(Segment.fromGdtEntry(Segments.codeDescriptor(0), 1), Segments.flatCode(8));
+        assertEquals(Gdt.bootTable()[Gdt.DATA_INDEX], Segments.dataDescriptor(0));
+        assertEquals(0x00cf_f300_0000_ffffL, Segments.dataDescriptor(3));
+        Segment tss = Segments.tss(0xffff_8000_0000_3000L, 0x67, 0x30);
+        assertEquals(0xffff_8000_0000_3000L, tss.base());
+        assertEquals(0xb, tss.type());
+        assertFalse(tss.s() || tss.g() || tss.unusable());
+        assertEquals(0x1234, Segments.flatData(0x23).withBase(0x1234).base());
+    }
 }

@@ -183,4 +183,24 @@ class CpuidFilterTest {
         assertThrows(IllegalArgumentException.class, () -> CpuidFilter.forVcpu(intel(), 0, 0));
         assertThrows(IllegalArgumentException.class, () -> CpuidFilter.forVcpu(intel(), 0, 256));
     }
+
+    @Test
+    void withoutXsaveClearsTheXcr0FeaturesAndDropsTheXsaveLeaf() {
+        List<CpuidEntry> in = List.of(
+                leaf(1, 0, 1, 2, -1, -1),
+                leaf(7, 0, 0, -1, -1, -1),
+                leaf(7, 1, 0, -1, -1, -1),
+                leaf(0xd, 0, 7, 0x240, 0x340, 0),
+                leaf(0xd, 1, 1, 0, 0, 0));
+        List<CpuidEntry> out = CpuidFilter.withoutXsave(in);
+        assertEquals(3, out.size(), "leaf 0xd goes");
+        // leaf 1 ECX: XSAVE (26), OSXSAVE (27), AVX (28) cleared, everything else kept
+        assertEquals(~(0b111 << 26), out.get(0).ecx());
+        assertEquals(-1, out.get(0).edx());
+        // leaf 7.0 EBX: AVX2 (5) and AVX-512 F, DQ, IFMA, PF, ER, CD, BW, VL cleared
+        int avx = 1 << 5 | 1 << 16 | 1 << 17 | 1 << 21 | 1 << 26 | 1 << 27 | 1 << 28 | 1 << 30 | 1 << 31;
+        assertEquals(~avx, out.get(1).ebx());
+        assertEquals(-1, out.get(1).ecx());
+        assertEquals(in.get(2), out.get(2), "only subleaf 0 of leaf 7 names those bits");
+    }
 }
