@@ -104,7 +104,7 @@ public final class Kernel {
     /** PID 1: a fresh process whose program the caller then loads with {@link ProgramImage#exec}. */
     SandboxProcess createInit(FdTable fds, Location cwd) {
         SandboxProcess p = new SandboxProcess(this, allocatePid(), null, new AddressSpace(machine), false, fds, cwd,
-                new long[Signals.NSIG + 1][], Signals.SIGCHLD);
+                new SigAction[Signals.NSIG + 1], Signals.SIGCHLD);
         bind(p);
         processes.put(p.pid(), p);
         init = p;
@@ -293,8 +293,8 @@ public final class Kernel {
             return;
         }
         if (parent != null) {
-            long[] action = parent.sigaction(Signals.SIGCHLD);
-            if (action != null && (action[0] == Signals.SIG_IGN || (action[1] & 2) != 0)) { // SA_NOCLDWAIT
+            SigAction action = parent.sigaction(Signals.SIGCHLD);
+            if (action != null && (action.ignored() || action.noChildWait())) {
                 reap(p);
             } else if (p.exitSignal() > 0) {
                 int status = p.exiting();
@@ -323,8 +323,8 @@ public final class Kernel {
     }
 
     private static boolean ignored(SandboxProcess p, int sig) {
-        long[] a = p.sigaction(sig);
-        return a == null ? Signals.defaultIgnored(sig) : a[0] == Signals.SIG_IGN;
+        SigAction a = p.sigaction(sig);
+        return a == null ? Signals.defaultIgnored(sig) : a.ignored();
     }
 
     /** Sends a signal to a whole process (kill). */

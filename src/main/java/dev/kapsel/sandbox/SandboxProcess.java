@@ -33,7 +33,7 @@ public final class SandboxProcess {
     private final UserMemory memory;
     private final FdTable fds;
     private final PathNames paths = new PathNames();
-    private long[][] sigactions;
+    private SigAction[] sigactions;
     private long pendingSignals;
     private final SignalInfo[] pendingInfo = new SignalInfo[Signals.NSIG + 1];
     private Location cwd;
@@ -50,7 +50,7 @@ public final class SandboxProcess {
     private final int exitSignal;
 
     SandboxProcess(Kernel kernel, int pid, SandboxProcess parent, AddressSpace space, boolean spaceShared, FdTable fds,
-                   Location cwd, long[][] sigactions, int exitSignal) {
+                   Location cwd, SigAction[] sigactions, int exitSignal) {
         this.kernel = kernel;
         this.pid = pid;
         this.parent = parent;
@@ -184,18 +184,18 @@ public final class SandboxProcess {
         this.argv = List.copyOf(argv);
     }
 
-    /** The stored sigaction of {@code sig}: {handler, flags, restorer, mask}, or null (SIG_DFL). */
-    public long[] sigaction(int sig) {
+    /** The stored sigaction of {@code sig}, or null (SIG_DFL). */
+    public SigAction sigaction(int sig) {
         return sigactions[sig];
     }
 
-    long[][] sigactions() {
+    SigAction[] sigactions() {
         return sigactions;
     }
 
-    public void setSigaction(int sig, long[] action) {
+    public void setSigaction(int sig, SigAction action) {
         sigactions[sig] = action;
-        if (action != null && action[0] == Signals.SIG_IGN || action == null && Signals.defaultIgnored(sig)) {
+        if (action != null && action.ignored() || action == null && Signals.defaultIgnored(sig)) {
             pendingSignals &= ~Signals.bit(sig);
             pendingInfo[sig] = null;
             for (Task t : threads) {
@@ -207,7 +207,7 @@ public final class SandboxProcess {
     /** execve: handled signals go back to SIG_DFL; ignored ones stay ignored. */
     void resetHandlersForExec() {
         for (int s = 1; s <= Signals.NSIG; s++) {
-            if (sigactions[s] != null && sigactions[s][0] != Signals.SIG_IGN) {
+            if (sigactions[s] != null && !sigactions[s].ignored()) {
                 sigactions[s] = null;
             }
         }

@@ -35,19 +35,19 @@ final class SignalDelivery {
                 break;
             }
             int sig = info.signo();
-            long[] action = p.sigaction(sig);
+            SigAction action = p.sigaction(sig);
             if (action == null) {
                 if (Signals.defaultIgnored(sig)) {
                     continue;
                 }
                 throw ProgramTermination.killed(sig, "killed by " + Signals.name(sig));
             }
-            if (action[0] == Signals.SIG_IGN) {
+            if (action.ignored()) {
                 continue;
             }
             Regs regs = task.cpu().regs();
             if (interrupted >= 0) {
-                boolean restart = (action[1] & Signals.SA_RESTART) != 0 && !noRestartWithHandler(interrupted);
+                boolean restart = action.restartsCalls() && !noRestartWithHandler(interrupted);
                 regs = restart ? regs.withRip(regs.rip() - 2).withRax(interrupted) : regs.withRax(-Errno.EINTR);
             }
             enterHandler(task, regs, info, action);
@@ -63,31 +63,30 @@ final class SignalDelivery {
     /** A signal caused by the instruction at {@code regs} (a fault): its handler runs now, or the process ends. */
     static void force(Task task, Regs regs, SignalInfo info, String reason) {
         int sig = info.signo();
-        long[] action = task.process().sigaction(sig);
+        SigAction action = task.process().sigaction(sig);
         boolean blocked = (task.sigmask() & Signals.bit(sig)) != 0;
-        if (action == null || action[0] == Signals.SIG_IGN || blocked) {
+        if (action == null || action.ignored() || blocked) {
             throw ProgramTermination.killed(sig, reason);
         }
         enterHandler(task, regs, info, action);
     }
 
-    private static void enterHandler(Task task, Regs regs, SignalInfo info, long[] action) {
+    private static void enterHandler(Task task, Regs regs, SignalInfo info, SigAction action) {
         int sig = info.signo();
-        long flags = action[1];
         long sp = regs.rsp();
-        long[] alt = task.altStack();
-        if ((flags & Signals.SA_ONSTACK) != 0 && alt[2] == 0 && !task.onAltStack(sp)) {
-            sp = alt[0] + alt[1];
+        AltStack alt = task.altStack();
+        if (action.onAltStack() && !alt.disabled() && !alt.contains(sp)) {
+            sp = alt.top();
         } else {
             sp -= RED_ZONE;
         }
         long frame = ((sp - FRAME_SIZE) & ~15L) - 8;
         long frameMask = task.hasSavedMaskValue();
         byte[] b = new byte[FRAME_SIZE];
-        put(b, 0, action[2]);
-        put(b, UC + 16, alt[0]);
-        put(b, UC + 24, alt[2] != 0 ? 2 : task.onAltStack(regs.rsp()) ? 1 : 0);
-        put(b, UC + 32, alt[1]);
+        put(b, 0, action.restorer());
+        put(b, UC + 16, alt.sp());
+        put(b, UC + 24, alt.flags(regs.rsp()));
+        put(b, UC + 32, alt.size());
         long[] g = {regs.r8(), regs.r9(), regs.r10(), regs.r11(), regs.r12(), regs.r13(), regs.r14(), regs.r15(),
             regs.rdi(), regs.rsi(), regs.rbp(), regs.rbx(), regs.rdx(), regs.rax(), regs.rcx(), regs.rsp(), regs.rip(),
             regs.rflags()};
@@ -107,12 +106,12 @@ final class SignalDelivery {
                     + " signal frame at 0x" + Long.toHexString(frame));
         }
         task.restoreSuspendedMask();
-        long mask = task.sigmask() | action[3] | ((flags & Signals.SA_NODEFER) != 0 ? 0 : Signals.bit(sig));
+        long mask = task.sigmask() | action.mask() | (action.noDefer() ? 0 : Signals.bit(sig));
         task.setSigmask(mask);
-        if ((flags & Signals.SA_RESETHAND) != 0) {
+        if (action.resetsToDefault()) {
             task.process().setSigaction(sig, null);
         }
-        Regs handler = regs.withRip(action[0]).withRsp(frame).withRdi(sig).withRsi(frame + INFO).withRdx(frame + UC)
+        Regs handler = regs.withRip(action.handler()).withRsp(frame).withRdi(sig).withRsi(frame + INFO).withRdx(frame + UC)
                 .withRax(0).withRflags(regs.rflags() & ~(0x400L | 0x100L));
         task.cpu().enterUser(handler);
     }

@@ -11,7 +11,7 @@ public final class Signals {
     public static final int NSIG = 64;
     public static final long SIG_DFL = 0, SIG_IGN = 1;
     public static final long SA_SIGINFO = 4, SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000,
-            SA_RESETHAND = 0x80000000L, SA_RESTORER = 0x04000000;
+            SA_RESETHAND = 0x80000000L, SA_RESTORER = 0x04000000, SA_NOCLDWAIT = 2;
     /** Signals no mask can block. */
     public static final long UNBLOCKABLE = bit(SIGKILL) | bit(SIGSTOP);
 

@@ -51,8 +51,7 @@ public final class Task {
     private final SignalInfo[] pendingInfo = new SignalInfo[Signals.NSIG + 1];
     private long clearChildTid;
     private long robustList;
-    private long altStackSp, altStackSize;
-    private boolean altStackDisabled = true;
+    private AltStack altStack = AltStack.DISABLED;
     /** The registers of the system call being served (clone copies them). */
     private Regs syscallRegs;
     /** The number of a system call interrupted by a signal, to restart or fail with EINTR; -1 if none. */
@@ -124,18 +123,12 @@ public final class Task {
         return robustList;
     }
 
-    long[] altStack() {
-        return new long[] {altStackSp, altStackSize, altStackDisabled ? 1 : 0};
+    AltStack altStack() {
+        return altStack;
     }
 
-    void setAltStack(long sp, long size, boolean disabled) {
-        altStackSp = sp;
-        altStackSize = size;
-        altStackDisabled = disabled;
-    }
-
-    boolean onAltStack(long rsp) {
-        return !altStackDisabled && rsp > altStackSp && rsp <= altStackSp + altStackSize;
+    void setAltStack(AltStack stack) {
+        altStack = stack;
     }
 
     /** Temporarily replaces the mask until the next signal is taken (sigsuspend, ppoll, pselect6). */

@@ -148,7 +148,7 @@ final class TaskSyscalls {
         lock.await(() -> p.threads().size() == 1, Long.MAX_VALUE);
         Task.Start s = ProgramImage.exec(p, path, argv, env, 0);
         p.resetHandlersForExec();
-        self.setAltStack(0, 0, true);
+        self.setAltStack(AltStack.DISABLED);
         self.setRobustList(0);
         if (!p.vforkDone()) {
             p.setVforkDone(true);
@@ -341,30 +341,30 @@ final class TaskSyscalls {
 
     long sigaltstack(long ss, long oldss) {
         Task self = Task.current();
-        long[] alt = self.altStack();
-        boolean on = self.onAltStack(self.syscallRegs().rsp());
+        AltStack alt = self.altStack();
+        long rsp = self.syscallRegs().rsp();
         if (oldss != 0) {
-            p.memory().writeU64(oldss, alt[0]);
-            p.memory().writeU64(oldss + 8, alt[2] != 0 ? 2 : on ? 1 : 0);
-            p.memory().writeU64(oldss + 16, alt[1]);
+            p.memory().writeU64(oldss, alt.sp());
+            p.memory().writeU64(oldss + 8, alt.flags(rsp));
+            p.memory().writeU64(oldss + 16, alt.size());
         }
         if (ss != 0) {
             long sp = p.memory().readU64(ss);
             int flags = p.memory().readU32(ss + 8);
             long size = p.memory().readU64(ss + 16);
-            if (on) {
+            if (alt.contains(rsp)) {
                 throw new ErrnoException(Errno.EPERM);
             }
-            if ((flags & ~(2 | 0x80000000)) != 0) {
+            if ((flags & ~(AltStack.SS_DISABLE | 0x80000000)) != 0) { // SS_AUTODISARM is accepted
                 throw new ErrnoException(Errno.EINVAL);
             }
-            if ((flags & 2) != 0) {
-                self.setAltStack(0, 0, true);
+            if ((flags & AltStack.SS_DISABLE) != 0) {
+                self.setAltStack(AltStack.DISABLED);
             } else {
                 if (size < 2048) {
                     throw new ErrnoException(Errno.ENOMEM);
                 }
-                self.setAltStack(sp, size, false);
+                self.setAltStack(new AltStack(sp, size, false));
             }
         }
         return 0;

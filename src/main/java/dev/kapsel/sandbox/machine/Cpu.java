@@ -190,12 +190,11 @@ public final class Cpu {
     }
 
     /**
-     * Runs the flush stub over {@code entries} (pairs: leaf entry guest-physical address, virtual
-     * address), a list page at a time, then restores the registers it found. The entries' current
+     * Runs the flush stub over {@code entries}, a list page at a time, then restores the registers it found. The entries' current
      * values are rewritten from inside the guest, which is what makes a shadow-paging KVM drop its
      * translation; {@code invlpg} then clears this vCPU's TLB.
      */
-    public void flush(List<long[]> entries) {
+    public void flush(List<Invalidation> entries) {
         if (entries.isEmpty()) {
             return;
         }
@@ -209,11 +208,11 @@ public final class Cpu {
         for (int from = 0; from < entries.size(); from += capacity) {
             int count = Math.min(capacity, entries.size() - from);
             for (int i = 0; i < count; i++) {
-                long[] p = entries.get(from + i);
+                Invalidation p = entries.get(from + i);
                 long slot = flushPage + i * 24L;
-                memory.writeU64(slot, KernelLayout.kernelVirtual(p[0]));
-                memory.writeU64(slot + 8, memory.readU64(p[0]));
-                memory.writeU64(slot + 16, p[1]);
+                memory.writeU64(slot, KernelLayout.kernelVirtual(p.entryAddress()));
+                memory.writeU64(slot + 8, memory.readU64(p.entryAddress()));
+                memory.writeU64(slot + 16, p.va());
             }
             vcpu.setRegs(Regs.INITIAL.withRip(EntryStub.flushEntryVirtual())
                     .withRsp(KernelLayout.kernelVirtual(stackTop()))

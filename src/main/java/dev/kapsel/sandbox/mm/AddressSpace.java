@@ -5,6 +5,7 @@ import static dev.kapsel.sandbox.machine.KernelLayout.USER_END;
 import static dev.kapsel.sandbox.machine.KernelLayout.USER_START;
 
 import dev.kapsel.sandbox.ErrnoException;
+import dev.kapsel.sandbox.machine.Invalidation;
 import dev.kapsel.sandbox.machine.Machine;
 import dev.kapsel.sandbox.machine.OutOfFramesException;
 import dev.kapsel.sandbox.machine.PageTable;
@@ -39,11 +40,11 @@ public final class AddressSpace {
         this.table = machine.newPageTable();
     }
 
-    /** Pairs (leaf entry address, virtual address) made stricter since the last {@link #takeInvalidations()}. */
-    private List<long[]> invalidations = new ArrayList<>();
+    /** Translations made stricter since the last {@link #takeInvalidations()}. */
+    private List<Invalidation> invalidations = new ArrayList<>();
 
     private void invalidate(long entryAddress, long va) {
-        invalidations.add(new long[] {entryAddress, va & ~(PAGE_SIZE - 1)});
+        invalidations.add(new Invalidation(entryAddress, va & ~(PAGE_SIZE - 1)));
     }
 
     /**
@@ -51,11 +52,11 @@ public final class AddressSpace {
      * flush ({@link dev.kapsel.sandbox.machine.Cpu#flush}). On a shadow-paging KVM the guest-side
      * rewrite done by that flush drops the shadow entry for every vCPU.
      */
-    public List<long[]> takeInvalidations() {
+    public List<Invalidation> takeInvalidations() {
         if (invalidations.isEmpty()) {
             return List.of();
         }
-        List<long[]> out = invalidations;
+        List<Invalidation> out = invalidations;
         invalidations = new ArrayList<>();
         return out;
     }

@@ -7,6 +7,7 @@ import static dev.kapsel.sandbox.syscall.Arg.INT;
 import dev.kapsel.sandbox.ErrnoException;
 import dev.kapsel.sandbox.ProgramTermination;
 import dev.kapsel.sandbox.SandboxProcess;
+import dev.kapsel.sandbox.SigAction;
 import dev.kapsel.sandbox.Signals;
 import dev.kapsel.sandbox.fs.CharDevice;
 import dev.kapsel.sandbox.machine.KernelLayout;
@@ -58,25 +59,27 @@ public final class ProcessSyscalls {
         if (act != 0 && (sig == Signals.SIGKILL || sig == 19)) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        long[] old = p.sigaction((int) sig);
+        SigAction old = p.sigaction((int) sig);
         if (act != 0) {
-            long[] now = {mem.readU64(act), mem.readU64(act + 8), mem.readU64(act + 16), mem.readU64(act + 24)};
+            SigAction now = new SigAction(mem.readU64(act), mem.readU64(act + 8), mem.readU64(act + 16),
+                    mem.readU64(act + 24));
             if (oldact != 0) {
                 writeSigaction(oldact, old);
             }
-            p.setSigaction((int) sig, now[0] == 0 ? null : now);
+            p.setSigaction((int) sig, now.handler() == Signals.SIG_DFL ? null : now);
         } else if (oldact != 0) {
             writeSigaction(oldact, old);
         }
         return 0;
     }
 
-    private void writeSigaction(long address, long[] a) {
-        byte[] b = new byte[32];
+    private void writeSigaction(long address, SigAction a) {
+        byte[] b = new byte[SigAction.SIZE];
         if (a != null) {
-            for (int i = 0; i < 4; i++) {
-                Bytes.putLong(b, i * 8, a[i]);
-            }
+            Bytes.putLong(b, 0, a.handler());
+            Bytes.putLong(b, 8, a.flags());
+            Bytes.putLong(b, 16, a.restorer());
+            Bytes.putLong(b, 24, a.mask());
         }
         mem.write(address, b);
     }

@@ -63,7 +63,7 @@ class MachineTest {
             assertEquals(11, munmap.regs().rax());
             assertEquals(1234, m.memory().readU64(dataFrame));
             pt.unmap(DATA);
-            c.flush(java.util.List.of(new long[] {pt.entryAddress(DATA), DATA}));
+            c.flush(java.util.List.of(new Invalidation(pt.entryAddress(DATA), DATA)));
             c.resumeFromSyscall(munmap.regs(), 0);
 
             Trap.Exception stale = assertInstanceOf(Trap.Exception.class, c.next());
@@ -76,7 +76,7 @@ class MachineTest {
             Trap.Syscall mprotect = assertInstanceOf(Trap.Syscall.class, c.next());
             assertEquals(1234, mprotect.regs().rdx());
             pt.protect(DATA, PageTable.USER | PageTable.NO_EXECUTE);
-            c.flush(java.util.List.of(new long[] {pt.entryAddress(DATA), DATA}));
+            c.flush(java.util.List.of(new Invalidation(pt.entryAddress(DATA), DATA)));
             c.resumeFromSyscall(mprotect.regs(), 0);
 
             Trap.Exception readOnly = assertInstanceOf(Trap.Exception.class, c.next());
