@@ -55,7 +55,7 @@ class InitrdTest {
     }
 
     private static byte[] headerWithAddrMax(long max) {
-        byte[] image = TestImages.bzImage(4, 0x20f, 1, new byte[16], 0x1000);
+        byte[] image = SyntheticKernels.bzImage(4, 0x20f, 1, new byte[16], 0x1000);
         java.nio.ByteBuffer.wrap(image).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0x22c, (int) max);
         return java.util.Arrays.copyOfRange(image, 0x1f1, 0x26c);
     }
@@ -76,7 +76,7 @@ class InitrdTest {
     @Test
     void loadCopiesTheFile() throws Exception {
         GuestMemory memory = GuestMemory.allocate(arena, 64 * MIB);
-        byte[] data = TestImages.pattern(70_000, 2);
+        byte[] data = SyntheticKernels.pattern(70_000, 2);
         Path f = Files.write(dir.resolve("initrd.cpio"), data);
         Initrd initrd = Initrd.load(f, memory, vmlinux(0x1800000));
         assertEquals(70_000, initrd.size());

@@ -26,10 +26,10 @@ class KernelLoaderProperties {
     private static final MemorySegment LOW_SENTINEL = MemorySegment.ofArray(new byte[(int) Layout.HIMEM_START])
             .fill((byte) 0x5a);
 
-    private static final byte[] ELF = TestImages.vmlinux(0x1000000, List.of(
-            TestImages.Seg.load(0x1000000, TestImages.pattern(3000, 1), 3000),
-            TestImages.Seg.load(0x1400000, TestImages.pattern(500, 2), 4096)));
-    private static final byte[] BZ = TestImages.bzImage(4, 0x020f, 0x1, TestImages.pattern(3000, 3), 0x100000);
+    private static final byte[] ELF = SyntheticKernels.vmlinux(0x1000000, List.of(
+            SyntheticKernels.Seg.load(0x1000000, SyntheticKernels.pattern(3000, 1), 3000),
+            SyntheticKernels.Seg.load(0x1400000, SyntheticKernels.pattern(500, 2), 4096)));
+    private static final byte[] BZ = SyntheticKernels.bzImage(4, 0x020f, 0x1, SyntheticKernels.pattern(3000, 3), 0x100000);
 
     /** Loads and checks the invariants; returns whether it loaded. */
     private static boolean loadChecked(byte[] image) {

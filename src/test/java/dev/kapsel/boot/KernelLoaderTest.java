@@ -1,6 +1,6 @@
 package dev.kapsel.boot;
 
-import static dev.kapsel.boot.TestImages.*;
+import static dev.kapsel.boot.SyntheticKernels.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.kapsel.memory.GuestMemory;

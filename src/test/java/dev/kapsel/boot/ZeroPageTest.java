@@ -28,7 +28,7 @@ class ZeroPageTest {
     void bzImageZeroPageStartsFromKernelHeaderAndFillsLoaderFields() throws Exception {
         try (Arena arena = Arena.ofConfined()) {
             GuestMemory m = GuestMemory.allocate(arena, 128 * MIB);
-            byte[] image = TestImages.bzImage(4, 0x020f, 0x1, TestImages.pattern(4096, 1), 0x10000);
+            byte[] image = SyntheticKernels.bzImage(4, 0x020f, 0x1, SyntheticKernels.pattern(4096, 1), 0x10000);
             le(image).put(0x211, (byte) 0x20); // kernel-set QUIET flag: kept
             LoadedKernel k = KernelLoader.load("bz", MemorySegment.ofArray(image), m);
             KernelCmdline line = new KernelCmdline(k.cmdlineSize()).append("console=ttyS0");

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kapsel.host.StateDirectory;
 import dev.kapsel.image.ImageStore;
-import dev.kapsel.image.TestImages;
+import dev.kapsel.image.ImageArchives;
 import dev.kapsel.image.layer.TarBuilder;
 import dev.kapsel.oci.console.Pty;
 import dev.kapsel.sys.Libc;
@@ -46,7 +46,7 @@ class DetachedContainersGuestTest {
         store.load(BusyboxImage.writeLayout(Files.createDirectory(state.resolve("layout"))), null);
         byte[] lower = new TarBuilder().dir("etc", 0755).file("etc/gone", "x").dir("app", 0755).file("app/old", "o").build();
         byte[] upper = new TarBuilder().file("etc/.wh.gone", "").file("app/.wh..wh..opq", "").file("app/new", "n").build();
-        store.load(TestImages.layout(state.resolve("layered"), LAYERED, UnaryOperator.identity(), BusyboxImage.layerTar(),
+        store.load(ImageArchives.layout(state.resolve("layered"), LAYERED, UnaryOperator.identity(), BusyboxImage.layerTar(),
                 lower, upper), null);
     }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kapsel.host.StateDirectory;
 import dev.kapsel.image.Digest;
-import dev.kapsel.image.TestImages;
+import dev.kapsel.image.ImageArchives;
 import dev.kapsel.image.layer.TarBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -64,8 +64,8 @@ class ImageCommandsTest {
     void loadListAndRemove() throws Exception {
         byte[] layer = new TarBuilder().file("hello", "hi").build();
         byte[] other = new TarBuilder().file("other", "o").build();
-        Path layout = TestImages.layout(tmp.resolve("L"), "demo:1", UnaryOperator.identity(), layer);
-        Path docker = TestImages.dockerArchive(tmp.resolve("d.tar"), "busy:latest", null, layer, other);
+        Path layout = ImageArchives.layout(tmp.resolve("L"), "demo:1", UnaryOperator.identity(), layer);
+        Path docker = ImageArchives.dockerArchive(tmp.resolve("d.tar"), "busy:latest", null, layer, other);
 
         Outcome load = kapsel("load", layout.toString());
         assertEquals(0, load.code(), load.err());
@@ -102,7 +102,7 @@ class ImageCommandsTest {
         assertNotEquals(0, missing.code());
         assertEquals("kapsel: no image named 'nope' (see 'kapsel images', or 'kapsel load' it)\n", missing.err());
 
-        Path unnamed = TestImages.layout(tmp.resolve("U"), null, UnaryOperator.identity(), new TarBuilder().file("f", "x").build());
+        Path unnamed = ImageArchives.layout(tmp.resolve("U"), null, UnaryOperator.identity(), new TarBuilder().file("f", "x").build());
         Outcome noName = kapsel("load", unnamed.toString());
         assertNotEquals(0, noName.code());
         assertTrue(noName.err().startsWith("kapsel: ") && noName.err().contains("--name"), noName.err());

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.kapsel.image.Digest;
 import dev.kapsel.image.Image;
 import dev.kapsel.image.ImageStore;
-import dev.kapsel.image.TestImages;
+import dev.kapsel.image.ImageArchives;
 import dev.kapsel.image.layer.TarBuilder;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,21 +28,18 @@ class ImageStoreProcessesTest {
     @TempDir
     Path tmp;
 
-    /** kapsel's runtime class path, from where its classes were loaded (works under surefire and the console launcher). */
-    static String classPath() throws Exception {
-        List<String> entries = new ArrayList<>();
-        for (String name : List.of("dev.kapsel.cli.Main", "picocli.CommandLine", "com.fasterxml.jackson.databind.ObjectMapper",
-                "com.fasterxml.jackson.core.JsonFactory", "com.fasterxml.jackson.annotation.JsonAutoDetect",
-                "org.apache.commons.compress.archivers.tar.TarArchiveInputStream", "org.apache.commons.io.IOUtils",
-                "org.apache.commons.lang3.StringUtils", "org.apache.commons.codec.binary.Hex")) {
-            try {
-                Class<?> c = Class.forName(name);
-                entries.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-            } catch (ClassNotFoundException absent) {
-                // not a dependency in this version
-            }
+    /**
+     * kapsel's runtime class path for a child JVM: this JVM's own (surefire and the console launcher
+     * both put the classes and every dependency on it), else target/classes and target/lib/*.
+     */
+    static String classPath() {
+        String own = System.getProperty("java.class.path", "");
+        boolean hasKapsel = Arrays.stream(own.split(File.pathSeparator))
+                .anyMatch(e -> Files.isRegularFile(Path.of(e, "dev/kapsel/cli/Main.class")) || e.endsWith("kapsel.jar"));
+        if (hasKapsel) {
+            return own;
         }
-        return String.join(java.io.File.pathSeparator, entries);
+        return String.join(File.pathSeparator, "target/classes", "target/lib/*");
     }
 
     @Test
@@ -50,7 +49,7 @@ class ImageStoreProcessesTest {
         int n = 4;
         List<Path> layouts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            layouts.add(TestImages.layout(tmp.resolve("L" + i), "p" + i, UnaryOperator.identity(), shared,
+            layouts.add(ImageArchives.layout(tmp.resolve("L" + i), "p" + i, UnaryOperator.identity(), shared,
                     new TarBuilder().file("id", "" + i).build()));
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -67,7 +67,7 @@ class ImageStoreTest {
 
     @Test
     void loadsOciLayoutAndReadsItsConfig() throws Exception {
-        Path layout = TestImages.layout(tmp.resolve("L"), "demo:1", UnaryOperator.identity(), BASE, UPPER);
+        Path layout = ImageArchives.layout(tmp.resolve("L"), "demo:1", UnaryOperator.identity(), BASE, UPPER);
         Image image = store.load(layout, null);
         assertEquals("demo:1", image.name());
         assertEquals(List.of("/bin/sh"), image.config().entrypoint());
@@ -88,10 +88,10 @@ class ImageStoreTest {
 
     @Test
     void loadsOciArchiveWithGzipLayersAndDockerArchiveToTheSameRoot() throws Exception {
-        Path layout = TestImages.layout(tmp.resolve("L"), "gz", TarBuilder::gzip, BASE, UPPER);
-        Path archive = TestImages.tarDirectory(layout, tmp.resolve("oci.tar"));
-        Path docker = TestImages.dockerArchive(tmp.resolve("docker.tar"), "dock:latest", null, BASE, UPPER);
-        Path zstd = TestImages.layout(tmp.resolve("Z"), "zst", TarBuilder::zstd, BASE, UPPER);
+        Path layout = ImageArchives.layout(tmp.resolve("L"), "gz", TarBuilder::gzip, BASE, UPPER);
+        Path archive = ImageArchives.tarDirectory(layout, tmp.resolve("oci.tar"));
+        Path docker = ImageArchives.dockerArchive(tmp.resolve("docker.tar"), "dock:latest", null, BASE, UPPER);
+        Path zstd = ImageArchives.layout(tmp.resolve("Z"), "zst", TarBuilder::zstd, BASE, UPPER);
         assertEquals("gz", store.load(archive, null).name());
         Image d = store.load(docker, null);
         assertEquals("dock:latest", d.name());
@@ -105,12 +105,12 @@ class ImageStoreTest {
 
     @Test
     void nameComesFromTheFlagWhenGivenAndIsRequired() throws Exception {
-        Path unnamed = TestImages.layout(tmp.resolve("U"), null, UnaryOperator.identity(), BASE);
+        Path unnamed = ImageArchives.layout(tmp.resolve("U"), null, UnaryOperator.identity(), BASE);
         ImageNameMissingException e = assertThrows(ImageNameMissingException.class, () -> store.load(unnamed, null));
         assertTrue(e.getMessage().contains("--name"), e.getMessage());
         assertStoreEmptyAndNoLeftovers();
         assertEquals("mine", store.load(unnamed, "mine").name());
-        Path named = TestImages.layout(tmp.resolve("N"), "theirs", UnaryOperator.identity(), BASE);
+        Path named = ImageArchives.layout(tmp.resolve("N"), "theirs", UnaryOperator.identity(), BASE);
         assertEquals("override", store.load(named, "override").name());
         assertThrows(InvalidImageNameException.class, () -> store.load(named, "../etc"));
         assertThrows(ImageNotFoundException.class, () -> store.image("theirs"));
@@ -118,7 +118,7 @@ class ImageStoreTest {
 
     @Test
     void digestMismatchNamesTheBlobAndLeavesNothing() throws Exception {
-        Path layout = TestImages.layout(tmp.resolve("L"), "bad", UnaryOperator.identity(), BASE, UPPER);
+        Path layout = ImageArchives.layout(tmp.resolve("L"), "bad", UnaryOperator.identity(), BASE, UPPER);
         Path blob = layout.resolve("blobs/sha256").resolve(Digest.of(UPPER).hex());
         byte[] corrupt = Files.readAllBytes(blob);
         corrupt[600] ^= 1;
@@ -138,7 +138,7 @@ class ImageStoreTest {
 
     @Test
     void dockerArchiveLayerMustMatchDiffId() throws Exception {
-        Path docker = TestImages.dockerArchive(tmp.resolve("d.tar"), "d:1", List.of(Digest.of(BASE), Digest.of(BASE)), BASE, UPPER);
+        Path docker = ImageArchives.dockerArchive(tmp.resolve("d.tar"), "d:1", List.of(Digest.of(BASE), Digest.of(BASE)), BASE, UPPER);
         DigestMismatchException e = assertThrows(DigestMismatchException.class, () -> store.load(docker, null));
         assertTrue(e.blob().contains("layer1/layer.tar"), e.getMessage());
         assertStoreEmptyAndNoLeftovers();
@@ -146,8 +146,8 @@ class ImageStoreTest {
 
     @Test
     void truncatedArchiveIsMalformedAndLeavesNothing() throws Exception {
-        Path layout = TestImages.layout(tmp.resolve("L"), "t", UnaryOperator.identity(), BASE, UPPER);
-        Path archive = TestImages.tarDirectory(layout, tmp.resolve("oci.tar"));
+        Path layout = ImageArchives.layout(tmp.resolve("L"), "t", UnaryOperator.identity(), BASE, UPPER);
+        Path archive = ImageArchives.tarDirectory(layout, tmp.resolve("oci.tar"));
         byte[] all = Files.readAllBytes(archive);
         Path cut = Files.write(tmp.resolve("cut.tar"), Arrays.copyOf(all, all.length / 2 + 100));
         MalformedImageException e = assertThrows(MalformedImageException.class, () -> store.load(cut, null));
@@ -161,7 +161,7 @@ class ImageStoreTest {
     @Test
     void unsafeLayerFailsUnpackingAndLeavesNoHalfRoot() throws Exception {
         byte[] evil = new TarBuilder().file("fine", "ok").symlink("out", "/").rawFile("out/tmp/kapsel-pwned", "x").build();
-        store.load(TestImages.layout(tmp.resolve("E"), "evil", UnaryOperator.identity(), BASE, evil), null);
+        store.load(ImageArchives.layout(tmp.resolve("E"), "evil", UnaryOperator.identity(), BASE, evil), null);
         UnsafeLayerEntryException e = assertThrows(UnsafeLayerEntryException.class, () -> store.unpackedRoot("evil"));
         assertEquals("out/tmp/kapsel-pwned", e.entry());
         assertEquals(Digest.of(evil).toString(), e.layer());
@@ -177,8 +177,8 @@ class ImageStoreTest {
     @Test
     void rmiFreesOnlyBlobsNoOtherImageUses() throws Exception {
         byte[] other = new TarBuilder().file("other", "o").build();
-        Image a = store.load(TestImages.layout(tmp.resolve("A"), "a", UnaryOperator.identity(), BASE, UPPER), null);
-        Image b = store.load(TestImages.layout(tmp.resolve("B"), "b", UnaryOperator.identity(), BASE, other), null);
+        Image a = store.load(ImageArchives.layout(tmp.resolve("A"), "a", UnaryOperator.identity(), BASE, UPPER), null);
+        Image b = store.load(ImageArchives.layout(tmp.resolve("B"), "b", UnaryOperator.identity(), BASE, other), null);
         store.unpackedRoot("a");
         store.rootfsImage("a");
         store.unpackedRoot("b");
@@ -198,9 +198,9 @@ class ImageStoreTest {
 
     @Test
     void loadingOverANameFreesWhatOnlyTheOldImageUsed() throws Exception {
-        Image old = store.load(TestImages.layout(tmp.resolve("A"), "x", UnaryOperator.identity(), BASE, UPPER), null);
+        Image old = store.load(ImageArchives.layout(tmp.resolve("A"), "x", UnaryOperator.identity(), BASE, UPPER), null);
         byte[] other = new TarBuilder().file("other", "o").build();
-        Image replacement = store.load(TestImages.layout(tmp.resolve("B"), "x", UnaryOperator.identity(), BASE, other), null);
+        Image replacement = store.load(ImageArchives.layout(tmp.resolve("B"), "x", UnaryOperator.identity(), BASE, other), null);
         assertEquals(List.of(replacement), store.list());
         assertEquals(Set.of(replacement.manifestDigest().hex(), replacement.manifest().config().digest().hex(),
                 Digest.of(BASE).hex(), Digest.of(other).hex()), blobNames());
@@ -209,7 +209,7 @@ class ImageStoreTest {
 
     @Test
     void rootfsImageIsBuiltOnceAndHoldsTheRoot() throws Exception {
-        store.load(TestImages.layout(tmp.resolve("L"), "fs", UnaryOperator.identity(), BASE, UPPER), null);
+        store.load(ImageArchives.layout(tmp.resolve("L"), "fs", UnaryOperator.identity(), BASE, UPPER), null);
         Path image = store.rootfsImage("fs");
         Object key = Files.getAttribute(image, "unix:ino");
         Instant built = Files.getLastModifiedTime(image).toInstant();
@@ -238,7 +238,7 @@ class ImageStoreTest {
         List<Path> layouts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             byte[] own = new TarBuilder().file("id", "image " + i).build();
-            layouts.add(TestImages.layout(tmp.resolve("C" + i), "img" + i, UnaryOperator.identity(), BASE, own));
+            layouts.add(ImageArchives.layout(tmp.resolve("C" + i), "img" + i, UnaryOperator.identity(), BASE, own));
         }
         try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
             List<Future<?>> work = new ArrayList<>();

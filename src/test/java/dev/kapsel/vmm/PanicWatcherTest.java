@@ -19,10 +19,25 @@ class PanicWatcherTest {
     }
 
     @Test
-    void ignoresOrdinaryOutputAndBoundsLongLines() throws Exception {
+    void ignoresOrdinaryOutput() throws Exception {
         PanicWatcher w = new PanicWatcher(new ByteArrayOutputStream());
-        byte[] text = PanicWatcher.bytes("x".repeat(100_000) + " Kernel panic - not syncing\n" + "all fine\n");
+        byte[] text = PanicWatcher.bytes("Kernel: all fine\nnot syncing\r\n");
         w.write(text, 0, text.length);
         assertNull(w.panicMessage());
+    }
+
+    @Test
+    void detectionResumesOnTheLineAfterAnOverlongOne() throws Exception {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        PanicWatcher w = new PanicWatcher(sink);
+        // memory stays bounded: the tail of a 100,000-byte line is not kept ...
+        byte[] longLine = PanicWatcher.bytes("x".repeat(100_000) + " Kernel panic - not syncing: lost\n");
+        w.write(longLine, 0, longLine.length);
+        assertNull(w.panicMessage());
+        // ... but the next line is read from its start
+        byte[] next = PanicWatcher.bytes("[    2.0] Kernel panic - not syncing: VFS: Unable to mount root fs\n");
+        w.write(next, 0, next.length);
+        assertEquals("Kernel panic - not syncing: VFS: Unable to mount root fs", w.panicMessage());
+        assertEquals(longLine.length + next.length, sink.size(), "everything passes through");
     }
 }

@@ -1,7 +1,8 @@
 package dev.kapsel.vmm;
 
 import dev.kapsel.bus.Bus;
-import dev.kapsel.bus.BusDevice;
+import dev.kapsel.bus.RecordingDevice;
+import dev.kapsel.bus.RecordingDevice.Access;
 import dev.kapsel.kvm.Segment;
 import dev.kapsel.kvm.DescriptorTable;
 
@@ -16,10 +17,8 @@ import dev.kapsel.kvm.SpecialRegisters;
 import dev.kapsel.kvm.VcpuFd;
 import dev.kapsel.kvm.VmFd;
 import dev.kapsel.sys.Libc;
-import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,26 +31,6 @@ class VcpuRunnerTest {
     /** Guest RAM is 64 KiB; segment 0x2000 reaches 0x20000, which is MMIO. */
     private static final int RAM = 0x10000;
 
-    /** Records accesses; reads return a fixed pattern. */
-    private static final class RecordingDevice implements BusDevice {
-        final List<String> log = new ArrayList<>();
-        final ByteArrayOutputStream written = new ByteArrayOutputStream();
-
-        @Override
-        public void read(long offset, byte[] data) {
-            log.add("r" + offset + "/" + data.length);
-            for (int i = 0; i < data.length; i++) {
-                data[i] = (byte) (0x40 + i);
-            }
-        }
-
-        @Override
-        public void write(long offset, byte[] data) {
-            log.add("w" + offset + "/" + data.length);
-            written.writeBytes(data);
-        }
-    }
-
     private static VmExit run(byte[] code, Bus pio, Bus mmio, int[] ax) {
         try (Kvm kvm = Kvm.open(); RealModeVm guest = RealModeVm.create(kvm, RAM, code)) {
             VmExit exit = new VcpuRunner(guest.vcpu(), pio, mmio, new VmLifecycle()).runUntilExit();
@@ -62,7 +41,7 @@ class VcpuRunnerTest {
 
     @Test
     void portIoReachesTheDeviceAtItsOffsetAndHltEndsTheRun() {
-        RecordingDevice serial = new RecordingDevice();
+        RecordingDevice serial = new RecordingDevice("test");
         Bus pio = new Bus("test");
         pio.insert(0x3f8, 8, serial);
         byte[] code = {
@@ -77,9 +56,9 @@ class VcpuRunnerTest {
         VmExit exit = run(code, pio, new Bus("test"), ax);
         assertEquals(VmExitStatus.POWER_OFF, exit.status());
         assertTrue(exit.detail().contains("halted"), exit.detail());
-        assertArrayEquals("hi".getBytes(), serial.written.toByteArray());
-        assertEquals(List.of("w0/1", "w0/1", "r2/1"), serial.log);
-        assertEquals(0x40, ax[0] & 0xff);
+        assertArrayEquals("hi".getBytes(), serial.written());
+        assertEquals(List.of(new Access(true, 0, 1), new Access(true, 0, 1), new Access(false, 2, 1)), serial.accesses);
+        assertEquals(RecordingDevice.marker(2), (byte) ax[0]);
     }
 
     @Test
@@ -92,7 +71,7 @@ class VcpuRunnerTest {
 
     @Test
     void mmioWritesAndReadsReachTheMmioBus() {
-        RecordingDevice device = new RecordingDevice();
+        RecordingDevice device = new RecordingDevice("test");
         Bus mmio = new Bus("test");
         mmio.insert(0x20000, 0x1000, device);
         byte[] code = {
@@ -105,9 +84,10 @@ class VcpuRunnerTest {
         int[] ax = new int[1];
         VmExit exit = run(code, new Bus("test"), mmio, ax);
         assertEquals(VmExitStatus.POWER_OFF, exit.status());
-        assertEquals(List.of("w16/1", "r32/2"), device.log);
-        assertArrayEquals(new byte[] {0x5a}, device.written.toByteArray());
-        assertEquals(0x4140, ax[0] & 0xffff);
+        assertEquals(List.of(new Access(true, 16, 1), new Access(false, 32, 2)), device.accesses);
+        assertArrayEquals(new byte[] {0x5a}, device.written());
+        // little endian: the byte at offset 32 is AL, the one at 33 is AH
+        assertEquals((RecordingDevice.marker(33) & 0xff) << 8 | (RecordingDevice.marker(32) & 0xff), ax[0] & 0xffff);
     }
 
     @Test

@@ -15,10 +15,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Writes OCI layouts, oci-archives and docker-archives from layer tars, for tests. */
-public final class TestImages {
+public final class ImageArchives {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TestImages() {}
+    private ImageArchives() {}
 
     static Map<String, Object> config(List<Digest> diffIds) {
         Map<String, Object> c = new LinkedHashMap<>();

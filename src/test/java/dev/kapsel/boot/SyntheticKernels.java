@@ -5,8 +5,8 @@ import java.nio.ByteOrder;
 import java.util.List;
 
 /** Synthetic kernel images built byte by byte, following the ELF64 and Linux boot protocol layouts. */
-final class TestImages {
-    private TestImages() {}
+final class SyntheticKernels {
+    private SyntheticKernels() {}
 
     record Seg(int type, long paddr, byte[] data, long memsz) {
         static Seg load(long paddr, byte[] data, long memsz) {
