@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** Builds the vsock guest helpers on the host (where gcc is) as static x86-64 ELF executables. */
+/** The Maven build made the vsock guest helpers as static x86-64 ELF executables. */
 class VsockGuestProgramsTest {
     @Test
-    void theHelpersBuildAsStaticElfExecutables() throws Exception {
+    void theBuildMadeTheHelpersAsStaticElfExecutables() throws Exception {
         for (String name : new String[] {"vsock-echo", "vsock-connect"}) {
             Path exe = VsockGuestPrograms.executable(name);
             byte[] head;

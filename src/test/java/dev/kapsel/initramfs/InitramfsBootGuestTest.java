@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** Boots the stock Debian cloud kernel with the guest initramfs through {@code bin/kapsel vm run}. */
 @Tag("guest")
-class GuestInitramfsBootTest {
+class InitramfsBootGuestTest {
     private static final String CMDLINE = "console=ttyS0 reboot=k panic=-1 pci=off quiet";
     private static final String SCRIPT = """
             echo MODULES-BEGIN

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * nested harness elsewhere.
  */
 @Tag("guest")
-class MicroVmBootTest {
+class MicroVmBootGuestTest {
     private static final String MARKER = "KAPSEL-GUEST-INIT";
     private static final String REPORT = """
             mount -t proc proc /proc
