@@ -49,7 +49,14 @@ harness_image_key() {
         echo "kernel $kernel_dir"
         cat "$kernel_dir/package-version" 2>/dev/null || true
         echo "programs ${HARNESS_IMAGE_PROGRAMS[*]} data ${HARNESS_IMAGE_DATA[*]}"
-        dpkg-query -W -f='${Package} ${Version}\n' busybox-static e2fsprogs libc6 podman conmon containerd crun 2>/dev/null || true
+        # every copied program as it is now (an upgrade changes its size or time), and the packages
+        # behind the programs and data directories, so a host upgrade rebuilds the image
+        local prog path
+        for prog in "${HARNESS_IMAGE_PROGRAMS[@]}"; do
+            path="$(command -v "$prog" 2>/dev/null)" && stat -L -c '%n %s %Y' "$path"
+        done
+        dpkg-query -W -f='${Package} ${Version}\n' busybox-static e2fsprogs libc6 podman conmon containerd crun \
+            qemu-system-x86 qemu-system-data seabios kmod lz4 cpio bash 2>/dev/null || true
         cat "${BASH_SOURCE[0]}"
     } | sha256sum | cut -c1-16
 }
