@@ -69,7 +69,7 @@ final class VmRunCommand implements Callable<Integer> {
 
     @Option(names = "--net", paramLabel = "tap=NAME[,mac=MAC]",
             description = {"Attach a virtio-net device on the existing host tap interface NAME (repeatable: eth0, eth1, ...).",
-                "Create it first, e.g. 'ip tuntap add dev NAME mode tap'. No offloads; MAC default 06:00:ac:10:00:02."})
+                "Create it first, e.g. 'ip tuntap add dev NAME mode tap'. Checksum and TSO offloads are negotiated with the guest; MAC default 06:00:ac:10:00:02."})
     List<String> nets = new ArrayList<>();
 
     @Option(names = "--balloon", paramLabel = "MIB[,deflate-on-oom]",

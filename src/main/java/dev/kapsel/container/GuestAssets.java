@@ -13,7 +13,7 @@ import java.util.Optional;
  * initramfs is built once and cached under the state directory.
  */
 public record GuestAssets(Path kernel, Path modules, Path agent, Path initramfsCache) {
-    /** Where {@code bin/setup} (make in src/main/c/agent) puts the agent, relative to the repository. */
+    /** Where the Maven build (src/main/c/agent/build.sh, run by bin/setup) puts the agent, relative to the repository. */
     static final String AGENT = "target/agent/kapsel-agent";
 
     /** Finds the assets, or says in one line which is missing and that {@code bin/setup} makes it. */

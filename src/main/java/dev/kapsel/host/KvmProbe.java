@@ -1,6 +1,5 @@
 package dev.kapsel.host;
 
-
 import dev.kapsel.kvm.Kvm;
 import dev.kapsel.kvm.KvmUnavailableException;
 import dev.kapsel.kvm.RealModeVm;
@@ -9,8 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Finds out what KVM this host has, once. A guest kernel runs in guest CPL0; on a nested paravirtual
- * KVM (module kvm_pvm) that code is emulated one instruction at a time, about a thousand times slower.
+ * Finds out what KVM this host has; each {@link #probe()} times a fresh VM. A guest kernel runs in
+ * guest CPL0; on a nested paravirtual KVM (module kvm_pvm) that code is emulated one instruction at
+ * a time, about a thousand times slower.
  * The probe checks for the module and times a short CPL0 loop in a throw-away VM.
  */
 public final class KvmProbe {

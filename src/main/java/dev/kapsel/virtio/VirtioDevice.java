@@ -5,7 +5,10 @@ package dev.kapsel.virtio;
  * and its life cycle. A device is inactive until {@link #activate} (the driver set DRIVER_OK), then
  * processes a queue each time the driver notifies it, until {@link #reset}.
  *
- * <p>The transport serialises all calls; implementations need no locking of their own.
+ * <p>Two contracts. A plain device is called only under the transport's lock, so it needs no locking
+ * of its own. A device that runs its own I/O thread (net, which is {@link EventFdNotified}; vsock)
+ * also works on that thread: it keeps its own lock, raises interrupts off the transport's, and its
+ * {@code processQueue} only wakes the thread.
  */
 public interface VirtioDevice {
     /** The virtio device ID (virtio 1.2, section 5): 2 block, 4 entropy, ... */

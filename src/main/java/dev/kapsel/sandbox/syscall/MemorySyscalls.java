@@ -64,7 +64,7 @@ public final class MemorySyscalls {
             throw new ErrnoException(Errno.EACCES);
         }
         if (type == MAP_SHARED && (prot & Vma.PROT_WRITE) != 0) {
-            throw new ErrnoException(Errno.ENODEV); // shared writable file mappings: not in part 1
+            throw new ErrnoException(Errno.ENODEV); // shared writable file mappings are not implemented
         }
         long size = file.stat().size();
         Vma.Backing backing = (off, dst, dstOffset, len) -> {
