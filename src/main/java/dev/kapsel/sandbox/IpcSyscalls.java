@@ -6,7 +6,7 @@ import static dev.kapsel.sandbox.syscall.Arg.HEX;
 import static dev.kapsel.sandbox.syscall.Arg.INT;
 
 import dev.kapsel.sandbox.fs.Epoll;
-import dev.kapsel.sandbox.fs.EventFd;
+import dev.kapsel.sandbox.fs.EventFdFile;
 import dev.kapsel.sandbox.fs.FdTable;
 import dev.kapsel.sandbox.fs.OpenFile;
 import dev.kapsel.sandbox.fs.Pipe;
@@ -288,9 +288,9 @@ final class IpcSyscalls {
     }
 
     long eventfd(long initial, long flags) {
-        if ((flags & ~(O_CLOEXEC | OpenFile.O_NONBLOCK | EventFd.EFD_SEMAPHORE)) != 0) {
+        if ((flags & ~(O_CLOEXEC | OpenFile.O_NONBLOCK | EventFdFile.EFD_SEMAPHORE)) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        return p.fds().install(new EventFd(lock, initial, (int) flags), (flags & O_CLOEXEC) != 0);
+        return p.fds().install(new EventFdFile(lock, initial, (int) flags), (flags & O_CLOEXEC) != 0);
     }
 }

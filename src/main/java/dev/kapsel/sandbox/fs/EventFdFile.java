@@ -6,14 +6,14 @@ import dev.kapsel.sandbox.KernelLock;
 import dev.kapsel.sys.Errno;
 
 /** An eventfd: a 64-bit counter that writes add to and reads take (all of it, or one with EFD_SEMAPHORE). */
-public final class EventFd extends AnonInodeFile {
+public final class EventFdFile extends AnonInodeFile {
     public static final int EFD_SEMAPHORE = 1;
     private static final long MAX = 0xffff_ffff_ffff_fffeL;
     private final KernelLock lock;
     private final boolean semaphore;
     private long counter;
 
-    public EventFd(KernelLock lock, long initial, int flags) {
+    public EventFdFile(KernelLock lock, long initial, int flags) {
         super(flags);
         this.lock = lock;
         this.counter = initial & 0xffffffffL;
