@@ -4,10 +4,12 @@ import dev.kapsel.host.GuestKernels;
 import dev.kapsel.host.StateDirectory;
 import dev.kapsel.initramfs.BusyboxInitramfs;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -103,7 +105,33 @@ public final class Guest {
         }
     }
 
+    private static final List<Path> TEMP_DIRS = new ArrayList<>();
+
+    static {
+        // on a hardware-KVM host nothing discards them as the harness's L1 does
+        Runtime.getRuntime().addShutdownHook(new Thread(Guest::removeTempDirs, "guest-temp-cleanup"));
+    }
+
+    /** A fresh directory, removed with everything in it when the test JVM exits. */
     public static Path tempDir() throws IOException {
-        return Files.createTempDirectory("kapsel-guest-");
+        Path dir = Files.createTempDirectory("kapsel-guest-");
+        synchronized (TEMP_DIRS) {
+            TEMP_DIRS.add(dir);
+        }
+        return dir;
+    }
+
+    private static void removeTempDirs() {
+        synchronized (TEMP_DIRS) {
+            for (Path dir : TEMP_DIRS) {
+                try (var tree = Files.walk(dir)) {
+                    for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (IOException | UncheckedIOException leftBehind) {
+                    // a file still held open elsewhere: left for the system's tmp clean-up
+                }
+            }
+        }
     }
 }
