@@ -61,7 +61,7 @@ public record DescriptorChain(int head, List<Buffer> buffers) {
             if (++visited > tableSize) {
                 throw new VirtqueueException.ChainTooLong(tableSize);
             }
-            Descriptor d = read(memory, currentTable, index);
+            VirtqDescriptor d = read(memory, currentTable, index);
             if (d.isIndirect()) {
                 if (inIndirect) {
                     throw new VirtqueueException.NestedIndirect();
@@ -70,12 +70,12 @@ public record DescriptorChain(int head, List<Buffer> buffers) {
                     throw new VirtqueueException.IndirectWithNext();
                 }
                 long length = d.unsignedLength();
-                if (length == 0 || length % Descriptor.SIZE != 0 || length / Descriptor.SIZE > size
+                if (length == 0 || length % VirtqDescriptor.SIZE != 0 || length / VirtqDescriptor.SIZE > size
                         || !memory.contains(d.address(), length)) {
                     throw new VirtqueueException.BadIndirectTable(d.address(), length, size);
                 }
                 currentTable = d.address();
-                tableSize = (int) (length / Descriptor.SIZE);
+                tableSize = (int) (length / VirtqDescriptor.SIZE);
                 inIndirect = true;
                 index = 0;
                 visited = 0;
@@ -101,8 +101,8 @@ public record DescriptorChain(int head, List<Buffer> buffers) {
         }
     }
 
-    private static Descriptor read(GuestMemory memory, long table, int index) {
-        long at = table + (long) index * Descriptor.SIZE;
-        return new Descriptor(memory.readU64(at), memory.readU32(at + 8), memory.readU16(at + 12), memory.readU16(at + 14));
+    private static VirtqDescriptor read(GuestMemory memory, long table, int index) {
+        long at = table + (long) index * VirtqDescriptor.SIZE;
+        return new VirtqDescriptor(memory.readU64(at), memory.readU32(at + 8), memory.readU16(at + 12), memory.readU16(at + 14));
     }
 }

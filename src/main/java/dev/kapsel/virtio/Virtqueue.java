@@ -113,7 +113,7 @@ public final class Virtqueue {
         if (size < 1 || size > maxSize || Integer.bitCount(size) != 1) {
             throw new VirtqueueException.BadQueueSize(size, maxSize);
         }
-        check(memory, "descriptor", descTable, (long) Descriptor.SIZE * size, 16);
+        check(memory, "descriptor", descTable, (long) VirtqDescriptor.SIZE * size, 16);
         check(memory, "available", availRing, 6 + 2L * size, 2);
         check(memory, "used", usedRing, 6 + 8L * size, 4);
         this.memory = memory;

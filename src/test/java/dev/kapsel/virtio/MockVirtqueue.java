@@ -85,7 +85,7 @@ public final class MockVirtqueue {
         for (int i = 0; i < segs.length; i++) {
             int index = (nextFree + i) % size;
             boolean last = i == segs.length - 1;
-            int flags = (segs[i].writable() ? Descriptor.F_WRITE : 0) | (last ? 0 : Descriptor.F_NEXT);
+            int flags = (segs[i].writable() ? VirtqDescriptor.F_WRITE : 0) | (last ? 0 : VirtqDescriptor.F_NEXT);
             writeDescriptor(index, segs[i].address(), segs[i].length(), flags, (index + 1) % size);
         }
         nextFree = (nextFree + segs.length) % size;
@@ -97,11 +97,11 @@ public final class MockVirtqueue {
     public int addIndirectChain(long table, Seg... segs) {
         for (int i = 0; i < segs.length; i++) {
             boolean last = i == segs.length - 1;
-            int flags = (segs[i].writable() ? Descriptor.F_WRITE : 0) | (last ? 0 : Descriptor.F_NEXT);
+            int flags = (segs[i].writable() ? VirtqDescriptor.F_WRITE : 0) | (last ? 0 : VirtqDescriptor.F_NEXT);
             writeDescriptorAt(table, i, segs[i].address(), segs[i].length(), flags, i + 1);
         }
         int head = nextFree;
-        writeDescriptor(head, table, 16 * segs.length, Descriptor.F_INDIRECT, 0);
+        writeDescriptor(head, table, 16 * segs.length, VirtqDescriptor.F_INDIRECT, 0);
         nextFree = (nextFree + 1) % size;
         publish(head);
         return head;

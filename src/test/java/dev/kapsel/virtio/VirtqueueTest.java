@@ -110,8 +110,8 @@ class VirtqueueTest {
     @Test
     void aLoopingChainEnds() throws Exception {
         Virtqueue q = active(false);
-        driver.writeDescriptor(0, 0x10000, 8, Descriptor.F_NEXT, 1);
-        driver.writeDescriptor(1, 0x10000, 8, Descriptor.F_NEXT, 0);
+        driver.writeDescriptor(0, 0x10000, 8, VirtqDescriptor.F_NEXT, 1);
+        driver.writeDescriptor(1, 0x10000, 8, VirtqDescriptor.F_NEXT, 0);
         driver.publish(0);
         assertThrows(VirtqueueException.ChainTooLong.class, q::pop);
     }
@@ -134,29 +134,29 @@ class VirtqueueTest {
     @Test
     void badIndirectTablesAreRejected() throws Exception {
         Virtqueue q = active(false);
-        driver.writeDescriptor(0, 0x8000, 17, Descriptor.F_INDIRECT, 0); // not whole descriptors
+        driver.writeDescriptor(0, 0x8000, 17, VirtqDescriptor.F_INDIRECT, 0); // not whole descriptors
         driver.publish(0);
         assertThrows(VirtqueueException.BadIndirectTable.class, q::pop);
         Virtqueue q2 = active(false);
-        driver.writeDescriptor(0, 0x8000, 0, Descriptor.F_INDIRECT, 0);
+        driver.writeDescriptor(0, 0x8000, 0, VirtqDescriptor.F_INDIRECT, 0);
         assertThrows(VirtqueueException.BadIndirectTable.class, q2::pop);
         Virtqueue q3 = active(false);
-        driver.writeDescriptor(0, 0x8000, 16 * 17, Descriptor.F_INDIRECT, 0); // longer than the queue
+        driver.writeDescriptor(0, 0x8000, 16 * 17, VirtqDescriptor.F_INDIRECT, 0); // longer than the queue
         assertThrows(VirtqueueException.BadIndirectTable.class, q3::pop);
         Virtqueue q4 = active(false);
-        driver.writeDescriptor(0, MEM - 16, 32, Descriptor.F_INDIRECT, 0);
+        driver.writeDescriptor(0, MEM - 16, 32, VirtqDescriptor.F_INDIRECT, 0);
         assertThrows(VirtqueueException.BadIndirectTable.class, q4::pop);
     }
 
     @Test
     void nestedIndirectAndIndirectWithNextAreRejected() throws Exception {
         Virtqueue q = active(false);
-        driver.writeDescriptorAt(0x8000, 0, 0x9000, 16, Descriptor.F_INDIRECT, 0);
-        driver.writeDescriptor(0, 0x8000, 16, Descriptor.F_INDIRECT, 0);
+        driver.writeDescriptorAt(0x8000, 0, 0x9000, 16, VirtqDescriptor.F_INDIRECT, 0);
+        driver.writeDescriptor(0, 0x8000, 16, VirtqDescriptor.F_INDIRECT, 0);
         driver.publish(0);
         assertThrows(VirtqueueException.NestedIndirect.class, q::pop);
         Virtqueue q2 = active(false);
-        driver.writeDescriptor(0, 0x8000, 16, Descriptor.F_INDIRECT | Descriptor.F_NEXT, 1);
+        driver.writeDescriptor(0, 0x8000, 16, VirtqDescriptor.F_INDIRECT | VirtqDescriptor.F_NEXT, 1);
         assertThrows(VirtqueueException.IndirectWithNext.class, q2::pop);
     }
 

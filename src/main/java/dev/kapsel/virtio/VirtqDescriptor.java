@@ -4,7 +4,7 @@ package dev.kapsel.virtio;
  * One entry of a split virtqueue's descriptor table (virtio 1.2, section 2.7.5), 16 bytes in guest
  * memory: {@code le64 addr; le32 len; le16 flags; le16 next}. Every field is guest-controlled.
  */
-public record Descriptor(long address, int length, int flags, int next) {
+public record VirtqDescriptor(long address, int length, int flags, int next) {
     public static final int SIZE = 16;
     /** The chain continues at {@link #next}. */
     public static final int F_NEXT = 1;
