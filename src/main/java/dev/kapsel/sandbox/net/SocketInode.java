@@ -12,16 +12,16 @@ import dev.kapsel.sys.Errno;
  * closed the file stays (as on Linux) and connecting to it is refused; unlink removes it.
  */
 final class SocketInode extends Node {
-    private final UnixSocket socket;
+    private final UnixSocketBase socket;
     private final int mode;
 
-    SocketInode(UnixSocket socket, int mode) {
+    SocketInode(UnixSocketBase socket, int mode) {
         this.socket = socket;
         this.mode = mode & 07777;
     }
 
     /** The bound socket, or null once it is closed. */
-    UnixSocket socket() {
+    UnixSocketBase socket() {
         return socket.isClosed() ? null : socket;
     }
 

@@ -14,7 +14,7 @@ import java.util.Deque;
  * wait (EAGAIN when non-blocking); a datagram longer than the receive buffer is cut (MSG_TRUNC
  * reports the full length); a receiver connected to someone else refuses others (EPERM).
  */
-public final class UnixDatagramSocket extends UnixSocket {
+public final class UnixDatagramSocket extends UnixSocketBase {
     /** Largest datagram (Linux's default send buffer limit is in this range). */
     public static final int MAX_DATAGRAM = 208 << 10;
     private static final int QUEUE_DATAGRAMS = 512;
@@ -56,7 +56,7 @@ public final class UnixDatagramSocket extends UnixSocket {
             return;
         }
         UnixAddress a = UnixAddress.decode(address);
-        UnixSocket found = names.lookup(a, cwd);
+        UnixSocketBase found = names.lookup(a, cwd);
         if (!(found instanceof UnixDatagramSocket target)) {
             throw new ErrnoException(SocketErrno.EPROTOTYPE);
         }
@@ -78,7 +78,7 @@ public final class UnixDatagramSocket extends UnixSocket {
         }
         UnixDatagramSocket target;
         if (to != null) {
-            UnixSocket found = names.lookup(UnixAddress.decode(to), cwd);
+            UnixSocketBase found = names.lookup(UnixAddress.decode(to), cwd);
             if (!(found instanceof UnixDatagramSocket d)) {
                 throw new ErrnoException(SocketErrno.EPROTOTYPE);
             }

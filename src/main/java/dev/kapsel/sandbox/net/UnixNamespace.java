@@ -15,14 +15,14 @@ import java.util.Map;
 public final class UnixNamespace {
     private static final int MAX_ABSTRACT = 4096;
     private final Vfs vfs;
-    private final Map<UnixAddress, UnixSocket> abstractNames = new HashMap<>();
+    private final Map<UnixAddress, UnixSocketBase> abstractNames = new HashMap<>();
 
     public UnixNamespace(Vfs vfs) {
         this.vfs = vfs;
     }
 
     /** Gives {@code socket} the name {@code address}; EADDRINUSE if taken; {@code mode} for a path's inode. */
-    void bind(UnixAddress address, Location cwd, UnixSocket socket, int mode) {
+    void bind(UnixAddress address, Location cwd, UnixSocketBase socket, int mode) {
         switch (address.kind()) {
             case UNNAMED -> throw new ErrnoException(Errno.EINVAL);
             case ABSTRACT -> {
@@ -45,8 +45,8 @@ public final class UnixNamespace {
     }
 
     /** The socket bound to {@code address}: ENOENT for a missing path, ECONNREFUSED if nothing is bound there. */
-    UnixSocket lookup(UnixAddress address, Location cwd) {
-        UnixSocket s = switch (address.kind()) {
+    UnixSocketBase lookup(UnixAddress address, Location cwd) {
+        UnixSocketBase s = switch (address.kind()) {
             case UNNAMED -> throw new ErrnoException(Errno.EINVAL);
             case ABSTRACT -> abstractNames.get(address);
             case PATH -> {
@@ -64,7 +64,7 @@ public final class UnixNamespace {
     }
 
     /** Frees an abstract name when its socket closes (path names stay in the file system). */
-    void release(UnixAddress address, UnixSocket socket) {
+    void release(UnixAddress address, UnixSocketBase socket) {
         if (address != null && address.kind() == UnixAddress.Kind.ABSTRACT) {
             abstractNames.remove(address, socket);
         }

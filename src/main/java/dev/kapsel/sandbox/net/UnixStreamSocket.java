@@ -16,7 +16,7 @@ import java.util.Deque;
  * connect completes at once when the listener's backlog has room, as on Linux. No descriptor
  * passing (SCM_RIGHTS) and no credentials messages.
  */
-public final class UnixStreamSocket extends UnixSocket {
+public final class UnixStreamSocket extends UnixSocketBase {
     private static final int MAX_BACKLOG = 4096;
     private SocketPair.End connection;
     private UnixAddress peer;
@@ -96,7 +96,7 @@ public final class UnixStreamSocket extends UnixSocket {
         if (backlog != null) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        UnixSocket found = names.lookup(target, cwd);
+        UnixSocketBase found = names.lookup(target, cwd);
         if (!(found instanceof UnixStreamSocket server)) {
             throw new ErrnoException(SocketErrno.EPROTOTYPE);
         }

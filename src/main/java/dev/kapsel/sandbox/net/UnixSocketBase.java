@@ -6,12 +6,12 @@ import dev.kapsel.sandbox.fs.Location;
 import dev.kapsel.sys.Errno;
 
 /** What AF_UNIX sockets of both types share: the namespace they bind and connect in, their own name, closing. */
-abstract class UnixSocket extends SocketBase {
+abstract class UnixSocketBase extends SocketBase {
     final UnixNamespace names;
     UnixAddress local;
     private boolean closed;
 
-    UnixSocket(KernelLock lock, UnixNamespace names, int flags) {
+    UnixSocketBase(KernelLock lock, UnixNamespace names, int flags) {
         super(lock, flags);
         this.names = names;
     }
