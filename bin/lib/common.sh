@@ -61,6 +61,13 @@ kapsel_build_if_stale() {
     local java_home="$1" repo
     repo="$(kapsel_repo)"
     kapsel_build_is_stale "$repo" || return 0
+    # Where there is no Maven (the nested harness's L1 copies the tree built on the host, and a copy's
+    # times need not keep their order), an existing build is used as it is; without one nothing can run.
+    if ! command -v mvn >/dev/null 2>&1; then
+        [[ -f "$repo/target/kapsel.jar" ]] && return 0
+        kapsel_log "no build in $repo/target and no Maven here to make one: run bin/setup"
+        return 1
+    fi
     mkdir -p "$repo/target"
     # Engines start several kapsel processes at once: one builds, the others wait for it and then
     # find the build fresh.
