@@ -38,6 +38,7 @@ final class KvmIoctls {
     static final long KVM_SET_SREGS = iow(KVMIO, 0x84, KvmLayouts.SREGS_SIZE);
     static final long KVM_GET_MSRS = iowr(KVMIO, 0x88, KvmLayouts.MSRS_HEADER);
     static final long KVM_SET_MSRS = iow(KVMIO, 0x89, KvmLayouts.MSRS_HEADER);
+    static final long KVM_SET_SIGNAL_MASK = iow(KVMIO, 0x8b, KvmLayouts.SIGNAL_MASK_HEADER);
     static final long KVM_GET_FPU = ior(KVMIO, 0x8c, KvmLayouts.FPU_SIZE);
     static final long KVM_SET_FPU = iow(KVMIO, 0x8d, KvmLayouts.FPU_SIZE);
     static final long KVM_GET_LAPIC = ior(KVMIO, 0x8e, KvmLayouts.LAPIC_SIZE);

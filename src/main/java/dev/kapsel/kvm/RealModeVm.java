@@ -26,7 +26,18 @@ public final class RealModeVm implements AutoCloseable {
 
     /** {@code ramSize} bytes of RAM at guest address 0, {@code code} at {@link #CODE_ADDRESS}, CS:IP at it. */
     public static RealModeVm create(Kvm kvm, int ramSize, byte[] code) {
+        return create(kvm, ramSize, code, false);
+    }
+
+    /**
+     * As {@link #create(Kvm, int, byte[])}, with the in-kernel interrupt controllers when {@code irqchip}:
+     * then a HLT waits inside KVM_RUN for an interrupt, as an idle Linux vCPU does, instead of exiting.
+     */
+    public static RealModeVm create(Kvm kvm, int ramSize, byte[] code, boolean irqchip) {
         VmFd vm = kvm.createVm();
+        if (irqchip) {
+            vm.createIrqchip();
+        }
         Arena arena = Arena.ofShared();
         MemorySegment ram = Libc.mmap(ramSize, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS,
                 -1, 0, arena);

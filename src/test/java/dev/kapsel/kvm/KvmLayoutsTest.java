@@ -14,6 +14,7 @@ class KvmLayoutsTest {
     private static final String SOURCE = """
             #include <stdio.h>
             #include <stddef.h>
+            #include <signal.h>
             #include <linux/kvm.h>
             #define V(name, value) printf("%s=%lu\\n", name, (unsigned long)(value))
             int main(void) {
@@ -55,6 +56,8 @@ class KvmLayoutsTest {
               V("IRQ_LEVEL_SIZE", sizeof(struct kvm_irq_level));
               V("IRQFD_SIZE", sizeof(struct kvm_irqfd));
               V("IOEVENTFD_SIZE", sizeof(struct kvm_ioeventfd));
+              V("SIGNAL_MASK_HEADER", sizeof(struct kvm_signal_mask));
+              V("KERNEL_SIGSET_SIZE", (_NSIG - 1) / 8);
               V("RUN_IMMEDIATE_EXIT", offsetof(struct kvm_run, immediate_exit));
               V("RUN_EXIT_REASON", offsetof(struct kvm_run, exit_reason));
               V("RUN_IO_DIRECTION", offsetof(struct kvm_run, io.direction));
@@ -95,6 +98,7 @@ class KvmLayoutsTest {
               V("KVM_SET_SREGS", KVM_SET_SREGS);
               V("KVM_GET_MSRS", KVM_GET_MSRS);
               V("KVM_SET_MSRS", KVM_SET_MSRS);
+              V("KVM_SET_SIGNAL_MASK", KVM_SET_SIGNAL_MASK);
               V("KVM_GET_FPU", KVM_GET_FPU);
               V("KVM_SET_FPU", KVM_SET_FPU);
               V("KVM_GET_LAPIC", KVM_GET_LAPIC);
