@@ -45,6 +45,7 @@ final class KvmIoctls {
     static final long KVM_SET_LAPIC = iow(KVMIO, 0x8f, KvmLayouts.LAPIC_SIZE);
     static final long KVM_SET_CPUID2 = iow(KVMIO, 0x90, KvmLayouts.CPUID2_HEADER);
     static final long KVM_GET_MP_STATE = ior(KVMIO, 0x98, 4);
+    static final long KVM_SET_MP_STATE = iow(KVMIO, 0x99, 4);
 
     // Capabilities (KVM_CHECK_EXTENSION arguments).
     static final int KVM_CAP_IRQCHIP = 0;

@@ -44,12 +44,17 @@ public final class RealModeVm implements AutoCloseable {
         MemorySegment.copy(MemorySegment.ofArray(code), 0, ram, CODE_ADDRESS, code.length);
         vm.setUserMemoryRegion(0, 0, ram);
         VcpuFd vcpu = vm.createVcpu(0);
+        startAt(vcpu, CODE_ADDRESS);
+        return new RealModeVm(vm, arena, ram, vcpu);
+    }
+
+    /** Points a vCPU that is still in its reset state (real mode) at {@code address}, with CS base 0. */
+    public static void startAt(VcpuFd vcpu, int address) {
         SpecialRegisters s = vcpu.getSregs();
         SpecialRegisters.Builder b = s.toBuilder();
         b.cs = new Segment(0, 0xffff, 0, s.cs().type(), true, 0, false, true, false, false, false, false);
         vcpu.setSregs(b.build());
-        vcpu.setRegs(Regs.INITIAL.withRip(CODE_ADDRESS));
-        return new RealModeVm(vm, arena, ram, vcpu);
+        vcpu.setRegs(Regs.INITIAL.withRip(address));
     }
 
     public VcpuFd vcpu() {

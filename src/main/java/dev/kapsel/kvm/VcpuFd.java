@@ -15,6 +15,8 @@ import java.util.List;
  * ({@link #run()}). Used by one thread at a time: the vCPU thread after start-up.
  */
 public final class VcpuFd implements AutoCloseable {
+    private static final int KVM_MP_STATE_RUNNABLE = 0;
+
     private final int id;
     private final FileDescriptor fd;
     private final Arena arena = Arena.ofShared();
@@ -77,6 +79,16 @@ public final class VcpuFd implements AutoCloseable {
         }
     }
 
+    /**
+     * KVM_SET_MP_STATE to KVM_MP_STATE_RUNNABLE: with the in-kernel irqchip an application processor
+     * otherwise waits for INIT/SIPI from the boot CPU; this one runs from its registers at once.
+     */
+    public void setRunnable() {
+        try (Arena a = Arena.ofConfined()) {
+            Libc.ioctl(fd.fd(), KvmIoctls.KVM_SET_MP_STATE, a.allocateFrom(ValueLayout.JAVA_INT, KVM_MP_STATE_RUNNABLE));
+        }
+    }
+
     public Regs getRegs() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment s = a.allocate(KvmLayouts.REGS_SIZE, 8);
@@ -116,8 +128,7 @@ public final class VcpuFd implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             int written = Libc.ioctl(fd.fd(), KvmIoctls.KVM_SET_MSRS, KvmCodec.encodeMsrs(msrs, a));
             if (written != msrs.size()) {
-                throw new IllegalStateException(String.format("KVM refused MSR 0x%x on vCPU %d",
-                        msrs.get(written).index(), id));
+                throw new MsrRejectedException(msrs.get(written).index(), id);
             }
         }
     }

@@ -19,8 +19,9 @@ import dev.kapsel.sys.ThreadSignals;
  */
 public final class VcpuKicker {
     /**
-     * SIGRTMIN+6: a real-time signal so kicks queue rather than merge with anything else; HotSpot uses
-     * none of them (its suspend/resume signal is SIGUSR2), and glibc keeps 32 and 33 for itself.
+     * SIGRTMIN+6: HotSpot uses no real-time signal (its suspend/resume signal is SIGUSR2), and glibc
+     * keeps 32 and 33 for itself. Real-time signals queue, one instance per kick, so draining takes
+     * every instance: one left pending when the thread unblocks the signal would kill the process.
      */
     public static final int SIGNAL = ThreadSignals.SIGRTMIN + 6;
 
@@ -53,7 +54,7 @@ public final class VcpuKicker {
             return;
         }
         bound = false;
-        ThreadSignals.takePending(SIGNAL);
+        drain();
         ThreadSignals.unblock(SIGNAL);
     }
 
@@ -77,7 +78,13 @@ public final class VcpuKicker {
     public void acknowledge() {
         vcpu.setImmediateExit(false);
         if (bound) {
-            ThreadSignals.takePending(SIGNAL);
+            drain();
+        }
+    }
+
+    private static void drain() {
+        while (ThreadSignals.takePending(SIGNAL)) {
+            // one queued instance per kick
         }
     }
 }

@@ -105,6 +105,8 @@ class KvmLayoutsTest {
               V("KVM_SET_LAPIC", KVM_SET_LAPIC);
               V("KVM_SET_CPUID2", KVM_SET_CPUID2);
               V("KVM_GET_MP_STATE", KVM_GET_MP_STATE);
+              V("KVM_SET_MP_STATE", KVM_SET_MP_STATE);
+              V("KVM_MP_STATE_RUNNABLE", KVM_MP_STATE_RUNNABLE);
               V("KVM_CAP_IRQFD", KVM_CAP_IRQFD);
               V("KVM_CAP_IOEVENTFD", KVM_CAP_IOEVENTFD);
               V("KVM_CAP_TSC_DEADLINE_TIMER", KVM_CAP_TSC_DEADLINE_TIMER);
@@ -135,6 +137,9 @@ class KvmLayoutsTest {
         assertEquals(true, HEADERS.size() > 80);
         check("RUN_IO_PORT", KvmLayouts.RUN_IO_PORT);
         check("SREGS_SIZE", KvmLayouts.SREGS_SIZE);
+        var runnable = VcpuFd.class.getDeclaredField("KVM_MP_STATE_RUNNABLE");
+        runnable.setAccessible(true);
+        check("KVM_MP_STATE_RUNNABLE", runnable.getInt(null));
     }
 
     @Test
