@@ -48,7 +48,7 @@ final class DemoCommand implements Callable<Integer> {
         if (System.getenv("KAPSEL_IN_HARNESS") == null) {
             KvmProbe.Result kvm = KvmProbe.probe();
             if (kvm.kind() == KvmKind.NONE) {
-                throw new CommandFailure(VmExitStatus.KVM_UNAVAILABLE.exitCode(), kvm.reason(), null);
+                throw new CommandFailure(VmLauncher.exitCode(VmExitStatus.KVM_UNAVAILABLE), kvm.reason(), null);
             }
             if (kvm.kind() == KvmKind.EMULATED) {
                 return inHarness(kvm);
@@ -56,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         GuestKernels kernels = new GuestKernels(StateDirectory.resolve());
         Path kernel = kernels.defaultVmlinux().or(kernels::defaultBzImage).orElseThrow(() -> new CommandFailure(
-                VmExitStatus.BOOT_FAILURE.exitCode(), "no guest kernel cached under " + kernels.defaultDirectory()
+                VmLauncher.exitCode(VmExitStatus.BOOT_FAILURE), "no guest kernel cached under " + kernels.defaultDirectory()
                 + ": run bin/setup", null));
         Path dir = Files.createTempDirectory("kapsel-demo-");
         Path initrd = dir.resolve("initramfs.cpio.gz");

@@ -4,6 +4,7 @@ import dev.kapsel.kvm.KvmUnavailableException;
 import dev.kapsel.vmm.ConsoleInput;
 import dev.kapsel.vmm.HostTerminal;
 import dev.kapsel.vmm.MicroVm;
+import dev.kapsel.vmm.VmBuilder;
 import dev.kapsel.vmm.VmConfig;
 import dev.kapsel.vmm.VmExit;
 import dev.kapsel.vmm.VmExitStatus;
@@ -16,17 +17,34 @@ import java.io.OutputStream;
 final class VmLauncher {
     private VmLauncher() {}
 
+    /**
+     * The process exit code of {@code kapsel vm run} for each way a VM ends (documented in docs/vmm.md),
+     * chosen not to collide with 1 (generic failure), 2 (usage error) or 128+N (killed by signal N).
+     */
+    static int exitCode(VmExitStatus status) {
+        return switch (status) {
+            case POWER_OFF -> 0;
+            case RESET -> 80;
+            case PANIC -> 81;
+            case TRIPLE_FAULT -> 82;
+            case KVM_FAILURE -> 83;
+            case BOOT_FAILURE -> 84;
+            case KVM_UNAVAILABLE -> 85;
+            case STOPPED -> 86;
+        };
+    }
+
     static int runToCompletion(VmConfig config) throws InterruptedException {
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         MicroVm vm;
         try {
-            vm = MicroVm.build(config, stdout);
+            vm = VmBuilder.build(config, stdout);
         } catch (KvmUnavailableException e) {
-            throw new CommandFailure(VmExitStatus.KVM_UNAVAILABLE.exitCode(), e.getMessage(), e);
+            throw new CommandFailure(exitCode(VmExitStatus.KVM_UNAVAILABLE), e.getMessage(), e);
         } catch (VmSetupException e) {
-            throw new CommandFailure(VmExitStatus.BOOT_FAILURE.exitCode(), e.getMessage(), e);
+            throw new CommandFailure(exitCode(VmExitStatus.BOOT_FAILURE), e.getMessage(), e);
         }
-        try (HostTerminal terminal = HostTerminal.attach()) {
+        try (vm; HostTerminal terminal = HostTerminal.attach()) {
             ConsoleInput.start(System.in, vm.serial());
             vm.start();
             VmExit exit = vm.awaitExit();
@@ -34,7 +52,7 @@ final class VmLauncher {
             if (exit.status() != VmExitStatus.POWER_OFF) {
                 System.err.println("kapsel: " + exit.message());
             }
-            return exit.status().exitCode();
+            return exitCode(exit.status());
         }
     }
 }

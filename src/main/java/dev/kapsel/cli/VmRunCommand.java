@@ -83,14 +83,14 @@ final class VmRunCommand implements Callable<Integer> {
         Path kernelPath = kernel != null ? kernel : defaultKernel();
         VmConfig config;
         try {
-            List<DiskConfig> diskConfigs = disks.stream().map(DiskConfig::parse).toList();
+            List<DiskConfig> diskConfigs = disks.stream().map(VmDeviceOptions::disk).toList();
             List<NetConfig> netConfigs = new ArrayList<>();
             for (String net : nets) {
-                netConfigs.add(NetConfig.parse(net, netConfigs.size()));
+                netConfigs.add(VmDeviceOptions.net(net, netConfigs.size()));
             }
-            Optional<VsockConfig> vsockConfig = Optional.ofNullable(vsock).map(VsockConfig::parse);
+            Optional<VsockConfig> vsockConfig = Optional.ofNullable(vsock).map(VmDeviceOptions::vsock);
             config = new VmConfig(kernelPath, Optional.ofNullable(initrd), cmdline, cpus, memoryMib, diskConfigs, rng,
-                    vsockConfig, netConfigs, Optional.ofNullable(balloon).map(BalloonConfig::parse));
+                    vsockConfig, netConfigs, Optional.ofNullable(balloon).map(VmDeviceOptions::balloon));
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(2, e.getMessage(), e);
         }
@@ -100,7 +100,7 @@ final class VmRunCommand implements Callable<Integer> {
     private static Path defaultKernel() {
         GuestKernels kernels = new GuestKernels(StateDirectory.resolve());
         return kernels.defaultVmlinux().or(kernels::defaultBzImage).orElseThrow(() -> new CommandFailure(
-                VmExitStatus.BOOT_FAILURE.exitCode(),
+                VmLauncher.exitCode(VmExitStatus.BOOT_FAILURE),
                 "no --kernel given and no guest kernel cached under " + kernels.defaultDirectory() + ": run bin/setup",
                 null));
     }

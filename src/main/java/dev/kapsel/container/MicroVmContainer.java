@@ -6,6 +6,7 @@ import dev.kapsel.agent.ProcessSpec;
 import dev.kapsel.agent.VsockConnector;
 import dev.kapsel.vmm.DiskConfig;
 import dev.kapsel.vmm.MicroVm;
+import dev.kapsel.vmm.VmBuilder;
 import dev.kapsel.vmm.VmConfig;
 import dev.kapsel.vmm.VmExit;
 import dev.kapsel.vmm.VmSetupException;
@@ -87,15 +88,19 @@ public final class MicroVmContainer {
             // KAPSEL_GUEST_CONSOLE=1 shows the guest's serial console on stderr, for diagnosing boots.
             OutputStream consoleOut = System.getenv("KAPSEL_GUEST_CONSOLE") != null
                     ? new TeeOutputStream(console, new java.io.FileOutputStream(java.io.FileDescriptor.err)) : console;
-            MicroVm vm = MicroVm.build(config, consoleOut);
-            vm.start();
-            AgentClient agent = connect(vm, uds);
-            long booted = System.nanoTime();
-            AgentProcess process = agent.start(spec);
-            listener.started(process, uds);
-            int status = stdio.attach(process);
-            phases = new Phases(booted - start, System.nanoTime() - booted);
-            return status;
+            MicroVm vm = VmBuilder.build(config, consoleOut);
+            try {
+                vm.start();
+                AgentClient agent = connect(vm, uds);
+                long booted = System.nanoTime();
+                AgentProcess process = agent.start(spec);
+                listener.started(process, uds);
+                int status = stdio.attach(process);
+                phases = new Phases(booted - start, System.nanoTime() - booted);
+                return status;
+            } finally {
+                vm.close(); // the guest is torn down with the container: vCPUs, device threads, memory, fds
+            }
         } finally {
             removeSocketDirectory(uds);
         }

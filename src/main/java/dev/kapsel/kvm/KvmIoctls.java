@@ -38,12 +38,14 @@ final class KvmIoctls {
     static final long KVM_SET_SREGS = iow(KVMIO, 0x84, KvmLayouts.SREGS_SIZE);
     static final long KVM_GET_MSRS = iowr(KVMIO, 0x88, KvmLayouts.MSRS_HEADER);
     static final long KVM_SET_MSRS = iow(KVMIO, 0x89, KvmLayouts.MSRS_HEADER);
+    static final long KVM_SET_SIGNAL_MASK = iow(KVMIO, 0x8b, KvmLayouts.SIGNAL_MASK_HEADER);
     static final long KVM_GET_FPU = ior(KVMIO, 0x8c, KvmLayouts.FPU_SIZE);
     static final long KVM_SET_FPU = iow(KVMIO, 0x8d, KvmLayouts.FPU_SIZE);
     static final long KVM_GET_LAPIC = ior(KVMIO, 0x8e, KvmLayouts.LAPIC_SIZE);
     static final long KVM_SET_LAPIC = iow(KVMIO, 0x8f, KvmLayouts.LAPIC_SIZE);
     static final long KVM_SET_CPUID2 = iow(KVMIO, 0x90, KvmLayouts.CPUID2_HEADER);
     static final long KVM_GET_MP_STATE = ior(KVMIO, 0x98, 4);
+    static final long KVM_SET_MP_STATE = iow(KVMIO, 0x99, 4);
 
     // Capabilities (KVM_CHECK_EXTENSION arguments).
     static final int KVM_CAP_IRQCHIP = 0;

@@ -62,6 +62,9 @@ final class KvmLayouts {
     static final long IRQ_LEVEL_SIZE = 8;
     static final long IRQFD_SIZE = 32;
     static final long IOEVENTFD_SIZE = 64;
+    /** struct kvm_signal_mask: __u32 len, then len bytes of the kernel's sigset_t (8 on x86-64). */
+    static final long SIGNAL_MASK_HEADER = 4;
+    static final long KERNEL_SIGSET_SIZE = 8;
 
     // struct kvm_run.
     static final long RUN_IMMEDIATE_EXIT = 1;

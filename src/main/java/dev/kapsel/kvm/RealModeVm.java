@@ -26,19 +26,35 @@ public final class RealModeVm implements AutoCloseable {
 
     /** {@code ramSize} bytes of RAM at guest address 0, {@code code} at {@link #CODE_ADDRESS}, CS:IP at it. */
     public static RealModeVm create(Kvm kvm, int ramSize, byte[] code) {
+        return create(kvm, ramSize, code, false);
+    }
+
+    /**
+     * As {@link #create(Kvm, int, byte[])}, with the in-kernel interrupt controllers when {@code irqchip}:
+     * then a HLT waits inside KVM_RUN for an interrupt, as an idle Linux vCPU does, instead of exiting.
+     */
+    public static RealModeVm create(Kvm kvm, int ramSize, byte[] code, boolean irqchip) {
         VmFd vm = kvm.createVm();
+        if (irqchip) {
+            vm.createIrqchip();
+        }
         Arena arena = Arena.ofShared();
         MemorySegment ram = Libc.mmap(ramSize, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS,
                 -1, 0, arena);
         MemorySegment.copy(MemorySegment.ofArray(code), 0, ram, CODE_ADDRESS, code.length);
         vm.setUserMemoryRegion(0, 0, ram);
         VcpuFd vcpu = vm.createVcpu(0);
+        startAt(vcpu, CODE_ADDRESS);
+        return new RealModeVm(vm, arena, ram, vcpu);
+    }
+
+    /** Points a vCPU that is still in its reset state (real mode) at {@code address}, with CS base 0. */
+    public static void startAt(VcpuFd vcpu, int address) {
         SpecialRegisters s = vcpu.getSregs();
         SpecialRegisters.Builder b = s.toBuilder();
         b.cs = new Segment(0, 0xffff, 0, s.cs().type(), true, 0, false, true, false, false, false, false);
         vcpu.setSregs(b.build());
-        vcpu.setRegs(Regs.INITIAL.withRip(CODE_ADDRESS));
-        return new RealModeVm(vm, arena, ram, vcpu);
+        vcpu.setRegs(Regs.INITIAL.withRip(address));
     }
 
     public VcpuFd vcpu() {

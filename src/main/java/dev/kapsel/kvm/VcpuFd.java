@@ -15,15 +15,24 @@ import java.util.List;
  * ({@link #run()}). Used by one thread at a time: the vCPU thread after start-up.
  */
 public final class VcpuFd implements AutoCloseable {
+    private static final int KVM_MP_STATE_RUNNABLE = 0;
+
     private final int id;
     private final FileDescriptor fd;
     private final Arena arena = Arena.ofShared();
     private final KvmRun run;
+    private final VcpuKicker kicker;
 
     VcpuFd(int id, FileDescriptor fd, int mmapSize) {
         this.id = id;
         this.fd = fd;
         this.run = new KvmRun(Libc.mmap(mmapSize, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd.fd(), 0, arena));
+        this.kicker = new VcpuKicker(this);
+    }
+
+    /** Gets this vCPU out of KVM_RUN from another thread. */
+    public VcpuKicker kicker() {
+        return kicker;
     }
 
     public int id() {
@@ -52,9 +61,32 @@ public final class VcpuFd implements AutoCloseable {
         run.completeMmioRead(data);
     }
 
-    /** Makes the next {@link #run()} return at once (used with a signal to stop a running vCPU). */
+    /** Makes the next {@link #run()} return at once (used with a signal to stop a running vCPU: {@link VcpuKicker}). */
     public void setImmediateExit(boolean value) {
         run.setImmediateExit(value);
+    }
+
+    /**
+     * KVM_SET_SIGNAL_MASK: the signals blocked while this vCPU is inside KVM_RUN (the kernel's
+     * 64-bit mask, signal N at bit N-1), in place of the thread's own mask.
+     */
+    void setSignalMask(long blocked) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(KvmLayouts.SIGNAL_MASK_HEADER + KvmLayouts.KERNEL_SIGSET_SIZE, 8);
+            s.set(ValueLayout.JAVA_INT, 0, (int) KvmLayouts.KERNEL_SIGSET_SIZE);
+            s.set(ValueLayout.JAVA_LONG_UNALIGNED, KvmLayouts.SIGNAL_MASK_HEADER, blocked);
+            Libc.ioctl(fd.fd(), KvmIoctls.KVM_SET_SIGNAL_MASK, s);
+        }
+    }
+
+    /**
+     * KVM_SET_MP_STATE to KVM_MP_STATE_RUNNABLE: with the in-kernel irqchip an application processor
+     * otherwise waits for INIT/SIPI from the boot CPU; this one runs from its registers at once.
+     */
+    public void setRunnable() {
+        try (Arena a = Arena.ofConfined()) {
+            Libc.ioctl(fd.fd(), KvmIoctls.KVM_SET_MP_STATE, a.allocateFrom(ValueLayout.JAVA_INT, KVM_MP_STATE_RUNNABLE));
+        }
     }
 
     public Regs getRegs() {
@@ -96,8 +128,7 @@ public final class VcpuFd implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             int written = Libc.ioctl(fd.fd(), KvmIoctls.KVM_SET_MSRS, KvmCodec.encodeMsrs(msrs, a));
             if (written != msrs.size()) {
-                throw new IllegalStateException(String.format("KVM refused MSR 0x%x on vCPU %d",
-                        msrs.get(written).index(), id));
+                throw new MsrRejectedException(msrs.get(written).index(), id);
             }
         }
     }

@@ -34,6 +34,8 @@ import java.util.Map;
 public final class Kernel {
     /** How long the end of PID 1 waits for the other tasks to stop before it gives up on them. */
     private static final long DRAIN_NANOS = 5_000_000_000L;
+    /** How long killed stragglers get to leave their vCPUs after that. */
+    private static final long KILL_NANOS = 1_000_000_000L;
     private final KernelLock lock = new KernelLock();
     private final Machine machine;
     private final Vfs vfs;
@@ -373,6 +375,13 @@ public final class Kernel {
         try {
             lock.await(() -> initEnd != null, Long.MAX_VALUE);
             lock.await(tasks::isEmpty, System.nanoTime() + DRAIN_NANOS);
+            // Tasks still in user mode now are kicked out of KVM_RUN and killed, so none runs on
+            // once the machine is closed.
+            for (Task t : List.copyOf(tasks.values())) {
+                t.kill();
+            }
+            lock.wakeAll();
+            lock.await(tasks::isEmpty, System.nanoTime() + KILL_NANOS);
             shutdown = true;
             for (VcpuThread vt : idle) {
                 vt.stop();

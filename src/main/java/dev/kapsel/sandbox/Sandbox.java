@@ -79,7 +79,7 @@ public final class Sandbox {
             String reason = end.getMessage();
             int stragglers = kernel.stragglers();
             if (stragglers > 0) {
-                reason += " (" + stragglers + " task(s) still running in user mode were abandoned)";
+                reason += " (" + stragglers + " task(s) did not stop when killed and were abandoned)";
             }
             return new SandboxResult(end.exitCode(), end.signal(), reason, kernel.dispatcher().calls(),
                     kernel.dispatcher().unimplemented(), machine.exits(), init[0].space().faults());

@@ -30,6 +30,15 @@ final class VcpuThread {
     }
 
     private void loop() {
+        cpu.bindToCurrentThread();
+        try {
+            serve();
+        } finally {
+            cpu.unbindFromCurrentThread();
+        }
+    }
+
+    private void serve() {
         while (true) {
             Task task;
             synchronized (this) {

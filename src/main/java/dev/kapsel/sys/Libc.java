@@ -12,7 +12,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The C library calls kapsel makes (with {@link ZstdDecoder}, the only native code of kapsel). One
+ * The C library calls kapsel makes (the thread and signal calls are in {@link ThreadSignals}). One
  * {@code static final} handle per function, errno captured by the linker, every failure turned into
  * a {@link SyscallException} here so nothing above sees a raw -1.
  */
@@ -48,7 +48,7 @@ public final class Libc {
     private static final VarHandle ERRNO =
             CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
-    private static final ThreadLocal<MemorySegment> STATE =
+    static final ThreadLocal<MemorySegment> STATE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
 
     private static final ValueLayout.OfInt C_INT = ValueLayout.JAVA_INT;
@@ -91,7 +91,7 @@ public final class Libc {
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final long UTIME_OMIT = (1L << 30) - 2;
 
-    private static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... extra) {
+    static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... extra) {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
         options[0] = CAPTURE_ERRNO;
         System.arraycopy(extra, 0, options, 1, extra.length);
@@ -99,7 +99,7 @@ public final class Libc {
         return LINKER.downcallHandle(symbol, fd, options);
     }
 
-    private static int errno(MemorySegment state) {
+    static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
     }
 
@@ -117,7 +117,7 @@ public final class Libc {
         return result;
     }
 
-    private static RuntimeException rethrow(Throwable t) {
+    static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
             return r;
         }

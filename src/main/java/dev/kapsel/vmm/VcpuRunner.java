@@ -1,6 +1,7 @@
 package dev.kapsel.vmm;
 
 import dev.kapsel.bus.Bus;
+import dev.kapsel.bus.RunGate;
 import dev.kapsel.kvm.VcpuExit;
 import dev.kapsel.kvm.VcpuFd;
 import dev.kapsel.sys.SyscallException;
@@ -10,34 +11,53 @@ import java.util.Arrays;
  * The KVM_RUN loop of one vCPU: enters the guest, dispatches port I/O and MMIO exits to the buses,
  * and turns every terminal exit into a {@link VmExit} reported to the {@link VmLifecycle}. Nothing the
  * guest does makes it hang or throw past this class: unknown exits end the VM with a message.
+ *
+ * <p>Between two entries it passes the VM's {@link RunGate}: a pause parks it there, a stop ends the
+ * loop. A {@link dev.kapsel.kvm.VcpuKicker} kick (bound to this thread in {@link #run}) gets it out of
+ * KVM_RUN to look.
  */
 public final class VcpuRunner implements Runnable {
     private final VcpuFd vcpu;
     private final Bus portIo;
     private final Bus mmio;
     private final VmLifecycle lifecycle;
+    private final RunGate gate;
 
+    /** A runner outside a VM's gate: nothing pauses or stops it but the lifecycle. */
     public VcpuRunner(VcpuFd vcpu, Bus portIo, Bus mmio, VmLifecycle lifecycle) {
+        this(vcpu, portIo, mmio, lifecycle, RunGate.open());
+    }
+
+    public VcpuRunner(VcpuFd vcpu, Bus portIo, Bus mmio, VmLifecycle lifecycle, RunGate gate) {
         this.vcpu = vcpu;
         this.portIo = portIo;
         this.mmio = mmio;
         this.lifecycle = lifecycle;
+        this.gate = gate;
     }
 
+    /** The vCPU thread's body: binds the kicker to this thread, runs, reports how the run ended. */
     @Override
     public void run() {
         VmExit exit;
         try {
-            exit = runUntilExit();
+            vcpu.kicker().bindCurrentThread();
+            try {
+                exit = runUntilExit();
+            } finally {
+                vcpu.kicker().unbind();
+            }
         } catch (RuntimeException e) {
             exit = new VmExit(VmExitStatus.KVM_FAILURE, "vCPU " + vcpu.id() + ": " + e);
         }
-        lifecycle.exit(exit);
+        if (exit != null) {
+            lifecycle.exit(exit);
+        }
     }
 
-    /** Runs until this vCPU reaches a terminal exit or the VM ends elsewhere; returns why. */
+    /** Runs until this vCPU reaches a terminal exit (returned), or the VM ends elsewhere or is stopped (null). */
     public VmExit runUntilExit() {
-        while (!lifecycle.isDone()) {
+        while (gate.pass() && !lifecycle.isDone()) {
             VcpuExit exit;
             try {
                 exit = vcpu.run();
@@ -59,7 +79,7 @@ public final class VcpuRunner implements Runnable {
             case VcpuExit.IoOut out -> portOut(out);
             case VcpuExit.MmioRead read -> vcpu.completeMmioRead(mmioRead(read));
             case VcpuExit.MmioWrite write -> mmio.write(write.address(), write.data());
-            case VcpuExit.Interrupted ignored -> { }
+            case VcpuExit.Interrupted ignored -> vcpu.kicker().acknowledge();
             case VcpuExit.Hlt ignored -> {
                 return new VmExit(VmExitStatus.POWER_OFF, cpu + " halted with no interrupt controller to wake it");
             }

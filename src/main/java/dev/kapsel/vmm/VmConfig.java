@@ -57,18 +57,20 @@ public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, int v
                     + " virtio devices (disks, rng, vsock, nets, balloon) fit, not " + virtioDevices);
         }
         if (balloon.isPresent() && balloon.get().targetMib() >= memoryMib) {
-            throw new IllegalArgumentException("--balloon " + balloon.get().targetMib() + " MiB must be less than the VM's "
-                    + memoryMib + " MiB of memory");
+            throw new IllegalArgumentException("balloon target " + balloon.get().targetMib() + " MiB must be less than memory "
+                    + memoryMib + " MiB");
         }
         if (vcpus < 1 || vcpus > MAX_VCPUS) {
-            throw new IllegalArgumentException("--cpus must be between 1 and " + MAX_VCPUS + ", not " + vcpus);
+            throw new IllegalArgumentException("vcpus " + vcpus + " is not between 1 and " + MAX_VCPUS);
         }
-        if (memoryMib < MIN_MEMORY_MIB || memoryMib > MAX_MEMORY_MIB) {
-            throw new IllegalArgumentException("--memory must be between " + MIN_MEMORY_MIB + " and " + MAX_MEMORY_MIB
-                    + " MiB, not " + memoryMib);
+        if (memoryMib < MIN_MEMORY_MIB) {
+            throw new IllegalArgumentException("memory " + memoryMib + " MiB is below " + MIN_MEMORY_MIB + " MiB");
+        }
+        if (memoryMib > MAX_MEMORY_MIB) {
+            throw new IllegalArgumentException("memory " + memoryMib + " MiB is above " + MAX_MEMORY_MIB + " MiB");
         }
         if (cmdline.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("the kernel command line must not contain NUL");
+            throw new IllegalArgumentException("cmdline must not contain NUL");
         }
     }
 

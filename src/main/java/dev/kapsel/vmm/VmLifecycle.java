@@ -19,6 +19,11 @@ public final class VmLifecycle {
         exit(VmExit.of(status));
     }
 
+    /** Runs {@code action} once the VM has ended (at once if it has), on the thread that ended it. */
+    public void onEnd(Runnable action) {
+        exit.thenRun(action);
+    }
+
     public boolean isDone() {
         return exit.isDone();
     }

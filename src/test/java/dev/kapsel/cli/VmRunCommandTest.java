@@ -60,8 +60,9 @@ class VmRunCommandTest {
 
     @Test
     void outOfRangeSizesAreUsageErrors() {
-        assertOneLineError(run("vm", "run", "--cpus", "0"), 2, "--cpus");
-        assertOneLineError(run("vm", "run", "--memory", "1"), 2, "--memory");
+        // VmConfig names its fields (the OCI runtime builds one too), which --cpus and --memory fill.
+        assertOneLineError(run("vm", "run", "--cpus", "0"), 2, "vcpus 0 is not between 1 and 32");
+        assertOneLineError(run("vm", "run", "--memory", "1"), 2, "memory 1 MiB is below 32 MiB");
     }
 
     @Test

@@ -18,6 +18,7 @@ class KvmLayoutsTest {
     private static final String SOURCE = """
             #include <stdio.h>
             #include <stddef.h>
+            #include <signal.h>
             #include <linux/kvm.h>
             #define V(name, value) printf("%s=%lu\\n", name, (unsigned long)(value))
             int main(void) {
@@ -61,6 +62,8 @@ class KvmLayoutsTest {
               V("IRQ_LEVEL_SIZE", sizeof(struct kvm_irq_level));
               V("IRQFD_SIZE", sizeof(struct kvm_irqfd));
               V("IOEVENTFD_SIZE", sizeof(struct kvm_ioeventfd));
+              V("SIGNAL_MASK_HEADER", sizeof(struct kvm_signal_mask));
+              V("KERNEL_SIGSET_SIZE", (_NSIG - 1) / 8);
               V("RUN_IMMEDIATE_EXIT", offsetof(struct kvm_run, immediate_exit));
               V("RUN_EXIT_REASON", offsetof(struct kvm_run, exit_reason));
               V("RUN_HW_REASON", offsetof(struct kvm_run, hw.hardware_exit_reason));
@@ -102,12 +105,15 @@ class KvmLayoutsTest {
               V("KVM_SET_SREGS", KVM_SET_SREGS);
               V("KVM_GET_MSRS", KVM_GET_MSRS);
               V("KVM_SET_MSRS", KVM_SET_MSRS);
+              V("KVM_SET_SIGNAL_MASK", KVM_SET_SIGNAL_MASK);
               V("KVM_GET_FPU", KVM_GET_FPU);
               V("KVM_SET_FPU", KVM_SET_FPU);
               V("KVM_GET_LAPIC", KVM_GET_LAPIC);
               V("KVM_SET_LAPIC", KVM_SET_LAPIC);
               V("KVM_SET_CPUID2", KVM_SET_CPUID2);
               V("KVM_GET_MP_STATE", KVM_GET_MP_STATE);
+              V("KVM_SET_MP_STATE", KVM_SET_MP_STATE);
+              V("KVM_MP_STATE_RUNNABLE", KVM_MP_STATE_RUNNABLE);
               V("KVM_CAP_IRQFD", KVM_CAP_IRQFD);
               V("KVM_CAP_IOEVENTFD", KVM_CAP_IOEVENTFD);
               V("KVM_CAP_TSC_DEADLINE_TIMER", KVM_CAP_TSC_DEADLINE_TIMER);
@@ -145,6 +151,9 @@ class KvmLayoutsTest {
         // Every hand-written layout constant has its header value printed above, so none goes unchecked.
         assertEquals(List.of(), unmatched, "KvmLayouts fields the C program does not print");
         assertTrue(checked >= 60, "checked " + checked);
+        var runnable = VcpuFd.class.getDeclaredField("KVM_MP_STATE_RUNNABLE");
+        runnable.setAccessible(true);
+        check("KVM_MP_STATE_RUNNABLE", runnable.getInt(null));
     }
 
     @Test

@@ -115,7 +115,7 @@ public final class Cpu {
                     return exception(EntryStub.vectorOfPort(out.port()));
                 }
                 case VcpuExit.Interrupted i -> {
-                    vcpu.setImmediateExit(false);
+                    vcpu.kicker().acknowledge();
                     return new Trap.Interrupted(vcpu.getRegs());
                 }
                 case VcpuExit.Hlt h -> {
@@ -237,13 +237,26 @@ public final class Cpu {
             if (!(exit instanceof VcpuExit.Interrupted)) {
                 throw new IllegalStateException("TLB flush stub failed: " + exit + " at rip 0x" + Long.toHexString(vcpu.getRegs().rip()));
             }
-            vcpu.setImmediateExit(false);
+            vcpu.kicker().acknowledge();
         }
     }
 
-    /** Makes the vCPU leave the guest soon: the next (or current, with a host signal) run returns {@link Trap.Interrupted}. */
+    /**
+     * Makes the vCPU leave the guest: the current run (kicked out of KVM_RUN, see {@link
+     * dev.kapsel.kvm.VcpuKicker}) or the next one returns {@link Trap.Interrupted}.
+     */
     public void requestExit() {
-        vcpu.setImmediateExit(true);
+        vcpu.kicker().kick();
+    }
+
+    /** Called on the thread that drives this vCPU, before its first run, so {@link #requestExit} can reach it inside KVM_RUN. */
+    public void bindToCurrentThread() {
+        vcpu.kicker().bindCurrentThread();
+    }
+
+    /** Called on that thread when it stops driving the vCPU. */
+    public void unbindFromCurrentThread() {
+        vcpu.kicker().unbind();
     }
 
     private static String hex(long v) {

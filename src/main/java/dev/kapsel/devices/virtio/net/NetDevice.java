@@ -3,6 +3,7 @@ package dev.kapsel.devices.virtio.net;
 import static dev.kapsel.memory.LittleEndian.U16;
 
 import dev.kapsel.devices.virtio.ChainBytes;
+import dev.kapsel.bus.RunGate;
 import dev.kapsel.sys.EventFd;
 import dev.kapsel.sys.Libc;
 import dev.kapsel.sys.Poll;
@@ -282,15 +283,16 @@ public final class NetDevice implements VirtioDevice, EventFdNotified {
     }
 
     /**
-     * Starts the daemon I/O thread: it polls the backend (while the guest has room) and the wake-up
-     * eventfd, and runs {@link #pump} on either.
+     * Starts the I/O thread: it polls the backend (while the guest has room) and the wake-up eventfd,
+     * and runs {@link #pump} on either, passing {@code gate} between rounds so the VM can pause and
+     * stop it ({@link #wake} gets it out of poll).
      */
-    public Thread start(String name, Consumer<String> warnings) {
-        return Thread.ofPlatform().daemon().name(name).start(() -> {
+    public Thread start(String name, RunGate gate, Consumer<String> warnings) {
+        return gate.start(name, () -> {
             try {
                 Poll fds = new Poll(2);
                 boolean pollBackend = false;
-                while (true) {
+                while (gate.pass()) {
                     fds.set(0, wakeFd.fd(), Poll.POLLIN);
                     fds.set(1, pollBackend ? backend.pollFd() : -1, Poll.POLLIN);
                     fds.poll(-1);
@@ -303,5 +305,15 @@ public final class NetDevice implements VirtioDevice, EventFdNotified {
                 warnings.accept("virtio-net I/O thread " + name + " stopped: " + e);
             }
         });
+    }
+
+    /** Gets the I/O thread out of poll so it looks at its gate. */
+    public void wake() {
+        wakeFd.signal();
+    }
+
+    /** The wake-up eventfd; the backend is closed by its owner. Call after the I/O thread has ended. */
+    public void close() {
+        wakeFd.close();
     }
 }

@@ -14,7 +14,7 @@ import java.util.Set;
  * the kernel accepted in a TUNSETOFFLOAD probe at open, after which the tap is set back to none until
  * the guest accepts some.
  */
-public final class TapBackend implements NetBackend {
+public final class TapBackend implements NetBackend, AutoCloseable {
     private final Tap tap;
     private final Set<NetOffload> offloads;
 
@@ -79,5 +79,11 @@ public final class TapBackend implements NetBackend {
     @Override
     public int pollFd() {
         return tap.fd();
+    }
+
+    /** Closes the tap file descriptor (the interface itself stays: it is the host's). */
+    @Override
+    public void close() {
+        tap.close();
     }
 }

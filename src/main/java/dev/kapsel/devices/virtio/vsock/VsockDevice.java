@@ -1,5 +1,6 @@
 package dev.kapsel.devices.virtio.vsock;
 
+import dev.kapsel.bus.RunGate;
 import dev.kapsel.devices.virtio.ChainBytes;
 import dev.kapsel.memory.GuestMemory;
 import dev.kapsel.memory.LittleEndian;
@@ -134,11 +135,14 @@ public final class VsockDevice implements VirtioDevice {
         muxer.wakeup();
     }
 
-    /** Starts the daemon I/O thread that serves this device until the process ends. */
-    public Thread start(String name, Consumer<String> warnings) {
-        return Thread.ofPlatform().daemon().name(name).start(() -> {
+    /**
+     * Starts the I/O thread that serves this device, passing {@code gate} between rounds so the VM
+     * can pause and stop it ({@link #wake} gets it out of the selector).
+     */
+    public Thread start(String name, RunGate gate, Consumer<String> warnings) {
+        return gate.start(name, () -> {
             try {
-                while (true) {
+                while (gate.pass()) {
                     muxer.await();
                     pump();
                 }
@@ -146,6 +150,11 @@ public final class VsockDevice implements VirtioDevice {
                 warnings.accept("vsock I/O thread stopped: " + e);
             }
         });
+    }
+
+    /** Gets the I/O thread out of its selector so it looks at its gate. */
+    public void wake() {
+        muxer.wakeup();
     }
 
     /**

@@ -1,0 +1,99 @@
+package dev.kapsel.vmm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kapsel.testing.Guest;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A 2-vCPU Linux guest whose init prints a tick every 200 ms and otherwise sleeps, so both vCPUs idle
+ * in HLT on the in-kernel irqchip: pause holds it (no tick while paused), resume lets it go on (the
+ * ticks continue), and stop gets both vCPUs out of KVM_RUN and releases the VM within 100 ms.
+ */
+@Tag("guest")
+class MicroVmLifecycleGuestTest {
+    private static final String INIT = """
+            mount -t proc proc /proc
+            echo "cpus: $(grep -c ^processor /proc/cpuinfo)"
+            i=0
+            while true; do i=$((i+1)); echo "tick $i"; sleep 0.2; done
+            """;
+    private static final Pattern TICK = Pattern.compile("tick (\\d+)");
+
+    /** The serial console, readable while the guest writes to it. */
+    private static final class Console extends OutputStream {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            bytes.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            bytes.write(b, off, len);
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+
+        /** The highest tick printed so far, or 0. */
+        int lastTick() {
+            Matcher m = TICK.matcher(text());
+            int last = 0;
+            while (m.find()) {
+                last = Integer.parseInt(m.group(1));
+            }
+            return last;
+        }
+
+        void awaitTick(int tick, long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (lastTick() < tick) {
+                assertTrue(System.nanoTime() < deadline, "no tick " + tick + " within " + seconds + " s:\n" + text());
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    @Test
+    void anIdleTwoVcpuGuestPausesResumesAndStopsWithin100Ms() throws Exception {
+        Path initrd = Guest.busyboxInitramfs(Guest.tempDir(), INIT);
+        Console console = new Console();
+        VmConfig config = new VmConfig(Guest.vmlinux(), Optional.of(initrd), VmConfig.DEFAULT_CMDLINE + " quiet", 2, 128);
+        MicroVm vm = VmBuilder.build(config, console);
+        try {
+            vm.start();
+            console.awaitTick(3, Guest.BOOT_TIMEOUT_SECONDS);
+            assertTrue(console.text().contains("cpus: 2"), console.text());
+
+            vm.pause();
+            int paused = console.lastTick();
+            Thread.sleep(1000); // five ticks' worth
+            assertEquals(paused, console.lastTick(), "the guest printed while paused");
+            vm.resume();
+            console.awaitTick(paused + 2, 30);
+
+            Thread.sleep(500); // both vCPUs back in HLT between ticks
+            long start = System.nanoTime();
+            vm.stop();
+            long nanos = System.nanoTime() - start;
+            System.out.printf("stop of an idle 2-vCPU Linux guest: %.2f ms%n", nanos / 1e6);
+            assertTrue(nanos < TimeUnit.MILLISECONDS.toNanos(100), "stop took " + nanos / 1_000_000 + " ms");
+            assertEquals(VmExitStatus.STOPPED, vm.awaitExit().status());
+        } finally {
+            vm.close();
+        }
+    }
+}
