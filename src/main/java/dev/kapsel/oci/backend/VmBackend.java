@@ -19,7 +19,7 @@ import dev.kapsel.image.RootfsBuilder;
 import dev.kapsel.initramfs.ModuleException;
 import dev.kapsel.oci.ContainerFailedException;
 import dev.kapsel.oci.UnsupportedConfigException;
-import dev.kapsel.oci.console.HostFd;
+import dev.kapsel.host.HostFd;
 import dev.kapsel.sys.Terminal;
 import dev.kapsel.oci.spec.OciConfig;
 import dev.kapsel.oci.state.ContainerRecord;

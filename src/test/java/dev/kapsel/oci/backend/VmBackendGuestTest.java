@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kapsel.image.ImageStore;
-import dev.kapsel.oci.console.HostFd;
+import dev.kapsel.host.HostFd;
 import dev.kapsel.oci.console.Pty;
 import dev.kapsel.oci.spec.ConfigReader;
 import dev.kapsel.oci.spec.OciConfig;

@@ -1,4 +1,4 @@
-package dev.kapsel.oci.console;
+package dev.kapsel.host;
 
 import dev.kapsel.sys.Errno;
 import dev.kapsel.sys.Libc;
