@@ -3,15 +3,14 @@ package dev.kapsel.cli;
 import dev.kapsel.container.detached.ContainerRegistry;
 import dev.kapsel.container.detached.DetachedContainer;
 import dev.kapsel.container.detached.NoSuchContainerException;
+import dev.kapsel.host.MonitorCommand;
 import dev.kapsel.host.ProcessIdentity;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,10 +32,10 @@ final class DetachedStart {
     private DetachedStart() {}
 
     /** Starts the monitor for {@code container}; returns 0 once it runs, else the monitor's failure status. */
-    static int start(ContainerRegistry registry, DetachedContainer container, List<String> kapselArgs, PrintWriter out,
-                     PrintWriter err) throws IOException, InterruptedException {
+    static int start(ContainerRegistry registry, DetachedContainer container, List<String> kapselArgs, boolean deliversSignals,
+                     PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
         Path log = registry.monitorLog(container.id());
-        ProcessBuilder pb = new ProcessBuilder(thisKapsel(kapselArgs))
+        ProcessBuilder pb = new ProcessBuilder(MonitorCommand.of(Main.class.getName(), kapselArgs, deliversSignals))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectErrorStream(true);
@@ -86,22 +85,6 @@ final class DetachedStart {
         out.println(container.id());
         out.flush();
         return 0;
-    }
-
-    /** This kapsel again: the JVM's java, its options (without a debugger agent) and class path, then {@code args}. */
-    static List<String> thisKapsel(List<String> args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!option.contains("jdwp")) {
-                command.add(option);
-            }
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
-        command.addAll(args);
-        return command;
     }
 
     private static String tail(Path log) throws IOException {

@@ -132,10 +132,11 @@ class VmBackendGuestTest {
         try (Pty pty = Pty.open()) {
             int slave = Libc.open(pty.slavePath(), Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
             try {
-                ContainerLaunch launch = ContainerLaunch.of(config, bundle).withStdio(slave);
-                VmBackend backend = new VmBackend();
-                backend.check(launch);
-                CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> backend.run(launch),
+                dev.kapsel.container.ContainerLaunch launch = OciLaunch.of(config, bundle)
+                        .withStdio(dev.kapsel.container.ContainerLaunch.Stdio.fds(slave, slave, slave));
+                dev.kapsel.container.IsolationKind vm = dev.kapsel.container.IsolationKind.VM;
+                LaunchRunner.check(vm, launch);
+                CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> LaunchRunner.run(vm, launch, null, false, c -> { }),
                         r -> Thread.ofPlatform().daemon().start(r));
                 StringBuilder seen = new StringBuilder();
                 InputStream master = HostFd.input(pty.master());
