@@ -13,7 +13,9 @@ import dev.kapsel.container.RunningContainer;
 import dev.kapsel.container.detached.ContainerRegistry;
 import dev.kapsel.container.detached.ContainerRegistryException;
 import dev.kapsel.container.detached.DetachedContainer;
-import dev.kapsel.container.detached.DetachedMonitor;
+import dev.kapsel.container.detached.DetachedStart;
+import dev.kapsel.oci.monitor.MonitorLauncher;
+import dev.kapsel.oci.monitor.MonitorRequest;
 import dev.kapsel.image.Image;
 import dev.kapsel.image.ImageConfig;
 import dev.kapsel.image.ImageNotFoundException;
@@ -122,7 +124,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String detachedId = System.getenv(DetachedStart.DETACHED_ID);
         if (detach && (interactive || tty)) {
             throw new CommandFailure(RUNTIME_FAILURE, "-d cannot be combined with -i or -t: a detached container has no"
                     + " stdin or terminal to attach; read its output with 'kapsel logs'", null);
@@ -135,12 +136,12 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
         }
         ContainerProcess spec = processSpec(img.config());
-        if (detach && detachedId == null) {
-            return startDetached(spec);
-        }
         long prepareStart = System.nanoTime();
         ContainerLaunch launch = launch(store, spec);
         long prepared = System.nanoTime() - prepareStart;
+        if (detach) {
+            return startDetached(spec, launch);
+        }
         try {
             isolation.isolation().check(launch);
         } catch (ContainerStartException.Unsupported e) {
@@ -148,9 +149,6 @@ final class RunCommand implements Callable<Integer> {
         }
         for (Limitation l : isolation.isolation().limitations(launch)) {
             System.err.println("kapsel: not honoured by the " + isolation + " isolation: " + l.line());
-        }
-        if (detach) {
-            return DetachedMonitor.run(ContainerRegistry.openDefault(), detachedId, isolation.isolation(), launch);
         }
         RunningContainer[] ran = new RunningContainer[1];
         int status;
@@ -198,8 +196,8 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code run -d}: records the container and starts its monitor (this command line again). */
-    private int startDetached(ContainerProcess spec) throws Exception {
+    /** {@code run -d}: records the container and starts its monitor with the launch as its request (it checks it). */
+    private int startDetached(ContainerProcess spec, ContainerLaunch launch) throws Exception {
         ContainerRegistry registry = ContainerRegistry.openDefault();
         DetachedContainer container;
         try {
@@ -207,8 +205,10 @@ final class RunCommand implements Callable<Integer> {
         } catch (ContainerRegistryException e) {
             throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
         }
-        List<String> args = commandSpec.root().commandLine().getParseResult().originalArgs();
-        return DetachedStart.start(registry, container, args, isolation.isolation().deliversSignals(),
+        Path request = new MonitorRequest.Detached(registry.root(), container.id(), isolation, launch)
+                .write(registry.directory(container.id()).resolve("monitor.json"));
+        return DetachedStart.start(registry, container,
+                log -> MonitorLauncher.launchLogging(request, log, isolation.isolation().deliversSignals()),
                 commandSpec.commandLine().getOut(), commandSpec.commandLine().getErr());
     }
 }

@@ -80,7 +80,7 @@ public final class OciRuntime {
             StartFifo.create(dir);
             boolean tty = config.process().terminal();
             try (Pty pty = tty ? Pty.open() : null) {
-                Path requestFile = new MonitorRequest(MonitorRequest.Mode.INIT, store.root(), request.id(), log.file(), log.format(),
+                Path requestFile = new MonitorRequest.Oci(MonitorRequest.Mode.INIT, store.root(), request.id(), log.file(), log.format(),
                         null, tty).write(dir.resolve("monitor.json"));
                 monitor = MonitorLauncher.launch(requestFile, tty ? pty.slavePath() : null, isolation.isolation().deliversSignals());
                 if (tty) {
@@ -200,7 +200,7 @@ public final class OciRuntime {
             throw new InvalidConfigException("exec --tty needs --console-socket");
         }
         if (request.detach()) {
-            Path requestFile = new MonitorRequest(MonitorRequest.Mode.EXEC, store.root(), request.id(), log.file(), log.format(),
+            Path requestFile = new MonitorRequest.Oci(MonitorRequest.Mode.EXEC, store.root(), request.id(), log.file(), log.format(),
                     request.process(), tty).write(dir.resolve("exec-" + UUID.randomUUID() + ".json"));
             try (Pty pty = tty ? Pty.open() : null) {
                 ProcessIdentity monitor = MonitorLauncher.launch(requestFile, tty ? pty.slavePath() : null,

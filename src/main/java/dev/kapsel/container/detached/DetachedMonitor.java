@@ -25,6 +25,15 @@ public final class DetachedMonitor {
             // a process-group leader cannot; it has its own group already
         }
         DetachedContainer container = registry.load(id);
+        try {
+            isolation.check(launch);
+        } catch (ContainerStartException.Unsupported e) {
+            System.err.println("kapsel: " + e.getMessage());
+            return ExitCodes.RUNTIME_FAILURE;
+        }
+        for (dev.kapsel.container.Limitation l : isolation.limitations(launch)) {
+            System.err.println("kapsel: not honoured by the " + isolation.name() + " isolation: " + l.line());
+        }
         boolean[] started = {false};
         int status;
         try {

@@ -5,6 +5,8 @@ import dev.kapsel.container.ContainerLaunch;
 import dev.kapsel.container.ExitCodes;
 import dev.kapsel.container.IsolationKind;
 import dev.kapsel.container.RunningContainer;
+import dev.kapsel.container.detached.ContainerRegistry;
+import dev.kapsel.container.detached.DetachedMonitor;
 import dev.kapsel.host.ForwardedSignals;
 import dev.kapsel.oci.ContainerNotFoundException;
 import dev.kapsel.oci.RuntimeLog;
@@ -21,12 +23,15 @@ import dev.kapsel.sys.Libc;
 import dev.kapsel.sys.Terminal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The host process that stands for a container: started detached by {@code create} (or by
- * {@code exec --detach}) with a {@link MonitorRequest} file as its one argument, it leads its own
+ * The one monitor program: the host process that stands for a container, started with a
+ * {@link MonitorRequest} file as its one argument. A {@code kapsel run -d} container's monitor runs it
+ * through {@link DetachedMonitor} with its output in the container's logs. An OCI container's monitor,
+ * started detached by {@code create} (or by {@code exec --detach}), it leads its own
  * session, keeps the stdio it was given (the engine's pipes or the terminal), waits for {@code start}
  * on the {@link StartFifo}, runs the container's process through the container service in this JVM
  * and exits with that process's status. Its PID is the one engines see in {@code --pid-file} and
@@ -43,9 +48,17 @@ public final class ContainerMonitor {
         String id = "?";
         try {
             MonitorRequest request = MonitorRequest.readOnce(Path.of(args[0]));
-            log = request.log();
             id = request.id();
-            status = run(request);
+            status = switch (request) {
+                case MonitorRequest.Oci oci -> {
+                    log = oci.log();
+                    yield run(oci);
+                }
+                case MonitorRequest.Detached d -> DetachedMonitor.run(new ContainerRegistry(d.registry(), Clock.systemUTC()), d.id(),
+                        d.isolation().isolation(), d.launch());
+            };
+        } catch (InterruptedException e) {
+            status = ExitCodes.RUNTIME_FAILURE;
         } catch (RuntimeException | java.io.IOException e) {
             log.error("container " + id + ": " + e.getMessage());
             status = ExitCodes.RUNTIME_FAILURE;
@@ -53,7 +66,7 @@ public final class ContainerMonitor {
         System.exit(status);
     }
 
-    private static int run(MonitorRequest request) throws java.io.IOException {
+    private static int run(MonitorRequest.Oci request) throws java.io.IOException {
         leadSession(request.tty());
         StateStore store = new StateStore(request.root());
         String id = request.id();

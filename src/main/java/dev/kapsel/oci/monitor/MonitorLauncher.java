@@ -16,9 +16,9 @@ import java.util.List;
 public final class MonitorLauncher {
     private MonitorLauncher() {}
 
+    /** An OCI monitor on this process's stdio (the engine's pipes), or with all three on {@code terminal}. */
     public static ProcessIdentity launch(Path requestFile, String terminal, boolean deliversSignals) {
-        ProcessBuilder pb = new ProcessBuilder(MonitorCommand.of(ContainerMonitor.class.getName(),
-                List.of(requestFile.toString()), deliversSignals));
+        ProcessBuilder pb = builder(requestFile, deliversSignals);
         if (terminal == null) {
             pb.inheritIO();
         } else {
@@ -27,13 +27,29 @@ public final class MonitorLauncher {
             pb.redirectOutput(ProcessBuilder.Redirect.appendTo(tty));
             pb.redirectError(ProcessBuilder.Redirect.appendTo(tty));
         }
-        Process p;
+        Process p = start(pb);
+        return ProcessIdentity.of(p.pid()).orElseThrow(() -> new IllegalStateException(
+                "the container monitor (pid " + p.pid() + ") exited at once"));
+    }
+
+    /** A detached container's monitor: no stdin, its own messages appended to {@code log} (the container's output has log files of its own). */
+    public static Process launchLogging(Path requestFile, Path log, boolean deliversSignals) {
+        ProcessBuilder pb = builder(requestFile, deliversSignals)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectErrorStream(true);
+        return start(pb);
+    }
+
+    private static ProcessBuilder builder(Path requestFile, boolean deliversSignals) {
+        return new ProcessBuilder(MonitorCommand.of(ContainerMonitor.class.getName(), List.of(requestFile.toString()), deliversSignals));
+    }
+
+    private static Process start(ProcessBuilder pb) {
         try {
-            p = pb.start();
+            return pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the container monitor: " + e.getMessage(), e);
         }
-        return ProcessIdentity.of(p.pid()).orElseThrow(() -> new IllegalStateException(
-                "the container monitor (pid " + p.pid() + ") exited at once"));
     }
 }

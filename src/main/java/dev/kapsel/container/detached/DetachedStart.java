@@ -1,29 +1,22 @@
-package dev.kapsel.cli;
+package dev.kapsel.container.detached;
 
-import dev.kapsel.container.detached.ContainerRegistry;
-import dev.kapsel.container.detached.DetachedContainer;
-import dev.kapsel.container.detached.NoSuchContainerException;
-import dev.kapsel.host.MonitorCommand;
+import dev.kapsel.container.ExitCodes;
 import dev.kapsel.host.ProcessIdentity;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.function.Function;
 
 /**
- * The parent side of {@code kapsel run -d}: starts this same kapsel command line again as the
- * container's monitor process (same JVM options and class path, {@link #DETACHED_ID} naming the
- * recorded container, stdin {@code /dev/null}, stdout and stderr to the container's
- * {@code monitor.log}), then waits until the monitor records that the guest agent started the
- * process, or dies trying. The monitor makes itself a session leader, so it outlives this process
+ * The parent side of {@code kapsel run -d}: starts the container's monitor process (the one monitor
+ * program, with the container's request file; stdin {@code /dev/null}, its own messages to the
+ * container's {@code monitor.log}), then waits until the monitor records that the process runs, or
+ * dies trying. The monitor makes itself a session leader, so it outlives this process
  * and the terminal.
  */
-final class DetachedStart {
-    /** Environment variable telling a re-executed {@code kapsel run -d} that it is the monitor of this container. */
-    static final String DETACHED_ID = "KAPSEL_DETACHED_ID";
+public final class DetachedStart {
     /** The guest agent's own timeout plus the JVM's start-up. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(300);
     private static final Duration POLL = Duration.ofMillis(100);
@@ -32,15 +25,10 @@ final class DetachedStart {
     private DetachedStart() {}
 
     /** Starts the monitor for {@code container}; returns 0 once it runs, else the monitor's failure status. */
-    static int start(ContainerRegistry registry, DetachedContainer container, List<String> kapselArgs, boolean deliversSignals,
-                     PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+    public static int start(ContainerRegistry registry, DetachedContainer container, Function<Path, Process> startMonitor,
+                            PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
         Path log = registry.monitorLog(container.id());
-        ProcessBuilder pb = new ProcessBuilder(MonitorCommand.of(Main.class.getName(), kapselArgs, deliversSignals))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectErrorStream(true);
-        pb.environment().put(DETACHED_ID, container.id());
-        Process monitor = pb.start();
+        Process monitor = startMonitor.apply(log);
         ProcessIdentity.of(monitor.pid()).ifPresent(identity -> {
             try {
                 registry.update(container.id(), r -> r.withMonitor(identity));
@@ -66,7 +54,7 @@ final class DetachedStart {
                 err.println("kapsel: container " + container.name() + " did not start (monitor exit status " + status + ")");
                 err.flush();
                 registry.remove(container.id());
-                return status >= RunCommand.RUNTIME_FAILURE && status <= 127 ? status : RunCommand.RUNTIME_FAILURE;
+                return status >= ExitCodes.RUNTIME_FAILURE && status <= 127 ? status : ExitCodes.RUNTIME_FAILURE;
             }
             if (System.nanoTime() - deadline >= 0) {
                 monitor.destroyForcibly().waitFor();
@@ -75,7 +63,7 @@ final class DetachedStart {
                         + " s; its monitor was killed");
                 err.flush();
                 registry.remove(container.id());
-                return RunCommand.RUNTIME_FAILURE;
+                return ExitCodes.RUNTIME_FAILURE;
             }
             Thread.sleep(POLL);
         }
