@@ -15,7 +15,7 @@ import java.util.function.Function;
  * when nothing sets it.
  */
 public final class ProcessSpecResolver {
-    public static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    public static final String DEFAULT_PATH = ContainerLaunch.DEFAULT_PATH;
 
     private ProcessSpecResolver() {}
 
