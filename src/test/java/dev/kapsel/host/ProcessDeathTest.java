@@ -20,7 +20,9 @@ class ProcessDeathTest {
 
     @Test
     void killWaitsForAProcessThatIgnoresTerm() throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", "trap '' TERM; sleep 30").start();
+        Process p = new ProcessBuilder("sh", "-c", "trap '' TERM; echo ready; exec sleep 30").start();
+        // only once the shell has set the trap (sleep inherits the ignored TERM through exec)
+        assertTrue(new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine().equals("ready"));
         ProcessIdentity id = ProcessIdentity.of(p.pid()).orElseThrow();
         ProcessDeath.signal(id, ProcessDeath.SIGTERM);
         assertFalse(ProcessDeath.await(id, Duration.ofMillis(300)), "TERM is ignored");
