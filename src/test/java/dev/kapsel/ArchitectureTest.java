@@ -67,9 +67,7 @@ class ArchitectureTest {
      * Layer edges against the order that are still in the tree, each with its reason. Empty this list as they go:
      * the test fails when a listed edge is no longer there, so the list cannot go stale.
      */
-    static final Map<Edge, String> KNOWN_VIOLATIONS = Map.of(
-            new Edge("oci", "vmm"), "issue 11: container wraps VmSetupException in ContainerStartException (oci/backend/VmBackend)",
-            new Edge("oci", "initramfs"), "issue 11: container wraps ModuleException in ContainerStartException (oci/backend/VmBackend)");
+    static final Map<Edge, String> KNOWN_VIOLATIONS = Map.of();
 
     /**
      * Package cycles inside one layer that are still in the tree, each with its reason; the test fails on any other
@@ -79,9 +77,9 @@ class ArchitectureTest {
             Set.of("sandbox", "sandbox.fs", "sandbox.loader", "sandbox.mm", "sandbox.net", "sandbox.syscall"),
             "sandbox syscall issue: Kernel/Task are the hub every subpackage reaches, and syscalls live in both sandbox and sandbox.syscall",
             Set.of("oci", "oci.backend", "oci.monitor", "oci.spec", "oci.state"),
-            "issue 11: the OCI runtime, its monitor and backends are being folded into container's one front door",
+            "the OCI verbs (oci), the monitor that runs them (oci.monitor), the launch mapping (oci.backend) and the records (oci.state) share their exceptions and records both ways",
             Set.of("cli", "cli.oci"),
-            "issue 11: ps has two meanings (cli/oci/OciPsCommand calls cli.ContainerListing); the runc verbs get their own entry",
+            "cli.Main picks the root command by cli.oci.Dialect, and the runc verbs use cli's shared CommandFailure and one-line errors",
             Set.of("image", "image.layer", "image.source"),
             "image's API package (ImageStore, Staging) composes its layer and source subpackages, which use its model types");
 
@@ -89,9 +87,7 @@ class ArchitectureTest {
      * Simple class names that two packages still both declare (review 2.3), each with its reason; a
      * reader of an import cannot tell them apart. The test fails on any other and when one of these goes.
      */
-    static final Map<String, String> KNOWN_SHARED_NAMES = Map.of(
-            "ProcessSpec", "issue 11: container.ProcessSpec (Docker's rules) vs agent.ProcessSpec (the wire), to be renamed by domain",
-            "OciJson", "image.OciJson vs cli.oci.OciJson: one Json holder per trust level is planned (review 2.2)");
+    static final Map<String, String> KNOWN_SHARED_NAMES = Map.of();
 
     record Edge(String from, String to) {
         @Override

@@ -1,33 +1,27 @@
 package dev.kapsel.cli;
 
-import dev.kapsel.container.GuestAssets;
+import dev.kapsel.container.ContainerLaunch;
+import dev.kapsel.container.ContainerProcess;
 import dev.kapsel.container.ContainerStartException;
-import dev.kapsel.container.ContainerUser;
-import dev.kapsel.container.MicroVmContainer;
-import dev.kapsel.container.ProcessSpec;
-import dev.kapsel.container.ProcessStdio;
-import dev.kapsel.host.Installation;
-import dev.kapsel.host.KvmKind;
-import dev.kapsel.host.KvmProbe;
-import dev.kapsel.host.StateDirectory;
-import dev.kapsel.vmm.VmSetupException;
+import dev.kapsel.container.ExitCodes;
+import dev.kapsel.container.ForegroundRun;
+import dev.kapsel.container.ImageLaunch;
+import dev.kapsel.container.IsolationKind;
+import dev.kapsel.container.Limitation;
 import dev.kapsel.container.ProcessSpecResolver;
-import dev.kapsel.image.Image;
-import dev.kapsel.image.ImageConfig;
-import dev.kapsel.image.ImageException;
-import dev.kapsel.image.ImageNotFoundException;
-import dev.kapsel.image.ImageStore;
-import dev.kapsel.image.Progress;
-import dev.kapsel.sandbox.SandboxConfig;
-import dev.kapsel.sandbox.SandboxLimits;
+import dev.kapsel.container.RunningContainer;
 import dev.kapsel.container.detached.ContainerRegistry;
 import dev.kapsel.container.detached.ContainerRegistryException;
 import dev.kapsel.container.detached.DetachedContainer;
-import dev.kapsel.container.detached.NoSuchContainerException;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
+import dev.kapsel.container.detached.DetachedStart;
+import dev.kapsel.oci.monitor.MonitorLauncher;
+import dev.kapsel.oci.monitor.MonitorRequest;
+import dev.kapsel.image.Image;
+import dev.kapsel.image.ImageConfig;
+import dev.kapsel.image.ImageNotFoundException;
+import dev.kapsel.image.ImageStore;
+import dev.kapsel.image.Progress;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +48,8 @@ import picocli.CommandLine.Parameters;
             "",
             "Detached (-d): the container runs in the background in its own monitor process; kapsel prints its id"
                 + " once the guest agent has started the command. Its output goes to logs: see 'kapsel ps', 'kapsel logs',"
-                + " 'kapsel stop' and 'kapsel rm'. Only --isolation=vm, and without -i or -t (nothing to attach).",
+                + " 'kapsel stop' and 'kapsel rm'. Without -i or -t (nothing to attach). With the sandbox, 'kapsel stop'"
+                + " ends it with the signal (the sandbox cannot pass signals on to the program).",
             "",
             "Examples:",
             "  kapsel run busybox:latest echo hello",
@@ -67,12 +62,11 @@ import picocli.CommandLine.Parameters;
         })
 final class RunCommand implements Callable<Integer> {
     /** Docker's code for "the runtime failed", so it cannot be confused with the container's own status. */
-    static final int RUNTIME_FAILURE = 125;
+    static final int RUNTIME_FAILURE = ExitCodes.RUNTIME_FAILURE;
 
-    enum Isolation { vm, sandbox }
-
-    @Option(names = "--isolation", paramLabel = "KIND", description = "vm or sandbox (default: ${DEFAULT-VALUE}).")
-    Isolation isolation = Isolation.vm;
+    @Option(names = "--isolation", paramLabel = "KIND", converter = IsolationConverter.class,
+            description = "vm or sandbox (default: ${DEFAULT-VALUE}).")
+    IsolationKind isolation = IsolationKind.VM;
 
     @Option(names = "--rm", description = "Remove the container when it exits (only -d keeps containers; without -d this is the default).")
     boolean rm;
@@ -119,17 +113,20 @@ final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec commandSpec;
 
+    /** {@code --isolation}'s words are {@link IsolationKind}'s. */
+    static final class IsolationConverter implements picocli.CommandLine.ITypeConverter<IsolationKind> {
+        @Override
+        public IsolationKind convert(String value) {
+            return IsolationKind.byId(value).orElseThrow(() -> new picocli.CommandLine.TypeConversionException(
+                    "'" + value + "': kapsel has " + IsolationKind.names()));
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
-        String detachedId = System.getenv(DetachedStart.DETACHED_ID);
-        if (detach) {
-            if (interactive || tty) {
-                throw new CommandFailure(RUNTIME_FAILURE, "-d cannot be combined with -i or -t: a detached container has no"
-                        + " stdin or terminal to attach; read its output with 'kapsel logs'", null);
-            }
-            if (isolation != Isolation.vm) {
-                throw new CommandFailure(RUNTIME_FAILURE, "-d needs --isolation=vm (the sandbox runs only attached)", null);
-            }
+        if (detach && (interactive || tty)) {
+            throw new CommandFailure(RUNTIME_FAILURE, "-d cannot be combined with -i or -t: a detached container has no"
+                    + " stdin or terminal to attach; read its output with 'kapsel logs'", null);
         }
         ImageStore store = ImageStore.openDefault();
         Image img;
@@ -138,20 +135,52 @@ final class RunCommand implements Callable<Integer> {
         } catch (ImageNotFoundException e) {
             throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
         }
-        ProcessSpec spec = processSpec(img.config());
-        if (detach && detachedId == null) {
-            return startDetached(spec);
-        }
+        ContainerProcess spec = processSpec(img.config());
+        long prepareStart = System.nanoTime();
+        ContainerLaunch launch = launch(store, spec);
+        long prepared = System.nanoTime() - prepareStart;
         if (detach) {
-            return runAsMonitor(store, spec, detachedId);
+            return startDetached(spec, launch);
         }
-        return switch (isolation) {
-            case sandbox -> runInSandbox(store, spec);
-            case vm -> runInMicroVm(store, spec);
-        };
+        try {
+            isolation.isolation().check(launch);
+        } catch (ContainerStartException.Unsupported e) {
+            throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
+        }
+        for (Limitation l : isolation.isolation().limitations(launch)) {
+            System.err.println("kapsel: not honoured by the " + isolation + " isolation: " + l.line());
+        }
+        RunningContainer[] ran = new RunningContainer[1];
+        int status;
+        try {
+            status = ForegroundRun.run(isolation.isolation(), launch, c -> ran[0] = c);
+        } catch (ContainerStartException.SpawnFailed e) {
+            System.err.println("kapsel: " + e.getMessage());
+            return e.exitStatus();
+        } catch (ContainerStartException e) {
+            throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
+        }
+        if (System.getenv("KAPSEL_TIMINGS") != null && ran[0] != null) {
+            // A debug knob for bench/run: image preparation (cached after the first run), VM boot to agent, agent start to exit.
+            ran[0].phases().ifPresent(p -> System.err.printf("kapsel-timings prepare_ms=%d boot_ms=%d run_ms=%d%n",
+                    prepared / 1_000_000, p.startNanos() / 1_000_000, p.runNanos() / 1_000_000));
+        }
+        return status;
     }
 
-    private ProcessSpec processSpec(ImageConfig config) throws IOException {
+    private ContainerLaunch launch(ImageStore store, ContainerProcess spec) throws Exception {
+        // Without -i the container's stdin is empty, as with Docker; the sandbox's -t is the host terminal itself.
+        boolean stdin = interactive || tty && isolation == IsolationKind.SANDBOX;
+        ContainerLaunch.Stdio stdio = stdin ? ContainerLaunch.Stdio.INHERITED : ContainerLaunch.Stdio.INHERITED.withoutStdin();
+        try {
+            return ImageLaunch.of(store, image, spec, tty && isolation == IsolationKind.VM, isolation,
+                    ContainerLaunch.Resources.ofMib(cpus, memoryMib), stdio, Progress.forTerminal());
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
+        }
+    }
+
+    private ContainerProcess processSpec(ImageConfig config) throws IOException {
         List<String> fromFiles = new ArrayList<>();
         for (Path f : envFiles) {
             fromFiles.addAll(ProcessSpecResolver.parseEnvFile(Files.readAllLines(f)));
@@ -167,8 +196,8 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code run -d}: records the container and starts its monitor (this command line again). */
-    private int startDetached(ProcessSpec spec) throws Exception {
+    /** {@code run -d}: records the container and starts its monitor with the launch as its request (it checks it). */
+    private int startDetached(ContainerProcess spec, ContainerLaunch launch) throws Exception {
         ContainerRegistry registry = ContainerRegistry.openDefault();
         DetachedContainer container;
         try {
@@ -176,115 +205,10 @@ final class RunCommand implements Callable<Integer> {
         } catch (ContainerRegistryException e) {
             throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
         }
-        List<String> args = commandSpec.root().commandLine().getParseResult().originalArgs();
-        return DetachedStart.start(registry, container, args, commandSpec.commandLine().getOut(), commandSpec.commandLine().getErr());
-    }
-
-    /**
-     * The monitor of a detached container: leads its own session, runs the micro-VM with the container's
-     * output in its log files, records "running" once the agent started the process and the exit status
-     * at the end (or removes the container, with --rm).
-     */
-    private int runAsMonitor(ImageStore store, ProcessSpec spec, String id) throws Exception {
-        try {
-            dev.kapsel.sys.Libc.setsid();
-        } catch (dev.kapsel.sys.SyscallException alreadyLeader) {
-            // a process-group leader cannot; it has its own group already
-        }
-        ContainerRegistry registry = ContainerRegistry.openDefault();
-        DetachedContainer container = registry.load(id);
-        boolean[] started = {false};
-        int status;
-        try (OutputStream stdout = new FileOutputStream(registry.stdoutLog(id).toFile(), true);
-             OutputStream stderr = new FileOutputStream(registry.stderrLog(id).toFile(), true)) {
-            status = runInMicroVm(store, spec, stdout, stderr, () -> {
-                registry.update(id, r -> r.running(registry.clock().instant()));
-                started[0] = true;
-            });
-        }
-        if (started[0]) {
-            // A failed start leaves the record to the parent, which reports it and removes the container.
-            try {
-                if (container.removeOnExit()) {
-                    registry.remove(id);
-                } else {
-                    registry.update(id, r -> r.exited(status, registry.clock().instant()));
-                }
-            } catch (NoSuchContainerException removed) {
-                // 'kapsel rm -f' removed it meanwhile
-            }
-        }
-        return status;
-    }
-
-    private int runInMicroVm(ImageStore store, ProcessSpec spec) throws Exception {
-        return runInMicroVm(store, spec, new FileOutputStream(FileDescriptor.out), new FileOutputStream(FileDescriptor.err),
-                () -> { });
-    }
-
-    private int runInMicroVm(ImageStore store, ProcessSpec spec, OutputStream stdout, OutputStream stderr, Runnable started)
-            throws Exception {
-        if (System.getenv("KAPSEL_IN_HARNESS") == null) {
-            KvmProbe.Result kvm = KvmProbe.probe();
-            if (kvm.kind() != KvmKind.HARDWARE) {
-                throw new CommandFailure(RUNTIME_FAILURE, kvm.reason() + ": a micro-VM cannot boot here at a useful speed."
-                        + " Use --isolation=sandbox, or run kapsel inside the nested harness (harness/run).", null);
-            }
-        }
-        GuestAssets assets;
-        try {
-            assets = GuestAssets.locate(StateDirectory.resolve(), Installation.repository());
-        } catch (ContainerStartException e) {
-            throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
-        }
-        long prepareStart = System.nanoTime();
-        Progress progress = Progress.forTerminal();
-        Path disk = store.rootfsImage(image, progress);
-        ContainerUser who;
-        try {
-            who = ContainerUser.resolve(spec.user(),
-                    spec.user().chars().anyMatch(Character::isLetter) ? store.unpackedRoot(image, progress) : Path.of("/nonexistent"));
-        } catch (IllegalArgumentException e) {
-            throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
-        }
-        dev.kapsel.agent.ProcessSpec.Builder process = dev.kapsel.agent.ProcessSpec.of(spec.argv().toArray(String[]::new))
-                .env(spec.env().toArray(String[]::new))
-                .cwd(spec.workingDir())
-                .user(who.uid(), who.gid(), who.additionalGids().toArray(Integer[]::new));
-        if (interactive) {
-            process.stdin();
-        }
-        if (tty) {
-            process.terminal(dev.kapsel.agent.TerminalSize.DEFAULT);
-        }
-        long prepared = System.nanoTime() - prepareStart;
-        MicroVmContainer container = new MicroVmContainer(assets.machine(disk, cpus, memoryMib));
-        try {
-            int status = container.run(process.build(), new ProcessStdio(interactive ? System.in : null, stdout, stderr), started);
-            if (System.getenv("KAPSEL_TIMINGS") != null) {
-                // For bench/run: image preparation (cached after the first run), VM boot to agent, agent start to exit.
-                System.err.printf("kapsel-timings prepare_ms=%d boot_ms=%d run_ms=%d%n", prepared / 1_000_000,
-                        container.phases().bootNanos() / 1_000_000, container.phases().runNanos() / 1_000_000);
-            }
-            return status;
-        } catch (dev.kapsel.agent.SpawnFailedException e) {
-            // Docker's codes: 127 the command was not found, 126 it could not be run.
-            System.err.println("kapsel: " + e.getMessage());
-            return e.commandNotFound() ? 127 : 126;
-        } catch (ContainerStartException | VmSetupException e) {
-            throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
-        }
-    }
-
-    private int runInSandbox(ImageStore store, ProcessSpec spec) throws IOException, ImageException {
-        if (!spec.user().isEmpty() && !spec.user().equals("root") && !spec.user().equals("0") && !spec.user().equals("0:0")) {
-            System.err.println("kapsel: the sandbox runs programs as uid 0 inside the sandbox; user '" + spec.user() + "' is not applied");
-        }
-        Path root = store.unpackedRoot(image, Progress.forTerminal());
-        // Without -i the container's stdin is empty, as with Docker.
-        int stdin = interactive || tty ? 0 : dev.kapsel.sys.Libc.open("/dev/null", dev.kapsel.sys.Libc.O_RDONLY, 0);
-        SandboxConfig config = new SandboxConfig(root, spec.argv(), spec.env(), spec.workingDir(), stdin, 1, 2,
-                SandboxLimits.ofMemoryMiB(memoryMib), null);
-        return SandboxLauncher.run(config, false);
+        Path request = new MonitorRequest.Detached(registry.root(), container.id(), isolation, launch)
+                .write(registry.directory(container.id()).resolve("monitor.json"));
+        return DetachedStart.start(registry, container,
+                log -> MonitorLauncher.launchLogging(request, log, isolation.isolation().deliversSignals()),
+                commandSpec.commandLine().getOut(), commandSpec.commandLine().getErr());
     }
 }

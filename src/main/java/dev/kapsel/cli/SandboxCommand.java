@@ -1,5 +1,6 @@
 package dev.kapsel.cli;
 
+import dev.kapsel.container.ExitCodes;
 import dev.kapsel.sys.Terminal;
 import dev.kapsel.sandbox.SandboxConfig;
 import dev.kapsel.sandbox.SandboxLimits;
@@ -61,24 +62,24 @@ public final class SandboxCommand implements Runnable {
                 limits = SandboxLimits.ofMemoryMiB(memoryMiB);
             } catch (IllegalArgumentException e) {
                 System.err.println("kapsel sandbox: " + e.getMessage());
-                return 125;
+                return ExitCodes.RUNTIME_FAILURE;
             }
             if (tty && !Terminal.isTerminal(0)) {
                 System.err.println("kapsel sandbox: -t needs stdin to be a terminal (run it from a terminal, or drop -t)");
-                return 125;
+                return ExitCodes.RUNTIME_FAILURE;
             }
             NetworkMode networkMode;
             try {
                 networkMode = NetworkMode.parse(network);
             } catch (IllegalArgumentException e) {
                 System.err.println("kapsel sandbox: " + e.getMessage());
-                return 125;
+                return ExitCodes.RUNTIME_FAILURE;
             }
             List<String> environment = new ArrayList<>(SandboxConfig.DEFAULT_ENV);
             for (String e : env) {
                 if (!e.contains("=")) {
                     System.err.println("kapsel sandbox: -e needs K=V, not " + e);
-                    return 125;
+                    return ExitCodes.RUNTIME_FAILURE;
                 }
                 String key = e.substring(0, e.indexOf('=') + 1);
                 environment.removeIf(v -> v.startsWith(key));

@@ -8,8 +8,7 @@ import java.util.Map;
 
 /** Runs one sandboxed program for a command and turns the result into an exit status and stderr lines. */
 final class SandboxLauncher {
-    /** kapsel itself failed (as Docker's 125), not the program. */
-    static final int RUNTIME_FAILURE = 125;
+    static final int RUNTIME_FAILURE = dev.kapsel.container.ExitCodes.RUNTIME_FAILURE;
 
     private SandboxLauncher() {}
 

@@ -17,15 +17,15 @@ public record GuestAssets(Path kernel, Path modules, Path agent, Path initramfsC
     static final String AGENT = "target/agent/kapsel-agent";
 
     /** Finds the assets, or says in one line which is missing and that {@code bin/setup} makes it. */
-    public static GuestAssets locate(Path stateDirectory, Path repository) throws ContainerStartException {
+    public static GuestAssets locate(Path stateDirectory, Path repository) throws ContainerStartException.AssetsMissing {
         GuestKernels kernels = new GuestKernels(stateDirectory);
-        Path kernel = kernels.defaultVmlinux().orElseThrow(() -> new ContainerStartException(
+        Path kernel = kernels.defaultVmlinux().orElseThrow(() -> new ContainerStartException.AssetsMissing(
                 "no guest kernel cached under " + kernels.defaultDirectory() + ": run bin/setup"));
-        Path modules = kernels.defaultModules().orElseThrow(() -> new ContainerStartException(
+        Path modules = kernels.defaultModules().orElseThrow(() -> new ContainerStartException.AssetsMissing(
                 "the cached guest kernel has no modules under " + kernels.defaultDirectory() + ": run bin/setup"));
         Path agent = repository.resolve(AGENT);
         if (!Files.isExecutable(agent)) {
-            throw new ContainerStartException("the guest agent " + agent + " is missing: run bin/setup");
+            throw new ContainerStartException.AssetsMissing("the guest agent " + agent + " is missing: run bin/setup");
         }
         return new GuestAssets(kernel, modules, agent, stateDirectory.resolve("initramfs"));
     }
@@ -34,18 +34,24 @@ public record GuestAssets(Path kernel, Path modules, Path agent, Path initramfsC
     public static Optional<GuestAssets> find(Path stateDirectory, Path repository) {
         try {
             return Optional.of(locate(stateDirectory, repository));
-        } catch (ContainerStartException e) {
+        } catch (ContainerStartException.AssetsMissing e) {
             return Optional.empty();
         }
     }
 
     /** The container initramfs for this kernel and agent (built on first use, then cached). */
-    public Path initramfs() throws IOException, ModuleException {
-        return ContainerInitramfs.cached(modules, agent, initramfsCache);
+    public Path initramfs() throws ContainerStartException {
+        try {
+            return ContainerInitramfs.cached(modules, agent, initramfsCache);
+        } catch (ModuleException e) {
+            throw new ContainerStartException.Initramfs(e);
+        } catch (IOException e) {
+            throw new ContainerStartException.HostIo("cannot build the container initramfs in " + initramfsCache, e);
+        }
     }
 
-    /** A machine of this size booting these assets with {@code imageDisk} as the container's root. */
-    public MicroVmContainer.Machine machine(Path imageDisk, int vcpus, long memoryMib) throws IOException, ModuleException {
-        return new MicroVmContainer.Machine(kernel, initramfs(), imageDisk, vcpus, memoryMib);
+    /** A boot of this size of these assets with {@code imageDisk} as the container's root. */
+    public MicroVmContainer.Boot boot(Path imageDisk, int vcpus, long memoryMib) throws ContainerStartException {
+        return new MicroVmContainer.Boot(kernel, initramfs(), imageDisk, vcpus, memoryMib);
     }
 }

@@ -2,7 +2,10 @@ package dev.kapsel.container;
 
 import dev.kapsel.agent.AgentClient;
 import dev.kapsel.agent.AgentProcess;
+import dev.kapsel.agent.ExitStatus;
 import dev.kapsel.agent.ProcessSpec;
+import dev.kapsel.agent.SpawnFailedException;
+import dev.kapsel.agent.TerminalSize;
 import dev.kapsel.agent.VsockConnector;
 import dev.kapsel.vmm.DiskConfig;
 import dev.kapsel.vmm.MicroVm;
@@ -10,6 +13,7 @@ import dev.kapsel.vmm.VmBuilder;
 import dev.kapsel.vmm.VmConfig;
 import dev.kapsel.vmm.VmExit;
 import dev.kapsel.vmm.VmSetupException;
+import dev.kapsel.vmm.VmStateException;
 import dev.kapsel.vmm.VsockConfig;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,90 +24,190 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Runs one container in its own micro-VM: boots the kernel with the container initramfs and the image
- * disk, connects to the guest agent over vsock, starts the process, copies its stdio, and returns its
- * exit status. The VM lives in this process; it ends when this process does.
+ * One container running in its own micro-VM in this process: the VM booted the kernel with the
+ * container initramfs and the image disk, the guest agent (over vsock) started the process, and its
+ * stdio is being copied. {@link #close()} closes the VM and removes its socket directory and what
+ * else the isolation made for it.
  */
-public final class MicroVmContainer {
+public final class MicroVmContainer implements RunningContainer {
     /** How long the guest may take to boot and start its agent (the nested harness is slow). */
     static final Duration AGENT_TIMEOUT = Duration.ofSeconds(240);
-    static final String CMDLINE = "console=ttyS0 reboot=k panic=-1 pci=off quiet";
+    /** The VM's kernel command line: vmm's, without the kernel's boot messages on the console. */
+    static final String CMDLINE = VmConfig.DEFAULT_CMDLINE + " quiet";
 
     /** What to boot: kernel, initramfs, the image disk and the VM size. */
-    public record Machine(Path kernel, Path initramfs, Path imageDisk, int vcpus, long memoryMib) {}
+    public record Boot(Path kernel, Path initramfs, Path imageDisk, int vcpus, long memoryMib) {}
 
-    /** Timings of the phases, for the benchmark. */
-    public record Phases(long bootNanos, long runNanos) {}
+    private final MicroVm vm;
+    private final AgentClient agent;
+    private final Path socket;
+    private final ProcessStdio.Copying copying;
+    private final Runnable cleanup;
+    private final long startNanos;
+    private final long booted;
+    private volatile long ended;
 
-    private final Machine machine;
-    private final TailBuffer console = new TailBuffer(16 * 1024);
-    private Phases phases;
-
-    public MicroVmContainer(Machine machine) {
-        this.machine = machine;
-    }
-
-    public Phases phases() {
-        return phases;
-    }
-
-    /** Told, once the agent has started the container's process, of the process and the VM's vsock socket. */
-    @FunctionalInterface
-    public interface Listener {
-        void started(AgentProcess process, Path vsockSocket) throws IOException;
-    }
-
-    /** Runs {@code spec} as {@code kapsel run} does: SIGINT, SIGTERM and SIGHUP are passed on to it. */
-    public int run(ProcessSpec spec, ProcessStdio stdio)
-            throws IOException, InterruptedException, VmSetupException, ContainerStartException {
-        return run(spec, stdio, () -> { });
+    private MicroVmContainer(MicroVm vm, AgentClient agent, Path socket, ProcessStdio.Copying copying, Runnable cleanup,
+                             long startNanos, long booted) {
+        this.vm = vm;
+        this.agent = agent;
+        this.socket = socket;
+        this.copying = copying;
+        this.cleanup = cleanup;
+        this.startNanos = startNanos;
+        this.booted = booted;
     }
 
     /**
-     * As {@link #run(ProcessSpec, ProcessStdio)}, calling {@code started} once the guest agent has
-     * started the process and signals sent to this JVM reach it (for {@code kapsel run -d}).
+     * Boots the VM, starts {@code spec} through the agent and begins copying its stdio; returns once the
+     * process runs. The VM's vsock socket (where another process reaches the agent with {@code CONNECT
+     * <port>}) lives in a fresh short temporary directory, removed by {@link #close()}; {@code cleanup}
+     * runs then too (and on a failed start).
      */
-    public int run(ProcessSpec spec, ProcessStdio stdio, Runnable started)
-            throws IOException, InterruptedException, VmSetupException, ContainerStartException {
-        return run(spec, stdio, (process, socket) -> {
-            ForwardedSignals.install(process);
-            started.run();
-        });
-    }
-
-    /**
-     * Boots the VM, starts {@code spec} through the agent, tells {@code listener}, copies the stdio and
-     * returns the process's shell-style status. The VM's vsock socket (where another process reaches
-     * the agent with {@code CONNECT <port>}) lives in a fresh short temporary directory, removed at the end.
-     */
-    public int run(ProcessSpec spec, ProcessStdio stdio, Listener listener)
-            throws IOException, InterruptedException, VmSetupException, ContainerStartException {
+    static MicroVmContainer start(Boot boot, ProcessSpec spec, ProcessStdio stdio, Runnable cleanup)
+            throws ContainerStartException, InterruptedException {
         long start = System.nanoTime();
-        Path dir = Files.createTempDirectory("kapsel-vm-");
-        Path uds = dir.resolve("vsock.sock");
+        Path uds;
         try {
-            VmConfig config = new VmConfig(machine.kernel(), Optional.of(machine.initramfs()), CMDLINE, machine.vcpus(),
-                    machine.memoryMib(), List.of(new DiskConfig(machine.imageDisk(), true)), false,
+            uds = Files.createTempDirectory("kapsel-vm-").resolve("vsock.sock");
+        } catch (IOException e) {
+            cleanup.run();
+            throw new ContainerStartException.HostIo("cannot make the VM's socket directory", e);
+        }
+        MicroVm vm = null;
+        TailBuffer console = new TailBuffer(16 * 1024);
+        try {
+            VmConfig config = new VmConfig(boot.kernel(), Optional.of(boot.initramfs()), CMDLINE, boot.vcpus(),
+                    boot.memoryMib(), List.of(new DiskConfig(boot.imageDisk(), true)), false,
                     Optional.of(new VsockConfig(uds, VsockConfig.DEFAULT_GUEST_CID)), List.of());
-            // KAPSEL_GUEST_CONSOLE=1 shows the guest's serial console on stderr, for diagnosing boots.
+            // KAPSEL_GUEST_CONSOLE=1 shows the guest's serial console on stderr, a debug knob for diagnosing boots.
             OutputStream consoleOut = System.getenv("KAPSEL_GUEST_CONSOLE") != null
                     ? new TeeOutputStream(console, new java.io.FileOutputStream(java.io.FileDescriptor.err)) : console;
-            MicroVm vm = VmBuilder.build(config, consoleOut);
-            try {
-                vm.start();
-                AgentClient agent = connect(vm, uds);
-                long booted = System.nanoTime();
-                AgentProcess process = agent.start(spec);
-                listener.started(process, uds);
-                int status = stdio.attach(process);
-                phases = new Phases(booted - start, System.nanoTime() - booted);
-                return status;
-            } finally {
-                vm.close(); // the guest is torn down with the container: vCPUs, device threads, memory, fds
-            }
-        } finally {
-            removeSocketDirectory(uds);
+            vm = VmBuilder.build(config, consoleOut);
+            vm.start();
+            AgentClient agent = connect(vm, uds, console);
+            long booted = System.nanoTime();
+            AgentProcess process = agent.start(spec);
+            return new MicroVmContainer(vm, agent, uds, stdio.attach(process), cleanup, start, booted);
+        } catch (VmSetupException e) {
+            throw failed(vm, uds, cleanup, new ContainerStartException.VmSetup(e));
+        } catch (SpawnFailedException e) {
+            throw failed(vm, uds, cleanup, new ContainerStartException.SpawnFailed(e.getMessage(), e.commandNotFound(), e));
+        } catch (IOException e) {
+            throw failed(vm, uds, cleanup, new ContainerStartException.AgentUnreachable(
+                    "the guest agent failed: " + e.getMessage() + console.describeTail(), e));
+        } catch (ContainerStartException e) {
+            throw failed(vm, uds, cleanup, e);
+        } catch (InterruptedException | RuntimeException e) {
+            failed(vm, uds, cleanup, null);
+            throw e;
         }
+    }
+
+    private static ContainerStartException failed(MicroVm vm, Path uds, Runnable cleanup, ContainerStartException e) {
+        if (vm != null) {
+            vm.close();
+        }
+        removeSocketDirectory(uds);
+        cleanup.run();
+        return e;
+    }
+
+    /** Starts {@code spec} beside the first process, through this VM's agent, on a connection of its own. */
+    static RunningContainer exec(Path agentSocket, ProcessSpec spec, ProcessStdio stdio, Duration connectTimeout)
+            throws ContainerStartException, InterruptedException {
+        AgentClient agent;
+        try {
+            agent = VsockConnector.connectAgent(agentSocket, VsockConnector.AGENT_PORT, connectTimeout);
+        } catch (IOException e) {
+            throw new ContainerStartException.AgentUnreachable("cannot reach the container's agent at " + agentSocket + ": "
+                    + e.getMessage(), e);
+        }
+        try {
+            return new AgentProcessContainer(agent, stdio.attach(agent.exec(spec)));
+        } catch (SpawnFailedException e) {
+            agent.close();
+            throw new ContainerStartException.SpawnFailed(e.getMessage(), e.commandNotFound(), e);
+        } catch (IOException e) {
+            agent.close();
+            throw new ContainerStartException.AgentUnreachable("the guest agent failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public RunningContainer exec(ContainerLaunch.Process process, ContainerLaunch.Stdio stdio)
+            throws ContainerStartException, InterruptedException {
+        return VmIsolation.execThrough(socket, process, stdio);
+    }
+
+    @Override
+    public void signal(int signal) {
+        AgentProcessContainer.signal(copying.process(), signal);
+    }
+
+    @Override
+    public void resize(TerminalSize size) {
+        AgentProcessContainer.resize(copying.process(), size);
+    }
+
+    @Override
+    public ExitStatus await() throws InterruptedException {
+        ExitStatus status = awaitCopying(copying);
+        ended = System.nanoTime();
+        return status;
+    }
+
+    /** The status of a copied process; a lost agent connection is a process killed by SIGKILL, as the VM ends it. */
+    static ExitStatus awaitCopying(ProcessStdio.Copying copying) throws InterruptedException {
+        try {
+            return copying.await();
+        } catch (IOException e) {
+            System.err.println("kapsel: lost the guest agent: " + e.getMessage());
+            return ExitStatus.killedBy(9);
+        }
+    }
+
+    /**
+     * Parks every vCPU and device thread of the VM ({@link MicroVm#pause}): the guest, and so every
+     * process of the container, stops where it is until {@link #resume}.
+     */
+    @Override
+    public void pause() {
+        try {
+            vm.pause();
+        } catch (VmStateException e) {
+            throw new NotSupportedException("cannot pause the micro-VM: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NotSupportedException("interrupted while pausing the micro-VM");
+        }
+    }
+
+    @Override
+    public void resume() {
+        try {
+            vm.resume();
+        } catch (VmStateException e) {
+            throw new NotSupportedException("cannot resume the micro-VM: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<Path> agentSocket() {
+        return Optional.of(socket);
+    }
+
+    @Override
+    public Optional<Phases> phases() {
+        return Optional.of(new Phases(booted - startNanos, ended == 0 ? 0 : ended - booted));
+    }
+
+    @Override
+    public void close() {
+        agent.close();
+        vm.close();
+        removeSocketDirectory(socket);
+        cleanup.run();
     }
 
     /** Removes a VM's vsock socket, the guest-initiated ones beside it ({@code PATH_PORT}) and their directory. */
@@ -121,20 +225,21 @@ public final class MicroVmContainer {
         }
     }
 
-    private AgentClient connect(MicroVm vm, Path uds) throws IOException, InterruptedException, ContainerStartException {
+    private static AgentClient connect(MicroVm vm, Path uds, TailBuffer console)
+            throws IOException, InterruptedException, ContainerStartException {
         long deadline = System.nanoTime() + AGENT_TIMEOUT.toNanos();
         while (true) {
             VmExit ended = vm.exitIfEnded();
             if (ended != null) {
-                throw new ContainerStartException("the micro-VM ended before its agent answered: " + ended.message()
-                        + console.describeTail());
+                throw new ContainerStartException.AgentUnreachable("the micro-VM ended before its agent answered: "
+                        + ended.message() + console.describeTail(), null);
             }
             try {
                 return VsockConnector.connectAgent(uds, VsockConnector.AGENT_PORT, Duration.ofSeconds(2));
             } catch (IOException e) {
                 if (System.nanoTime() > deadline) {
-                    throw new ContainerStartException("the guest agent did not answer within " + AGENT_TIMEOUT.toSeconds()
-                            + " s: " + e.getMessage() + console.describeTail());
+                    throw new ContainerStartException.AgentUnreachable("the guest agent did not answer within "
+                            + AGENT_TIMEOUT.toSeconds() + " s: " + e.getMessage() + console.describeTail(), e);
                 }
             }
         }

@@ -15,7 +15,7 @@ import java.util.function.Function;
  * when nothing sets it.
  */
 public final class ProcessSpecResolver {
-    public static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    public static final String DEFAULT_PATH = ContainerLaunch.DEFAULT_PATH;
 
     private ProcessSpecResolver() {}
 
@@ -26,7 +26,7 @@ public final class ProcessSpecResolver {
     public record Overrides(List<String> entrypoint, List<String> args, List<String> envFiles, List<String> env,
                             String workingDir, String user) {}
 
-    public static ProcessSpec resolve(ImageDefaults image, Overrides flags, Function<String, String> callerEnv) {
+    public static ContainerProcess resolve(ImageDefaults image, Overrides flags, Function<String, String> callerEnv) {
         List<String> entrypoint = flags.entrypoint() != null ? flags.entrypoint() : image.entrypoint();
         List<String> cmd;
         if (flags.args() != null && !flags.args().isEmpty()) {
@@ -52,7 +52,7 @@ public final class ProcessSpecResolver {
             throw new IllegalArgumentException("the working directory must be absolute: " + cwd);
         }
         String user = nonEmpty(flags.user()) ? flags.user() : image.user() == null ? "" : image.user();
-        return new ProcessSpec(argv, envList, cwd, user);
+        return new ContainerProcess(argv, envList, cwd, user);
     }
 
     private static void put(Map<String, String> env, String entry, Function<String, String> callerEnv) {

@@ -1,6 +1,8 @@
 package dev.kapsel.container;
 
 import dev.kapsel.agent.AgentProcess;
+import dev.kapsel.host.HostFd;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,14 +10,33 @@ import java.io.OutputStream;
 /**
  * The host ends of a container process's stdio: bytes read from {@code stdin} (null: none, the
  * process's stdin is closed at once) go to the agent, the process's stdout and stderr are copied to
- * the two output streams. One copying thread per stream; output is complete when the process's
- * exit status is returned.
+ * the two output streams. One copying thread per stream; output is complete when {@link Copying#await()}
+ * returns. With a terminal everything the process writes comes on stdout (the guest pty).
  */
 public record ProcessStdio(InputStream stdin, OutputStream stdout, OutputStream stderr) {
     private static final int BUFFER = 16 * 1024;
 
-    /** Copies until the process ends and its output is drained; returns the shell-style status. */
-    public int attach(AgentProcess process) throws IOException, InterruptedException {
+    /** The streams of a launch's stdio: its host descriptors, or its log files (appended to). */
+    static ProcessStdio of(ContainerLaunch.Stdio stdio) throws IOException {
+        InputStream in = stdio.stdin() < 0 ? null : HostFd.input(stdio.stdin());
+        OutputStream out = stdio.stdoutFile() != null ? new FileOutputStream(stdio.stdoutFile().toFile(), true) : HostFd.output(stdio.stdout());
+        OutputStream err = stdio.stderrFile() != null ? new FileOutputStream(stdio.stderrFile().toFile(), true) : HostFd.output(stdio.stderr());
+        return new ProcessStdio(in, out, err);
+    }
+
+    /** The copying of one process's stdio. */
+    public record Copying(AgentProcess process, Thread out, Thread err) {
+        /** Waits for the process to end and its output to be drained. */
+        public dev.kapsel.agent.ExitStatus await() throws IOException, InterruptedException {
+            dev.kapsel.agent.ExitStatus status = process.waitFor();
+            out.join();
+            err.join();
+            return status;
+        }
+    }
+
+    /** Starts copying between the process and these streams. */
+    public Copying attach(AgentProcess process) throws IOException {
         Thread out = copy("stdout", process.stdout(), stdout);
         Thread err = copy("stderr", process.stderr(), stderr);
         if (stdin != null) {
@@ -29,10 +50,7 @@ public record ProcessStdio(InputStream stdin, OutputStream stdout, OutputStream 
         } else {
             process.stdin().close();
         }
-        int status = process.waitFor().shellStatus();
-        out.join();
-        err.join();
-        return status;
+        return new Copying(process, out, err);
     }
 
     private static Thread copy(String name, InputStream from, OutputStream to) {

@@ -1,9 +1,14 @@
 package dev.kapsel.oci;
 
+import dev.kapsel.container.ContainerLaunch;
+import dev.kapsel.container.IsolationKind;
+import dev.kapsel.host.ProcessDeath;
+import dev.kapsel.host.RecordFiles;
 import dev.kapsel.oci.backend.Backends;
 import dev.kapsel.oci.backend.ContainerHandle;
-import dev.kapsel.oci.backend.ContainerBackend;
-import dev.kapsel.oci.backend.ContainerLaunch;
+import dev.kapsel.oci.backend.LaunchRunner;
+import dev.kapsel.oci.backend.OciLaunch;
+import dev.kapsel.oci.monitor.MonitorRequest;
 import dev.kapsel.oci.console.ConsoleSocket;
 import dev.kapsel.oci.console.Pty;
 import dev.kapsel.oci.monitor.MonitorLauncher;
@@ -24,7 +29,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -35,8 +39,6 @@ import java.util.UUID;
  * the record's status is trusted only while the monitor (PID and start time) lives.
  */
 public final class OciRuntime {
-    private static final long DELETE_WAIT_MILLIS = 5000;
-
     private final StateStore store;
     private final RuntimeLog log;
 
@@ -68,18 +70,18 @@ public final class OciRuntime {
         StateStore.checkId(request.id());
         Path bundle = request.bundle().toAbsolutePath().normalize();
         OciConfig config = ConfigReader.readBundle(bundle);
-        ContainerBackend backend = Backends.select(config);
-        ContainerLaunch launch = ContainerLaunch.of(config, bundle);
-        backend.check(launch);
+        IsolationKind isolation = Backends.select(config);
+        ContainerLaunch launch = OciLaunch.of(config, bundle);
+        LaunchRunner.check(isolation, launch);
         if (config.process().terminal() && request.consoleSocket() == null && request.lentTerminal() == null) {
             throw new InvalidConfigException("process.terminal is true but no --console-socket was given");
         }
-        List<String> limits = backend.limitations(config);
+        List<String> limits = LaunchRunner.limitations(isolation, launch);
         if (!limits.isEmpty()) {
-            log.warn("container " + request.id() + ": not honoured by the " + backend.name() + " backend: " + String.join("; ", limits));
+            log.warn("container " + request.id() + ": not honoured by the " + isolation.id() + " backend: " + String.join("; ", limits));
         }
         ContainerRecord record = new ContainerRecord(request.id(), ContainerStatus.CREATING, 0, 0, bundle.toString(),
-                launch.rootfs().toString(), Instant.now().toString(), config.annotations(), backend.name(), null, null);
+                OciLaunch.rootfs(config, bundle).toString(), Instant.now().toString(), config.annotations(), isolation.id(), null, null);
         Path dir = store.create(record);
         ProcessIdentity monitor = null;
         try {
@@ -88,9 +90,10 @@ public final class OciRuntime {
             boolean tty = config.process().terminal();
             boolean lent = tty && request.consoleSocket() == null;
             try (Pty pty = tty && !lent ? Pty.open() : null) {
-                List<String> args = MonitorLauncher.args("init", store.root(), request.id(), log, tty ? "tty" : "pipes");
+                Path requestFile = new MonitorRequest.Oci(MonitorRequest.Mode.INIT, store.root(), request.id(), log.file(), log.format(),
+                        null, tty).write(dir.resolve("monitor.json"));
                 String terminal = lent ? request.lentTerminal() : tty ? pty.slavePath() : null;
-                monitor = MonitorLauncher.launch(args, terminal, backend.handlesSignals());
+                monitor = MonitorLauncher.launch(requestFile, terminal, isolation.isolation().deliversSignals());
                 if (pty != null) {
                     ConsoleSocket.sendMaster(request.consoleSocket(), pty.master(), pty.slavePath());
                 }
@@ -103,7 +106,7 @@ public final class OciRuntime {
             return created;
         } catch (RuntimeException | IOException e) {
             if (monitor != null) {
-                signalQuietly(monitor, Signal.SIGKILL);
+                killAndAwait(monitor, request.id());
             }
             store.remove(request.id());
             if (e instanceof IOException io) {
@@ -150,8 +153,9 @@ public final class OciRuntime {
 
     /**
      * Removes a stopped or created container (a created one is killed first, as runc does); a running
-     * one only with {@code force}, which kills it and waits for its monitor to end. {@code force} on an
-     * unknown id succeeds.
+     * one only with {@code force}, which kills it. Either way the state goes only once the monitor is
+     * gone ({@link ProcessDeath#KILL_WAIT}; a monitor that outlives it is an error and the state stays).
+     * {@code force} on an unknown id succeeds.
      */
     public void delete(String id, boolean force) {
         ContainerRecord record;
@@ -167,14 +171,14 @@ public final class OciRuntime {
         if (now == ContainerStatus.RUNNING && !force) {
             throw new InvalidStateException("container " + id + " is running; stop it first or use delete --force");
         }
-        if (now == ContainerStatus.CREATED || now == ContainerStatus.RUNNING) {
-            signalQuietly(record.monitor(), Signal.SIGKILL);
-            long deadline = System.currentTimeMillis() + DELETE_WAIT_MILLIS;
-            while (record.monitor().isAlive() && System.currentTimeMillis() < deadline) {
-                sleep(10);
-            }
+        if (record.pid() > 0) {
+            // also a "stopped" one: the monitor may still be on its way out (closing the VM)
+            killAndAwait(record.monitor(), id);
         }
-        Backends.byName(record.backend()).delete(store.load(id));
+        if (record.vmSocket() != null) {
+            // outside the state directory; a monitor ended by SIGKILL could not remove it
+            dev.kapsel.container.MicroVmContainer.removeSocketDirectory(Path.of(record.vmSocket()));
+        }
         store.remove(id);
     }
 
@@ -203,26 +207,21 @@ public final class OciRuntime {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the config of " + request.id() + ": " + e.getMessage(), e);
         }
-        ContainerBackend backend = Backends.byName(record.backend());
-        ContainerLaunch launch = ContainerLaunch.of(config, Path.of(record.bundle())).withProcess(request.process())
-                .in(new ContainerHandle(store, request.id()));
-        backend.check(launch);
+        IsolationKind isolation = Backends.byName(record.backend());
+        ContainerLaunch launch = OciLaunch.of(config, Path.of(record.bundle())).withProcess(OciLaunch.process(request.process(), null));
+        LaunchRunner.check(isolation, launch);
+        ContainerHandle handle = new ContainerHandle(store, request.id());
         boolean tty = request.process().terminal();
         boolean lent = tty && request.consoleSocket() == null && !request.detach() && request.lentTerminal() >= 0;
         if (tty && request.consoleSocket() == null && !lent) {
             throw new InvalidConfigException("exec --tty needs --console-socket, or a terminal on stdin in the foreground");
         }
         if (request.detach()) {
-            Path processFile = dir.resolve("exec-" + UUID.randomUUID() + ".json");
-            try {
-                Files.write(processFile, com.fasterxml.jackson.databind.json.JsonMapper.builder().build().writeValueAsBytes(request.process()));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + processFile + ": " + e.getMessage(), e);
-            }
+            Path requestFile = new MonitorRequest.Oci(MonitorRequest.Mode.EXEC, store.root(), request.id(), log.file(), log.format(),
+                    request.process(), tty).write(dir.resolve("exec-" + UUID.randomUUID() + ".json"));
             try (Pty pty = tty ? Pty.open() : null) {
-                List<String> args = MonitorLauncher.args("exec", store.root(), request.id(), log, processFile.toString(),
-                        tty ? "tty" : "pipes");
-                ProcessIdentity monitor = MonitorLauncher.launch(args, tty ? pty.slavePath() : null, backend.handlesSignals());
+                ProcessIdentity monitor = MonitorLauncher.launch(requestFile, tty ? pty.slavePath() : null,
+                        isolation.isolation().deliversSignals());
                 if (tty) {
                     ConsoleSocket.sendMaster(request.consoleSocket(), pty.master(), pty.slavePath());
                 }
@@ -238,16 +237,17 @@ public final class OciRuntime {
         }
         ProcessIdentity.of(ProcessHandle.current().pid()).ifPresent(self -> recordExecProcess(dir, self));
         if (!tty) {
-            return backend.run(launch);
+            return LaunchRunner.run(isolation, launch, handle, true, c -> { });
         }
         if (lent) {
-            return backend.run(launch.withStdio(request.lentTerminal()));
+            int fd = request.lentTerminal();
+            return LaunchRunner.run(isolation, launch.withStdio(ContainerLaunch.Stdio.fds(fd, fd, fd)), handle, true, c -> { });
         }
         try (Pty pty = Pty.open()) {
             int slave = Libc.open(pty.slavePath(), Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
             try {
                 ConsoleSocket.sendMaster(request.consoleSocket(), pty.master(), pty.slavePath());
-                return backend.run(launch.withStdio(slave));
+                return LaunchRunner.run(isolation, launch.withStdio(ContainerLaunch.Stdio.fds(slave, slave, slave)), handle, true, c -> { });
             } finally {
                 Libc.close(slave);
             }
@@ -264,10 +264,10 @@ public final class OciRuntime {
         ContainerRecord record = store.load(id);
         ContainerStatus now = record.observedStatus();
         if (now == ContainerStatus.CREATED || now == ContainerStatus.RUNNING) {
-            signalQuietly(record.monitor(), signal);
+            ProcessDeath.signal(record.monitor(), signal);
         }
         for (ProcessIdentity p : execProcesses(id)) {
-            signalQuietly(p, signal);
+            ProcessDeath.signal(p, signal);
         }
     }
 
@@ -295,7 +295,12 @@ public final class OciRuntime {
     public java.util.OptionalInt awaitExit(String id) {
         ProcessIdentity monitor = store.load(id).monitor();
         while (monitor.isAlive()) {
-            sleep(10);
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         Integer status = store.load(id).exitStatus();
         return status == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(status);
@@ -358,32 +363,24 @@ public final class OciRuntime {
         return alive;
     }
 
-    /** Writes the PID as runc does: decimal, no newline, through a temporary file and a rename. */
+    /** Writes the PID as runc does: decimal, no newline, replaced atomically ({@link RecordFiles#replace}). */
     static void writePidFile(Path file, long pid) {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
-            Files.writeString(tmp, Long.toString(pid));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            RecordFiles.replace(file, Long.toString(pid).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write pid file " + file + ": " + e.getMessage(), e);
         }
     }
 
-    private static void signalQuietly(ProcessIdentity p, int signal) {
-        if (p.isAlive()) {
-            try {
-                Libc.kill((int) p.pid(), signal);
-            } catch (SyscallException ignored) {
-                // gone meanwhile
-            }
-        }
-    }
-
-    private static void sleep(long millis) {
+    /** The one stop-then-wait ({@link ProcessDeath}): SIGKILL to the monitor and wait until it is gone. */
+    private static void killAndAwait(ProcessIdentity monitor, String id) {
         try {
-            Thread.sleep(millis);
+            ProcessDeath.kill(monitor, "the monitor of container " + id);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new InvalidStateException("container " + id + ": interrupted while waiting for its monitor to end");
+        } catch (IllegalStateException e) {
+            throw new InvalidStateException(e.getMessage());
         }
     }
 }

@@ -1,35 +1,27 @@
 package dev.kapsel.sandbox;
 
+import dev.kapsel.host.ForwardedSignals;
+import java.util.List;
+
 /**
  * While a sandbox runs, the host's SIGINT (Ctrl-C at the terminal) is delivered to the sandbox's
- * foreground process group rather than ending the JVM; closing puts the previous handler back.
+ * foreground process group rather than ending the JVM; closing puts the previous handler back. The
+ * catching is {@link ForwardedSignals}'; of its set the sandbox takes INT only, the one a terminal
+ * user sends (the others keep their actions: the sandbox cannot deliver a signal from outside yet).
  */
-@SuppressWarnings("restriction")
 final class HostInterrupt implements AutoCloseable {
-    private final sun.misc.SignalHandler previous;
+    private final ForwardedSignals installed;
 
-    private HostInterrupt(sun.misc.SignalHandler previous) {
-        this.previous = previous;
+    private HostInterrupt(ForwardedSignals installed) {
+        this.installed = installed;
     }
 
     static HostInterrupt forward(Kernel kernel) {
-        try {
-            sun.misc.SignalHandler old = sun.misc.Signal.handle(new sun.misc.Signal("INT"),
-                    s -> kernel.interruptForeground(Signals.SIGINT));
-            return new HostInterrupt(old);
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            return new HostInterrupt(null);
-        }
+        return new HostInterrupt(ForwardedSignals.install(List.of("INT"), s -> kernel.interruptForeground(Signals.SIGINT)));
     }
 
     @Override
     public void close() {
-        if (previous != null) {
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal("INT"), previous);
-            } catch (IllegalArgumentException e) {
-                // nothing to put back
-            }
-        }
+        installed.close();
     }
 }

@@ -55,7 +55,37 @@ class DetachedStartTest {
         Guest.Result r = kapsel("run", "-d", "-t", BusyboxImage.NAME, "sh");
         assertEquals(125, r.exitCode(), r.toString());
         assertTrue(r.stderr().contains("-d cannot be combined with -i or -t"), r.toString());
-        Guest.Result sandbox = kapsel("run", "-d", "--isolation=sandbox", BusyboxImage.NAME, "true");
-        assertEquals(125, sandbox.exitCode(), sandbox.toString());
+    }
+
+    /**
+     * {@code run -d} with the sandbox through the same container service and monitor: the id once it
+     * runs, its output in the logs, {@code ps} showing it up, {@code stop} ending it with SIGTERM (the
+     * sandbox cannot pass signals on, so its monitor runs with -Xrs and the signal ends it), {@code rm}.
+     */
+    @Test
+    void aSandboxContainerRunsDetachedAndStops() throws Exception {
+        Guest.Result r = kapsel("run", "-d", "--isolation=sandbox", "--name", "sb", BusyboxImage.NAME, "sh", "-c",
+                "echo started; echo oops >&2; exec sleep 1000");
+        assertEquals(0, r.exitCode(), r.toString());
+        String id = r.stdout().strip();
+        assertTrue(id.matches("[0-9a-f]{64}"), r.toString());
+        long deadline = System.currentTimeMillis() + 20_000;
+        Guest.Result logs;
+        do {
+            Thread.sleep(100);
+            logs = kapsel("logs", "sb");
+        } while (!logs.stdout().contains("started") && System.currentTimeMillis() < deadline);
+        assertEquals("started\n", logs.stdout(), logs.toString());
+        assertEquals("oops\n", logs.stderr(), logs.toString());
+        Guest.Result ps = kapsel("ps");
+        assertTrue(ps.stdout().contains(" Up ") && ps.stdout().contains("sb"), ps.toString());
+        Guest.Result stop = kapsel("stop", "-t", "5", "sb");
+        assertEquals(0, stop.exitCode(), stop.toString());
+        Guest.Result after = kapsel("ps", "-a");
+        assertTrue(after.stdout().contains("Exited (143)"), after.toString());
+        assertEquals(0, kapsel("rm", "sb").exitCode());
+        try (var dirs = Files.list(state.resolve("containers"))) {
+            assertEquals(List.of(state.resolve("containers/lock")), dirs.toList());
+        }
     }
 }

@@ -19,7 +19,7 @@ class ProcessSpecResolverTest {
         return new Overrides(entrypoint, args, List.of(), List.of(), null, null);
     }
 
-    private static ProcessSpec resolve(ImageDefaults image, Overrides flags) {
+    private static ContainerProcess resolve(ImageDefaults image, Overrides flags) {
         return ProcessSpecResolver.resolve(image, flags, Map.of("HOSTVAR", "from-host")::get);
     }
 
@@ -64,7 +64,7 @@ class ProcessSpecResolverTest {
     void workdirAndUserFlagsWin() {
         assertEquals("/app", resolve(IMAGE, flags(null, List.of())).workingDir());
         assertEquals("daemon", resolve(IMAGE, flags(null, List.of())).user());
-        ProcessSpec s = resolve(IMAGE, new Overrides(null, List.of(), List.of(), List.of(), "/tmp", "1000:1000"));
+        ContainerProcess s = resolve(IMAGE, new Overrides(null, List.of(), List.of(), List.of(), "/tmp", "1000:1000"));
         assertEquals("/tmp", s.workingDir());
         assertEquals("1000:1000", s.user());
         assertThrows(IllegalArgumentException.class,

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 public final class OciFeaturesCommand extends OciVerb {
     @Override
     int execute() throws Exception {
-        System.out.println(OciJson.pretty(Features.json()));
+        System.out.println(RuncJson.pretty(Features.json()));
         return 0;
     }
 }

@@ -50,7 +50,7 @@ public final class OciListCommand extends OciVerb {
 
     /** runc encodes no containers as Go's nil slice: {@code null}, not {@code []}. */
     static String json(List<Entry> entries) throws IOException {
-        return entries.isEmpty() ? "null" : OciJson.compact(entries);
+        return entries.isEmpty() ? "null" : RuncJson.compact(entries);
     }
 
     /** runc's tabwriter (minimum width 12, padding 3): each column as wide as its widest cell plus 3, at least 12; the last unpadded. */

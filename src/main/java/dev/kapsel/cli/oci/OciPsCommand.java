@@ -31,7 +31,7 @@ public final class OciPsCommand extends OciVerb {
     int execute() throws Exception {
         List<Long> pids = runtime().processes(id);
         switch (format) {
-            case "json" -> System.out.println(OciJson.compact(pids));
+            case "json" -> System.out.println(RuncJson.compact(pids));
             case "table" -> System.out.print(table(psOutput(), Set.copyOf(pids)));
             default -> throw new InvalidStateException("invalid format option");
         }

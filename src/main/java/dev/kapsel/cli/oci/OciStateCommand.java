@@ -11,7 +11,7 @@ public final class OciStateCommand extends OciVerb {
 
     @Override
     int execute() throws Exception {
-        System.out.println(OciJson.pretty(runtime().state(id)));
+        System.out.println(RuncJson.pretty(runtime().state(id)));
         return 0;
     }
 }

@@ -1,45 +1,43 @@
 package dev.kapsel.container.detached;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kapsel.host.Json;
+import dev.kapsel.host.RecordStore;
 import dev.kapsel.host.StateDirectory;
-import dev.kapsel.host.RecordFiles;
-import dev.kapsel.host.StoreLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 /**
- * The containers started with {@code kapsel run -d}, under {@code <state>/containers}:
+ * The containers started with {@code kapsel run -d}, under {@code <state>/containers}, kept in the
+ * one record store ({@link RecordStore}, as the OCI runtime's state):
  * <pre>
- *   lock                  FileChannel lock ({@link StoreLock}) serialising every change
+ *   lock                  the store-wide lock: creating (the name check and the new directory) and removing
+ *   ID/lock               the record's lock: every change to it
  *   ID/container.json     the {@link DetachedContainer} record, replaced atomically (write, then rename)
  *   ID/stdout.log         the container's stdout
  *   ID/stderr.log         the container's stderr
  *   ID/monitor.log        the monitor's own messages (why a start failed)
  * </pre>
- * Creating (the name check and the new directory), updating and removing happen under the lock, so
- * two {@code run -d --name x} at once cannot both win; reads take no lock, since every write is a rename.
+ * Two {@code run -d --name x} at once cannot both win; reads take no lock, since every write is a rename.
  */
 public final class ContainerRegistry {
     static final String RECORD = "container.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Path root;
+    private final RecordStore<DetachedContainer> records;
     private final Clock clock;
 
     public ContainerRegistry(Path root, Clock clock) {
-        this.root = root.toAbsolutePath();
+        this.records = new RecordStore<>(root, RECORD, DetachedContainer.class, ContainerId::isFull, Json.RECORDS);
         this.clock = clock;
     }
 
@@ -49,7 +47,7 @@ public final class ContainerRegistry {
     }
 
     public Path root() {
-        return root;
+        return records.root();
     }
 
     public Clock clock() {
@@ -60,7 +58,7 @@ public final class ContainerRegistry {
         if (!ContainerId.isFull(id)) {
             throw new NoSuchContainerException(id);
         }
-        return root.resolve(id);
+        return records.directory(id);
     }
 
     public Path stdoutLog(String id) {
@@ -75,21 +73,15 @@ public final class ContainerRegistry {
         return directory(id).resolve("monitor.log");
     }
 
-    private StoreLock lock() throws IOException {
-        Files.createDirectories(root);
-        return StoreLock.acquire(root.resolve("lock"));
-    }
-
     /**
      * Records a new container: {@code name} must be unused (null generates one). Returns its record,
      * in phase {@link DetachedContainer.Phase#CREATED}, with empty log files beside it.
      */
-    @SuppressWarnings("try")
     public DetachedContainer create(String name, String image, List<String> command, boolean removeOnExit) {
         if (name != null) {
             ContainerNames.check(name);
         }
-        try (StoreLock ignored = lock()) {
+        return records.locked(() -> {
             List<DetachedContainer> all = list();
             Set<String> taken = new HashSet<>();
             for (DetachedContainer c : all) {
@@ -99,52 +91,42 @@ public final class ContainerRegistry {
                 taken.add(c.name());
             }
             String chosen = name != null ? name : ContainerNames.generate(taken);
-            String id;
+            DetachedContainer record;
             do {
-                id = ContainerId.generate();
-            } while (Files.exists(root.resolve(id)));
-            DetachedContainer record = DetachedContainer.newRecord(id, chosen, image, command, clock.instant(), removeOnExit);
-            Path dir = Files.createDirectory(root.resolve(id));
-            for (Path log : List.of(stdoutLog(id), stderrLog(id), monitorLog(id))) {
-                Files.createFile(log);
+                record = DetachedContainer.newRecord(ContainerId.generate(), chosen, image, command, clock.instant(), removeOnExit);
+            } while (!records.create(record.id(), record));
+            try {
+                for (Path log : List.of(stdoutLog(record.id()), stderrLog(record.id()), monitorLog(record.id()))) {
+                    Files.createFile(log);
+                }
+            } catch (IOException e) {
+                records.remove(record.id());
+                throw new UncheckedIOException("cannot record a new container in " + root() + ": " + e.getMessage(), e);
             }
-            write(dir, record);
             return record;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot record a new container in " + root + ": " + e.getMessage(), e);
-        }
+        });
     }
 
-    /** Reads, changes and writes a record under the lock; returns the new record. */
-    @SuppressWarnings("try")
+    /** Reads, changes and writes a record under its lock; returns the new record. */
     public DetachedContainer update(String id, UnaryOperator<DetachedContainer> change) {
-        try (StoreLock ignored = lock()) {
-            DetachedContainer now = change.apply(load(id));
-            write(directory(id), now);
-            return now;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot update container " + id + ": " + e.getMessage(), e);
-        }
+        return records.update(checkedId(id), change).orElseThrow(() -> new NoSuchContainerException(id));
     }
 
     /** The record of the container with this full id. */
     public DetachedContainer load(String id) {
-        Path file = directory(id).resolve(RECORD);
-        try {
-            return JSON.readValue(file.toFile(), DetachedContainer.class);
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+        return records.load(checkedId(id)).orElseThrow(() -> new NoSuchContainerException(id));
+    }
+
+    private static String checkedId(String id) {
+        if (!ContainerId.isFull(id)) {
             throw new NoSuchContainerException(id);
-        } catch (IOException e) {
-            if (!Files.exists(file)) {
-                throw new NoSuchContainerException(id);
-            }
-            throw new UncheckedIOException("the record of container " + id + " is unreadable: " + e.getMessage(), e);
         }
+        return id;
     }
 
     /** Every container with a readable record, newest first (as {@code docker ps} lists them). */
     public List<DetachedContainer> list() {
-        List<DetachedContainer> out = RecordFiles.list(root, RECORD, ContainerId::isFull, this::load);
+        List<DetachedContainer> out = new ArrayList<>(records.list());
         out.sort(Comparator.comparing((DetachedContainer c) -> Instant.parse(c.created())).reversed().thenComparing(DetachedContainer::id));
         return out;
     }
@@ -173,29 +155,8 @@ public final class ContainerRegistry {
     }
 
     /** Removes the container's directory (record and logs); already gone is fine. */
-    @SuppressWarnings("try")
     public void remove(String id) {
-        Path dir = directory(id);
-        try (StoreLock ignored = lock()) {
-            if (!Files.exists(dir)) {
-                return;
-            }
-            // The record goes first, so a half-removed directory is never listed.
-            Files.deleteIfExists(dir.resolve(RECORD));
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void write(Path dir, DetachedContainer record) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new NoSuchContainerException(record.id());
-        }
-        RecordFiles.replace(dir.resolve(RECORD), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
+        String checked = checkedId(id);
+        records.locked(() -> records.remove(checked));
     }
 }

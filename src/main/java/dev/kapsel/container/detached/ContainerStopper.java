@@ -1,8 +1,7 @@
 package dev.kapsel.container.detached;
 
+import dev.kapsel.host.ProcessDeath;
 import dev.kapsel.host.ProcessIdentity;
-import dev.kapsel.sys.Libc;
-import dev.kapsel.sys.Signal;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -13,9 +12,8 @@ import java.util.Optional;
  * 128 + the signal it sent (or removes the container if it was started with {@code --rm}).
  */
 public final class ContainerStopper {
-    private static final Duration POLL = Duration.ofMillis(50);
-    /** How long a SIGKILLed monitor may take to disappear (the kernel frees the VM's memory). */
-    private static final Duration KILL_WAIT = Duration.ofSeconds(30);
+    static final int SIGKILL = ProcessDeath.SIGKILL;
+    static final int SIGTERM = ProcessDeath.SIGTERM;
 
     /** How a stop ended. */
     public enum Outcome { ALREADY_STOPPED, STOPPED, KILLED }
@@ -32,9 +30,9 @@ public final class ContainerStopper {
         if (monitor.isEmpty()) {
             return Outcome.ALREADY_STOPPED;
         }
-        signal(monitor.get(), Signal.SIGTERM);
-        if (awaitDeath(monitor.get(), grace)) {
-            recordDeath(container.id(), Signal.SIGTERM);
+        ProcessDeath.signal(monitor.get(), SIGTERM);
+        if (ProcessDeath.await(monitor.get(), grace)) {
+            recordDeath(container.id(), SIGTERM);
             return Outcome.STOPPED;
         }
         kill(container);
@@ -47,37 +45,13 @@ public final class ContainerStopper {
         if (monitor.isEmpty()) {
             return false;
         }
-        signal(monitor.get(), Signal.SIGKILL);
-        if (!awaitDeath(monitor.get(), KILL_WAIT)) {
-            throw new IllegalStateException("the monitor of container " + container.name() + " (pid " + monitor.get().pid()
-                    + ") survived SIGKILL for " + KILL_WAIT.toSeconds() + " s");
-        }
-        recordDeath(container.id(), Signal.SIGKILL);
+        ProcessDeath.kill(monitor.get(), "the monitor of container " + container.name());
+        recordDeath(container.id(), SIGKILL);
         return true;
     }
 
     private static Optional<ProcessIdentity> liveMonitor(DetachedContainer container) {
         return container.monitor().filter(ProcessIdentity::isAlive);
-    }
-
-    private static void signal(ProcessIdentity monitor, int signal) {
-        try {
-            Libc.kill(Math.toIntExact(monitor.pid()), signal);
-        } catch (dev.kapsel.sys.SyscallException gone) {
-            // ESRCH: it ended between the check and the signal
-        }
-    }
-
-    /** Waits until the monitor is gone; false if it still lives after {@code timeout}. */
-    static boolean awaitDeath(ProcessIdentity monitor, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (monitor.isAlive()) {
-            if (System.nanoTime() - deadline >= 0) {
-                return false;
-            }
-            Thread.sleep(POLL);
-        }
-        return true;
     }
 
     /** The monitor is gone: if it could not record the exit itself, record what our signal did. */

@@ -1,42 +1,24 @@
 package dev.kapsel.oci.monitor;
 
-import dev.kapsel.oci.RuntimeLog;
+import dev.kapsel.host.MonitorCommand;
 import dev.kapsel.host.ProcessIdentity;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starts a {@link ContainerMonitor} as a new host process: this JVM's own java binary, options and
- * class path, plus {@code -Xrs} so a terminating signal sent to the monitor ends it (and the
- * container in it) with that signal; without {@code -Xrs} when the backend catches signals and
- * delivers them into the container instead. Its stdio is this process's (the engine's pipes) or the
- * terminal's slave.
+ * Starts a {@link ContainerMonitor} as a new host process ({@link MonitorCommand}: with {@code -Xrs}
+ * exactly when the isolation cannot deliver signals) with its request file as the one argument. Its
+ * stdio is this process's (the engine's pipes) or the terminal's slave.
  */
 public final class MonitorLauncher {
     private MonitorLauncher() {}
 
-    public static ProcessIdentity launch(List<String> monitorArgs, String terminal, boolean catchesSignals) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!option.contains("jdwp") && !option.startsWith("-Xrs")) {
-                command.add(option);
-            }
-        }
-        if (!catchesSignals) {
-            command.add("-Xrs");
-        }
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(ContainerMonitor.class.getName());
-        command.addAll(monitorArgs);
-        ProcessBuilder pb = new ProcessBuilder(command);
+    /** An OCI monitor on this process's stdio (the engine's pipes), or with all three on {@code terminal}. */
+    public static ProcessIdentity launch(Path requestFile, String terminal, boolean deliversSignals) {
+        ProcessBuilder pb = builder(requestFile, deliversSignals);
         if (terminal == null) {
             pb.inheritIO();
         } else {
@@ -45,21 +27,29 @@ public final class MonitorLauncher {
             pb.redirectOutput(ProcessBuilder.Redirect.appendTo(tty));
             pb.redirectError(ProcessBuilder.Redirect.appendTo(tty));
         }
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the container monitor: " + e.getMessage(), e);
-        }
+        Process p = start(pb);
         return ProcessIdentity.of(p.pid()).orElseThrow(() -> new IllegalStateException(
                 "the container monitor (pid " + p.pid() + ") exited at once"));
     }
 
-    /** The monitor's arguments: mode, root, id, log file ("-" for none), log format, then mode-specific ones. */
-    public static List<String> args(String mode, Path root, String id, RuntimeLog log, String... extra) {
-        List<String> a = new ArrayList<>(List.of(mode, root.toString(), id,
-                log.file() == null ? "-" : log.file().toString(), log.format().name()));
-        a.addAll(List.of(extra));
-        return a;
+    /** A detached container's monitor: no stdin, its own messages appended to {@code log} (the container's output has log files of its own). */
+    public static Process launchLogging(Path requestFile, Path log, boolean deliversSignals) {
+        ProcessBuilder pb = builder(requestFile, deliversSignals)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectErrorStream(true);
+        return start(pb);
+    }
+
+    private static ProcessBuilder builder(Path requestFile, boolean deliversSignals) {
+        return new ProcessBuilder(MonitorCommand.of(ContainerMonitor.class.getName(), List.of(requestFile.toString()), deliversSignals));
+    }
+
+    private static Process start(ProcessBuilder pb) {
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the container monitor: " + e.getMessage(), e);
+        }
     }
 }

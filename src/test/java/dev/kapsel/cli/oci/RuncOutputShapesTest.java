@@ -55,7 +55,7 @@ class RuncOutputShapesTest {
     @Test
     void stateJsonIsIndentedAsGosMarshalIndent() throws Exception {
         // runc state: two spaces, no space before the colon, one array element a line.
-        assertEquals("{\n  \"id\": \"r2\",\n  \"pids\": [\n    1,\n    2\n  ]\n}", OciJson.pretty(ordered()));
+        assertEquals("{\n  \"id\": \"r2\",\n  \"pids\": [\n    1,\n    2\n  ]\n}", RuncJson.pretty(ordered()));
     }
 
     private static Map<String, Object> ordered() {

@@ -18,9 +18,9 @@ class BackendsTest {
 
     @Test
     void theAnnotationOverridesTheDefault() {
-        assertEquals("vm", Backends.select(annotated("{\"dev.kapsel.isolation\": \"vm\"}")).name());
-        assertEquals("sandbox", Backends.select(annotated("{\"dev.kapsel.isolation\": \"sandbox\"}")).name());
-        assertEquals(Backends.defaultName(), Backends.select(annotated("{}")).name());
+        assertEquals("vm", Backends.select(annotated("{\"dev.kapsel.isolation\": \"vm\"}")).id());
+        assertEquals("sandbox", Backends.select(annotated("{\"dev.kapsel.isolation\": \"sandbox\"}")).id());
+        assertEquals(Backends.defaultName(), Backends.select(annotated("{}")).id());
     }
 
     @Test
@@ -42,7 +42,7 @@ class BackendsTest {
 
     @Test
     void onlyTheVmBackendDeliversSignals() {
-        assertTrue(Backends.byName("vm").handlesSignals());
-        assertEquals(false, Backends.byName("sandbox").handlesSignals());
+        assertTrue(Backends.byName("vm").isolation().deliversSignals());
+        assertEquals(false, Backends.byName("sandbox").isolation().deliversSignals());
     }
 }

@@ -1,4 +1,4 @@
-package dev.kapsel.oci.console;
+package dev.kapsel.host;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

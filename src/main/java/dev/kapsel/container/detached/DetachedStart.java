@@ -1,30 +1,22 @@
-package dev.kapsel.cli;
+package dev.kapsel.container.detached;
 
-import dev.kapsel.container.detached.ContainerRegistry;
-import dev.kapsel.container.detached.DetachedContainer;
-import dev.kapsel.container.detached.NoSuchContainerException;
+import dev.kapsel.container.ExitCodes;
 import dev.kapsel.host.ProcessIdentity;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.function.Function;
 
 /**
- * The parent side of {@code kapsel run -d}: starts this same kapsel command line again as the
- * container's monitor process (same JVM options and class path, {@link #DETACHED_ID} naming the
- * recorded container, stdin {@code /dev/null}, stdout and stderr to the container's
- * {@code monitor.log}), then waits until the monitor records that the guest agent started the
- * process, or dies trying. The monitor makes itself a session leader, so it outlives this process
+ * The parent side of {@code kapsel run -d}: starts the container's monitor process (the one monitor
+ * program, with the container's request file; stdin {@code /dev/null}, its own messages to the
+ * container's {@code monitor.log}), then waits until the monitor records that the process runs, or
+ * dies trying. The monitor makes itself a session leader, so it outlives this process
  * and the terminal.
  */
-final class DetachedStart {
-    /** Environment variable telling a re-executed {@code kapsel run -d} that it is the monitor of this container. */
-    static final String DETACHED_ID = "KAPSEL_DETACHED_ID";
+public final class DetachedStart {
     /** The guest agent's own timeout plus the JVM's start-up. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(300);
     private static final Duration POLL = Duration.ofMillis(100);
@@ -33,15 +25,10 @@ final class DetachedStart {
     private DetachedStart() {}
 
     /** Starts the monitor for {@code container}; returns 0 once it runs, else the monitor's failure status. */
-    static int start(ContainerRegistry registry, DetachedContainer container, List<String> kapselArgs, PrintWriter out,
-                     PrintWriter err) throws IOException, InterruptedException {
+    public static int start(ContainerRegistry registry, DetachedContainer container, Function<Path, Process> startMonitor,
+                            PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
         Path log = registry.monitorLog(container.id());
-        ProcessBuilder pb = new ProcessBuilder(thisKapsel(kapselArgs))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectErrorStream(true);
-        pb.environment().put(DETACHED_ID, container.id());
-        Process monitor = pb.start();
+        Process monitor = startMonitor.apply(log);
         ProcessIdentity.of(monitor.pid()).ifPresent(identity -> {
             try {
                 registry.update(container.id(), r -> r.withMonitor(identity));
@@ -67,7 +54,7 @@ final class DetachedStart {
                 err.println("kapsel: container " + container.name() + " did not start (monitor exit status " + status + ")");
                 err.flush();
                 registry.remove(container.id());
-                return status >= RunCommand.RUNTIME_FAILURE && status <= 127 ? status : RunCommand.RUNTIME_FAILURE;
+                return status >= ExitCodes.RUNTIME_FAILURE && status <= 127 ? status : ExitCodes.RUNTIME_FAILURE;
             }
             if (System.nanoTime() - deadline >= 0) {
                 monitor.destroyForcibly().waitFor();
@@ -76,7 +63,7 @@ final class DetachedStart {
                         + " s; its monitor was killed");
                 err.flush();
                 registry.remove(container.id());
-                return RunCommand.RUNTIME_FAILURE;
+                return ExitCodes.RUNTIME_FAILURE;
             }
             Thread.sleep(POLL);
         }
@@ -86,22 +73,6 @@ final class DetachedStart {
         out.println(container.id());
         out.flush();
         return 0;
-    }
-
-    /** This kapsel again: the JVM's java, its options (without a debugger agent) and class path, then {@code args}. */
-    static List<String> thisKapsel(List<String> args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!option.contains("jdwp")) {
-                command.add(option);
-            }
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
-        command.addAll(args);
-        return command;
     }
 
     private static String tail(Path log) throws IOException {

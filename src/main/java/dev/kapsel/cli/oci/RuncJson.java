@@ -7,13 +7,13 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** JSON output of the OCI verbs: indented like runc's (Go's MarshalIndent: two spaces, {@code "key": value}, one element a line). */
-final class OciJson {
+final class RuncJson {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DefaultPrettyPrinter GO_INDENT = new DefaultPrettyPrinter()
             .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
             .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
 
-    private OciJson() {}
+    private RuncJson() {}
 
     static String pretty(Object value) throws JsonProcessingException {
         return JSON.writer(GO_INDENT).writeValueAsString(value);

@@ -8,8 +8,8 @@ import java.util.List;
  *
  * @param user as given ({@code name}, {@code uid}, {@code name:group}, {@code uid:gid}); empty means root
  */
-public record ProcessSpec(List<String> argv, List<String> env, String workingDir, String user) {
-    public ProcessSpec {
+public record ContainerProcess(List<String> argv, List<String> env, String workingDir, String user) {
+    public ContainerProcess {
         argv = List.copyOf(argv);
         env = List.copyOf(env);
         if (argv.isEmpty()) {

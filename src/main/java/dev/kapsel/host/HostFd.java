@@ -1,4 +1,4 @@
-package dev.kapsel.oci.console;
+package dev.kapsel.host;
 
 import dev.kapsel.sys.FdStreams;
 import java.io.InputStream;

@@ -1,0 +1,265 @@
+package dev.kapsel.container;
+
+import dev.kapsel.agent.ProcessSpec;
+import dev.kapsel.agent.Rlimit;
+import dev.kapsel.agent.TerminalSize;
+import dev.kapsel.host.Installation;
+import dev.kapsel.host.StateDirectory;
+import dev.kapsel.image.ImageException;
+import dev.kapsel.image.RootfsBuilder;
+import dev.kapsel.sys.Terminal;
+import dev.kapsel.vmm.VmConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A micro-VM per container ({@link MicroVmContainer}): the stock kernel with the container initramfs,
+ * the root as a read-only ext4 disk under a tmpfs overlay (an image's cached disk, or one built from a
+ * root directory into the launch's scratch directory, with single-file bind mounts such as
+ * {@code /etc/hosts} copied into it), and the guest agent starting the process.
+ */
+final class VmIsolation implements Isolation {
+    /** Below this the guest kernel, its initramfs and the agent leave the container nothing. */
+    static final long MIN_MEMORY_MIB = 128;
+    static final long DEFAULT_MEMORY_MIB = 256;
+    static final String DISK = "rootfs.ext4";
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Mounts the guest makes itself (container initramfs), by type and destination. */
+    private static final Set<String> GUEST_MOUNTS = Set.of("proc:/proc", "sysfs:/sys", "tmpfs:/dev", "devtmpfs:/dev",
+            "devpts:/dev/pts", "tmpfs:/dev/shm", "tmpfs:/tmp", "mqueue:/dev/mqueue", "bind:/dev/shm");
+    private static final MountLimitations MOUNTS = new MountLimitations(
+            m -> GUEST_MOUNTS.contains((m.isBind() ? "bind" : m.type()) + ":" + m.destination()), true,
+            "no file system shared with the guest yet; single files are copied into the root image",
+            "the guest mounts its own /proc, /sys, /dev, /dev/pts, /dev/shm, /dev/mqueue and /tmp",
+            "the guest's root is the image under a writable in-memory overlay",
+            "the guest's /dev is its own devtmpfs",
+            "the VM is the boundary; the profile is not applied inside the guest",
+            "the VM has its own kernel and no network device");
+
+    @Override
+    public IsolationKind kind() {
+        return IsolationKind.VM;
+    }
+
+    @Override
+    public boolean deliversSignals() {
+        return true;
+    }
+
+    @Override
+    public void check(ContainerLaunch launch) throws ContainerStartException.Unsupported {
+        switch (launch.root()) {
+            case ContainerLaunch.RootFs.Directory d -> {
+                RootfsChecks.requireDirectory(d.path());
+                RootfsChecks.requireExecutable(d.path(), launch.process());
+            }
+            case ContainerLaunch.RootFs.ImageDisk d -> {
+                if (!Files.isRegularFile(d.disk())) {
+                    throw new ContainerStartException.Unsupported("root image " + d.disk() + " is missing");
+                }
+            }
+        }
+        if (!IsolationKind.vmBootsHere()) {
+            throw new ContainerStartException.Unsupported("a micro-VM cannot boot here at a useful speed (no /dev/kvm, or the"
+                    + " nested paravirtual kvm_pvm): use the sandbox isolation, or run inside the nested harness (harness/run)");
+        }
+        try {
+            GuestAssets.locate(StateDirectory.resolve(), Installation.repository());
+            spawnRequest(launch.process(), TerminalSize.DEFAULT, true);
+        } catch (ContainerStartException.AssetsMissing | IllegalArgumentException e) {
+            throw new ContainerStartException.Unsupported(e.getMessage());
+        }
+    }
+
+    @Override
+    public List<Limitation> limitations(ContainerLaunch launch) {
+        List<Limitation> out = MOUNTS.of(launch);
+        long asked = launch.resources().memoryBytes();
+        if (asked > 0 && (asked < MIN_MEMORY_MIB << 20 || asked > VmConfig.MAX_MEMORY_MIB << 20)) {
+            out.add(new Limitation(Limitation.Kind.MEMORY, "memory limit " + (asked >> 20) + " MiB (the VM gets "
+                    + memoryMib(launch.resources()) + " MiB: VMs have " + MIN_MEMORY_MIB + "-" + VmConfig.MAX_MEMORY_MIB
+                    + " MiB, the guest kernel included)"));
+        }
+        if (!launch.network().equals(ContainerLaunch.Network.NONE)) {
+            out.add(new Limitation(Limitation.Kind.NETWORK, "network " + launch.network().mode() + " (containers have no network yet)"));
+        }
+        return out;
+    }
+
+    /** The VM's memory: the limit rounded up to MiB within the VM's bounds, 256 MiB without one. */
+    static long memoryMib(ContainerLaunch.Resources r) {
+        if (r.memoryBytes() <= 0) {
+            return DEFAULT_MEMORY_MIB;
+        }
+        return Math.clamp((r.memoryBytes() + (1 << 20) - 1) >> 20, MIN_MEMORY_MIB, VmConfig.MAX_MEMORY_MIB);
+    }
+
+    /** The VM's vCPUs: as asked, within 1 and the smaller of the host's CPUs and the VM's maximum. */
+    static int vcpus(ContainerLaunch.Resources r, int hostCpus) {
+        return Math.clamp(r.vcpus(), 1, Math.max(1, Math.min(VmConfig.MAX_VCPUS, hostCpus)));
+    }
+
+    @Override
+    public RunningContainer start(ContainerLaunch launch) throws ContainerStartException, InterruptedException {
+        GuestAssets assets = GuestAssets.locate(StateDirectory.resolve(), Installation.repository());
+        Path scratch = null;
+        Path built = null;
+        boolean temporary = launch.scratch() == null;
+        try {
+            Path disk;
+            if (launch.root() instanceof ContainerLaunch.RootFs.Directory d) {
+                scratch = temporary ? Files.createTempDirectory("kapsel-vm-disk-") : launch.scratch();
+                built = scratch.resolve(DISK);
+                Files.deleteIfExists(built);
+                RootfsBuilder.build(d.path(), built, d.path().toString());
+                RootfsBuilder.addFiles(built, fileBinds(launch.mounts()));
+                disk = built;
+            } else {
+                disk = ((ContainerLaunch.RootFs.ImageDisk) launch.root()).disk();
+            }
+            MicroVmContainer.Boot boot = assets.boot(disk, vcpus(launch.resources(), Runtime.getRuntime().availableProcessors()),
+                    memoryMib(launch.resources()));
+            HeldTerminal terminal = HeldTerminal.of(launch);
+            ProcessSpec spec = spawnRequest(launch.process(), terminal.size(), launch.stdio().stdin() >= 0);
+            Path s = scratch;
+            Path b = built;
+            return MicroVmContainer.start(boot, spec, ProcessStdio.of(launch.stdio()), () -> {
+                terminal.restore();
+                removeBuilt(b, temporary ? s : null);
+            });
+        } catch (ImageException e) {
+            removeBuilt(built, temporary ? scratch : null);
+            throw new ContainerStartException.RootImage(e);
+        } catch (IOException e) {
+            removeBuilt(built, temporary ? scratch : null);
+            throw new ContainerStartException.HostIo("cannot prepare the micro-VM", e);
+        } catch (ContainerStartException | RuntimeException e) {
+            removeBuilt(built, temporary ? scratch : null);
+            throw e;
+        }
+    }
+
+    private static void removeBuilt(Path disk, Path temporaryDir) {
+        try {
+            if (disk != null) {
+                Files.deleteIfExists(disk);
+            }
+            if (temporaryDir != null) {
+                Files.deleteIfExists(temporaryDir);
+            }
+        } catch (IOException ignored) {
+            // a leftover image in the container's scratch directory goes with it
+        }
+    }
+
+    @Override
+    public RunningContainer exec(ContainerLaunch launch, Path agentSocket) throws ContainerStartException, InterruptedException {
+        if (agentSocket == null) {
+            throw new ContainerStartException.Unsupported("exec needs the socket of the container's micro-VM");
+        }
+        return execThrough(agentSocket, launch.process().withoutHostname(), launch.stdio());
+    }
+
+    static RunningContainer execThrough(Path agentSocket, ContainerLaunch.Process process, ContainerLaunch.Stdio stdio)
+            throws ContainerStartException, InterruptedException {
+        HeldTerminal terminal = HeldTerminal.of(process, stdio);
+        try {
+            return MicroVmContainer.exec(agentSocket, spawnRequest(process, terminal.size(), stdio.stdin() >= 0),
+                    ProcessStdio.of(stdio), CONNECT_TIMEOUT);
+        } catch (IOException e) {
+            throw new ContainerStartException.HostIo("cannot open the process's stdio", e);
+        }
+    }
+
+    /**
+     * The agent's request for {@code process}: args, env (with the default PATH), cwd, user and groups,
+     * rlimits, the terminal of {@code size}, stdin when there is one, and the hostname when set.
+     *
+     * @throws IllegalArgumentException for what the agent cannot take (an unknown rlimit, an id out of range, a NUL byte)
+     */
+    static ProcessSpec spawnRequest(ContainerLaunch.Process process, TerminalSize size, boolean stdin) {
+        ProcessSpec.Builder b = ProcessSpec.of(process.args().toArray(String[]::new))
+                .env(process.envWithPath().toArray(String[]::new))
+                .cwd(process.cwd())
+                .user(id("uid", process.uid()), id("gid", process.gid()),
+                        process.additionalGids().stream().map(g -> id("additional gid", g)).toArray(Integer[]::new));
+        if (stdin) {
+            b.stdin();
+        }
+        for (ContainerLaunch.Rlimit r : process.rlimits()) {
+            b.rlimit(Rlimit.of(r.type(), r.soft(), r.hard()));
+        }
+        if (process.hostname() != null && !process.hostname().isEmpty()) {
+            b.hostname(process.hostname());
+        }
+        if (process.terminal()) {
+            b.terminal(size);
+        }
+        return b.build();
+    }
+
+    private static int id(String what, long value) {
+        if (value < 0 || value >= 0xffff_ffffL) {
+            throw new IllegalArgumentException(what + " " + value + " is outside 0..4294967294");
+        }
+        return (int) value;
+    }
+
+    /** Bind mounts of single host files, by guest path: written into the root image before boot. */
+    static Map<String, Path> fileBinds(List<ContainerLaunch.Mount> mounts) {
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (ContainerLaunch.Mount m : mounts) {
+            if (m.isBind() && MountLimitations.isFile(m)) {
+                files.put(Path.of(m.destination()).normalize().toString(), Path.of(m.source()));
+            }
+        }
+        return files;
+    }
+
+    /**
+     * The terminal a process with {@code terminal: true} is given on its stdin: its size goes to the
+     * guest's pty and it is made raw (bytes pass through to the guest's own line discipline) until
+     * {@link #restore()}.
+     */
+    record HeldTerminal(int fd, byte[] saved, TerminalSize size) {
+        static final HeldTerminal NONE = new HeldTerminal(-1, null, TerminalSize.DEFAULT);
+
+        static HeldTerminal of(ContainerLaunch launch) {
+            return of(launch.process(), launch.stdio());
+        }
+
+        static HeldTerminal of(ContainerLaunch.Process process, ContainerLaunch.Stdio stdio) {
+            int fd = stdio.stdin();
+            if (!process.terminal() || fd < 0) {
+                return NONE;
+            }
+            var ws = Terminal.windowSize(fd);
+            byte[] saved = Terminal.attributes(fd);
+            if (ws.isEmpty() || saved == null) {
+                return NONE;
+            }
+            Terminal.makeRaw(fd);
+            var size = ws.get();
+            return new HeldTerminal(fd, saved, size.rows() == 0 || size.cols() == 0 ? TerminalSize.DEFAULT
+                    : new TerminalSize(size.rows(), size.cols()));
+        }
+
+        void restore() {
+            if (saved != null) {
+                try {
+                    Terminal.setAttributes(fd, saved);
+                } catch (RuntimeException gone) {
+                    // the terminal was closed (the engine's pty): nothing to restore
+                }
+            }
+        }
+    }
+
+}

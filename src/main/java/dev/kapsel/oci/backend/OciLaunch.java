@@ -1,0 +1,84 @@
+package dev.kapsel.oci.backend;
+
+import dev.kapsel.container.ContainerLaunch.LinuxFeatures;
+import dev.kapsel.container.ContainerLaunch.Mount;
+import dev.kapsel.container.ContainerLaunch.Process;
+import dev.kapsel.container.ContainerLaunch.Resources;
+import dev.kapsel.container.ContainerLaunch.Rlimit;
+import dev.kapsel.container.ContainerLaunch.RootFs;
+import dev.kapsel.container.ContainerLaunch.Stdio;
+import dev.kapsel.container.ContainerLaunch;
+import dev.kapsel.oci.spec.Linux;
+import dev.kapsel.oci.spec.OciConfig;
+import dev.kapsel.oci.spec.OciProcess;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How an OCI bundle reads as the container service's typed launch ({@link dev.kapsel.container.ContainerLaunch}):
+ * the root directory resolved against the bundle, {@code process} (with {@code hostname} for the
+ * container's first process), the mounts, the resources from {@code linux.resources} and the Linux
+ * features no isolation applies. The one place that reads {@code linux.resources}.
+ */
+public final class OciLaunch {
+    private OciLaunch() {}
+
+    /** The container's first process as the bundle describes it, on this process's stdio 0, 1 and 2. */
+    public static ContainerLaunch of(OciConfig config, Path bundle) {
+        Linux linux = config.linux();
+        LinuxFeatures features = linux == null ? LinuxFeatures.NONE : new LinuxFeatures(
+                linux.devices().stream().map(Linux.Device::path).toList(),
+                linux.seccomp() != null && !linux.seccomp().isNull(),
+                linux.namespaces().stream().filter(n -> n.path() != null && !n.path().isEmpty()).map(n -> n.type() + "=" + n.path()).toList());
+        List<Mount> mounts = config.mounts().stream().map(m -> new Mount(m.isBind() ? "bind" : m.type(), m.source(), m.destination(),
+                m.options())).toList();
+        return new ContainerLaunch(process(config.process(), config.hostname()), new RootFs.Directory(rootfs(config, bundle),
+                config.root().readonly()), mounts, ContainerLaunch.Network.NONE, resources(config), features, Stdio.INHERITED, null);
+    }
+
+    /** The process of {@code config.json} or of an {@code exec --process} file. */
+    public static Process process(OciProcess p, String hostname) {
+        return new Process(p.args(), p.env(), p.cwd(), p.user().uid(), p.user().gid(), p.user().additionalGids(),
+                p.rlimits().stream().map(r -> new Rlimit(r.type(), r.soft(), r.hard())).toList(), p.terminal(), hostname);
+    }
+
+    public static Path rootfs(OciConfig config, Path bundle) {
+        Path p = Path.of(config.root().path());
+        return (p.isAbsolute() ? p : bundle.resolve(p)).normalize();
+    }
+
+    /** {@code linux.resources.memory.limit} in bytes (0 when unset), and the vCPUs its CPU quota or cpuset gives. */
+    static Resources resources(OciConfig config) {
+        Linux.Resources r = config.linux() == null ? null : config.linux().resources();
+        Long limit = r == null || r.memory() == null ? null : r.memory().limit();
+        int vcpus = 1;
+        Linux.Cpu cpu = r == null ? null : r.cpu();
+        if (cpu != null) {
+            if (cpu.quota() != null && cpu.quota() > 0 && cpu.period() != null && cpu.period() > 0) {
+                vcpus = (int) Math.min(Integer.MAX_VALUE, (cpu.quota() + cpu.period() - 1) / cpu.period());
+            } else if (cpu.cpus() != null && !cpu.cpus().isBlank()) {
+                vcpus = cpusetSize(cpu.cpus());
+            }
+        }
+        return new Resources(vcpus, limit == null || limit <= 0 ? 0 : limit);
+    }
+
+    /** The number of CPUs in a cpuset list such as {@code 0-3,6}; 1 if it cannot be read. */
+    static int cpusetSize(String list) {
+        int n = 0;
+        try {
+            for (String part : list.strip().split(",")) {
+                String[] range = part.strip().split("-", 2);
+                int lo = Integer.parseInt(range[0].strip());
+                int hi = range.length == 2 ? Integer.parseInt(range[1].strip()) : lo;
+                if (lo < 0 || hi < lo || hi - lo >= 4096) {
+                    return 1;
+                }
+                n += hi - lo + 1;
+            }
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+        return Math.max(1, n);
+    }
+}
