@@ -6,6 +6,8 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +39,9 @@ public final class ControlClient {
             throw new ControlException.Broken(socket, verb, "cannot open a socket: " + e.getMessage(), e);
         }
         try {
-            // A blocking connect: on a Unix-domain socket it returns at once, connected or refused.
-            channel.connect(UnixDomainSocketAddress.of(socket));
+            connect(channel, socket, timeout);
+        } catch (ClosedChannelException e) { // closed by the watchdog: the deadline passed
+            throw new ControlException.TimedOut(socket, verb, timeout, e);
         } catch (ConnectException e) {
             closeQuietly(channel);
             throw new ControlException.NoMonitor(socket, verb, "connection refused", e);
@@ -53,7 +56,7 @@ public final class ControlClient {
         try (ControlConnection connection = new ControlConnection(channel)) {
             connection.writeLine(verb, deadline);
             answer = connection.readLine(MAX_ANSWER_BYTES, deadline);
-        } catch (SocketTimeoutException e) {
+        } catch (SocketTimeoutException | ClosedChannelException e) { // the watchdog's close just after the connect
             throw new ControlException.TimedOut(socket, verb, timeout, e);
         } catch (EOFException e) {
             throw new ControlException.Broken(socket, verb, "the monitor closed the connection without answering", e);
@@ -61,6 +64,30 @@ public final class ControlClient {
             throw new ControlException.Broken(socket, verb, e.getMessage(), e);
         }
         return state(socket, verb, answer);
+    }
+
+    /**
+     * A Unix-domain connect returns at once, connected or refused, unless the monitor's listen backlog
+     * is full (it serves as many as it will and is slow, or it is stopped): then it waits with no
+     * bound of its own, and a non-blocking one fails with EAGAIN. So it blocks, and a watchdog closes
+     * the channel at the deadline, which ends the connect with {@link AsynchronousCloseException}.
+     */
+    private static void connect(SocketChannel channel, Path socket, Duration timeout) throws IOException {
+        Thread watchdog = Thread.ofVirtual().name("control connect watchdog").start(() -> {
+            try {
+                Thread.sleep(timeout);
+                channel.close();
+            } catch (InterruptedException connected) {
+                // the connect ended in time
+            } catch (IOException ignored) {
+                // closing a channel that never connected: nothing more to release
+            }
+        });
+        try {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+        } finally {
+            watchdog.interrupt();
+        }
     }
 
     private static String state(Path socket, String verb, String answer) throws ControlException {

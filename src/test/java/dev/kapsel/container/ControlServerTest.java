@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -17,10 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link ControlServer} and {@link ControlClient} over a real socket, with a control that records what it is asked. */
@@ -176,6 +179,36 @@ class ControlServerTest {
     }
 
     @Test
+    @Timeout(10) // without the client's connect watchdog this connect would wait for ever
+    void aClientTimesOutOnAMonitorWhoseBacklogIsFull() throws Exception {
+        List<SocketChannel> waiting = new ArrayList<>();
+        try (ServerSocketChannel stuck = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            stuck.bind(UnixDomainSocketAddress.of(socket()), 1); // never accepts
+            while (true) { // fill the backlog: a non-blocking connect then fails with EAGAIN
+                SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+                waiting.add(channel);
+                channel.configureBlocking(false);
+                try {
+                    channel.connect(UnixDomainSocketAddress.of(socket()));
+                } catch (IOException full) {
+                    break;
+                }
+                assertTrue(waiting.size() < 100, "the backlog never filled");
+            }
+            long start = System.nanoTime();
+            ControlException.TimedOut timedOut = assertThrows(ControlException.TimedOut.class,
+                    () -> ControlClient.send(socket(), "pause", Duration.ofMillis(300)));
+            long waited = System.nanoTime() - start;
+            assertInstanceOf(AsynchronousCloseException.class, timedOut.getCause());
+            assertTrue(waited < Duration.ofSeconds(3).toNanos(), "waited " + waited / 1_000_000 + " ms");
+        } finally {
+            for (SocketChannel channel : waiting) {
+                channel.close();
+            }
+        }
+    }
+
+    @Test
     void closeRemovesTheSocketAndThenNoMonitorIsListening() throws Exception {
         ControlServer server = ControlServer.start(socket(), new RecordingControl());
         assertTrue(Files.exists(socket()));
@@ -202,7 +235,6 @@ class ControlServerTest {
             assertEquals("running", ControlClient.send(socket(), "state", TIMEOUT));
             IOException second = assertThrows(IOException.class,
                     () -> ControlServer.start(socket(), new RecordingControl()));
-            assertInstanceOf(IOException.class, second);
             assertTrue(second.getMessage().contains("another monitor is listening"), second.getMessage());
             assertEquals("running", ControlClient.send(socket(), "state", TIMEOUT));
         }
