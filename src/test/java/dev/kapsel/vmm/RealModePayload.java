@@ -14,10 +14,11 @@ import java.util.Optional;
  * A few bytes of real-mode code in place of Linux, so tests drive a whole {@link MicroVm} (devices,
  * their threads, vCPUs on the in-kernel irqchip, teardown) on this host's KVM. vCPU 0 counts a
  * 64-bit value at {@link #COUNTER} as fast as it can, vCPU 1 idles in HLT (nothing ever wakes it),
- * every further vCPU spins in {@code jmp $}: none of them ever exits to user space by itself.
+ * every further vCPU spins in {@code jmp $}: none of them ever exits to user space by itself. Public
+ * for the tests of packages above vmm that need a running VM (the container control channel).
  */
-final class RealModePayload implements GuestPayload {
-    static final long COUNTER = 0x3000;
+public final class RealModePayload implements GuestPayload {
+    public static final long COUNTER = 0x3000;
     private static final int COUNT = 0x1000;
     private static final int HALT = 0x1100;
     private static final int SPIN = 0x1200;
@@ -47,7 +48,7 @@ final class RealModePayload implements GuestPayload {
      * A VM of 32 MiB and {@code vcpus} vCPUs with a disk (an image in {@code dir}), the entropy device
      * (served by a queue-notification thread) and vsock (its own I/O thread, a socket in {@code dir}).
      */
-    static MicroVm build(Path dir, int vcpus) throws IOException, VmSetupException {
+    public static MicroVm build(Path dir, int vcpus) throws IOException, VmSetupException {
         Path disk = dir.resolve("disk.img");
         if (!Files.exists(disk)) {
             Files.write(disk, new byte[64 * 1024]);
