@@ -193,12 +193,12 @@ public final class ControlServer implements AutoCloseable {
 
     /** Stops accepting, ends the connections being served, waits for the acceptor and removes the socket. */
     @Override
-    public void close() throws IOException {
+    public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        server.close();
+        closeQuietly(server);
         acceptor.interrupt();
         for (ControlConnection connection : open) {
             closeQuietly(connection);
@@ -208,7 +208,11 @@ public final class ControlServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Files.deleteIfExists(socket);
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            // the container's directory went first (delete); nothing is left to serve
+        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

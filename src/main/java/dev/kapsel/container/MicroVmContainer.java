@@ -193,6 +193,11 @@ public final class MicroVmContainer implements RunningContainer {
     }
 
     @Override
+    public Optional<ContainerControl> control() {
+        return Optional.of(new MicroVmControl(vm));
+    }
+
+    @Override
     public Optional<Path> agentSocket() {
         return Optional.of(socket);
     }

@@ -31,6 +31,14 @@ public interface RunningContainer extends AutoCloseable {
 
     void resume() throws NotSupportedException;
 
+    /**
+     * What another process may do to the running container through its monitor's control channel
+     * ({@link ControlServer}: pause, resume); empty where the isolation offers none.
+     */
+    default Optional<ContainerControl> control() {
+        return Optional.empty();
+    }
+
     /** Where another process reaches this container's agent ({@link Isolation#exec}); empty without one. */
     default Optional<Path> agentSocket() {
         return Optional.empty();

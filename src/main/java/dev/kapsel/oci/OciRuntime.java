@@ -2,6 +2,9 @@ package dev.kapsel.oci;
 
 import dev.kapsel.container.ContainerLaunch;
 import dev.kapsel.container.IsolationKind;
+import dev.kapsel.container.ControlClient;
+import dev.kapsel.container.ControlException;
+import dev.kapsel.container.ControlServer;
 import dev.kapsel.host.ProcessDeath;
 import dev.kapsel.host.RecordFiles;
 import dev.kapsel.oci.backend.Backends;
@@ -39,6 +42,9 @@ import java.util.UUID;
  * the record's status is trusted only while the monitor (PID and start time) lives.
  */
 public final class OciRuntime {
+    /** How long pause and resume wait for the monitor: parking the vCPUs takes milliseconds, a loaded host more. */
+    static final java.time.Duration CONTROL_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     private final StateStore store;
     private final RuntimeLog log;
 
@@ -137,8 +143,7 @@ public final class OciRuntime {
     /** Sends {@code signal} to the container's monitor, which stands for the container's process. */
     public void kill(String id, int signal) {
         ContainerRecord record = store.load(id);
-        ContainerStatus now = record.observedStatus();
-        if (now != ContainerStatus.CREATED && now != ContainerStatus.RUNNING) {
+        if (!record.observedStatus().hasProcess()) {
             throw new InvalidStateException("container " + id + " is not running");
         }
         try {
@@ -168,8 +173,8 @@ public final class OciRuntime {
             throw e;
         }
         ContainerStatus now = record.observedStatus();
-        if (now == ContainerStatus.RUNNING && !force) {
-            throw new InvalidStateException("container " + id + " is running; stop it first or use delete --force");
+        if ((now == ContainerStatus.RUNNING || now == ContainerStatus.PAUSED) && !force) {
+            throw new InvalidStateException("container " + id + " is " + now.json() + "; stop it first or use delete --force");
         }
         if (record.pid() > 0) {
             // also a "stopped" one: the monitor may still be on its way out (closing the VM)
@@ -263,7 +268,7 @@ public final class OciRuntime {
     public void killAll(String id, int signal) {
         ContainerRecord record = store.load(id);
         ContainerStatus now = record.observedStatus();
-        if (now == ContainerStatus.CREATED || now == ContainerStatus.RUNNING) {
+        if (now.hasProcess()) {
             ProcessDeath.signal(record.monitor(), signal);
         }
         for (ProcessIdentity p : execProcesses(id)) {
@@ -279,7 +284,7 @@ public final class OciRuntime {
     public List<Long> processes(String id) {
         ContainerRecord record = store.load(id);
         ContainerStatus now = record.observedStatus();
-        if (now != ContainerStatus.CREATED && now != ContainerStatus.RUNNING) {
+        if (!now.hasProcess()) {
             return List.of();
         }
         List<Long> pids = new java.util.ArrayList<>();
@@ -307,18 +312,39 @@ public final class OciRuntime {
     }
 
     /**
-     * runc's {@code pause}. Neither isolation can be paused from another process yet: the sandbox has
-     * no freezer, and the micro-VM's pause ({@code MicroVm.pause}) is not reachable through the
-     * container's monitor. Checks the container first so the error names the real obstacle.
+     * runc's {@code pause}: the container's monitor parks its micro-VM (every vCPU and device thread)
+     * through the control channel ({@code control.sock}), and the state says {@code paused} until
+     * {@link #resume}. The sandbox cannot be frozen from outside its monitor, which the error says.
      */
     public void pause(String id) {
-        throw notSupported("pause", requireRunning(id, "pause"));
+        ContainerRecord record = requireRunning(id, "pause");
+        control(record, "pause");
+        store.update(id, r -> r.withStatus(ContainerStatus.PAUSED));
     }
 
-    /** runc's {@code resume}: see {@link #pause}; a container kapsel cannot pause is never paused. */
+    /** runc's {@code resume}: the paused micro-VM goes on where it stopped. */
     public void resume(String id) {
         ContainerRecord record = store.load(id);
-        throw notSupported("resume", record);
+        if (record.observedStatus() != ContainerStatus.PAUSED) {
+            throw new InvalidStateException("container " + id + " is " + record.observedStatus().json()
+                    + "; resume needs a paused container");
+        }
+        control(record, "resume");
+        store.update(id, r -> r.withStatus(ContainerStatus.RUNNING));
+    }
+
+    /** Asks the container's monitor to {@code verb} (pause, resume) and waits for its answer. */
+    private void control(ContainerRecord record, String verb) {
+        if (!IsolationKind.VM.id().equals(record.backend())) {
+            throw notSupported(verb, record);
+        }
+        try {
+            ControlClient.send(ControlServer.socketIn(store.directory(record.id())), verb, CONTROL_TIMEOUT);
+        } catch (ControlException.NoMonitor e) {
+            throw new InvalidStateException("container " + record.id() + " is not running: " + e.getMessage());
+        } catch (ControlException e) {
+            throw new ContainerFailedException("container " + record.id() + ": " + e.getMessage(), e);
+        }
     }
 
     private ContainerRecord requireRunning(String id, String verb) {
@@ -331,10 +357,8 @@ public final class OciRuntime {
     }
 
     private static OperationNotSupportedException notSupported(String verb, ContainerRecord record) {
-        String why = "sandbox".equals(record.backend())
-                ? "the sandbox has no way to freeze its program from outside its monitor"
-                : "the container's monitor has no control channel for MicroVm.pause/resume yet";
-        return new OperationNotSupportedException(verb, record.backend(), why);
+        return new OperationNotSupportedException(verb, record.backend(),
+                "the sandbox has no way to freeze its program from outside its monitor");
     }
 
     /** exec processes are named in {@code ROOT/ID/exec-PID.process} ("PID STARTTIME"), so {@link #killAll} and {@link #processes} find them. */

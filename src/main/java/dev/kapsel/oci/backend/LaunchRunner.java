@@ -2,6 +2,7 @@ package dev.kapsel.oci.backend;
 
 import dev.kapsel.container.ContainerLaunch;
 import dev.kapsel.container.ContainerStartException;
+import dev.kapsel.container.ControlServer;
 import dev.kapsel.container.Isolation;
 import dev.kapsel.container.IsolationKind;
 import dev.kapsel.container.RunningContainer;
@@ -58,7 +59,7 @@ public final class LaunchRunner {
                     c.agentSocket().ifPresent(container::recordVmSocket);
                 }
             }
-            try (c) {
+            try (c; ControlServer control = exec ? null : serveControl(c, container, what)) {
                 running.accept(c);
                 return c.await().shellStatus();
             }
@@ -70,6 +71,22 @@ public final class LaunchRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ContainerFailedException(what + ": interrupted", e);
+        }
+    }
+
+    /**
+     * Serves the container's control channel ({@code <dir>/control.sock}: runc's pause and resume) while
+     * it runs, where the isolation has one; without it the container runs on and pause says why.
+     */
+    private static ControlServer serveControl(RunningContainer c, ContainerHandle container, String what) {
+        if (container == null || c.control().isEmpty()) {
+            return null;
+        }
+        try {
+            return ControlServer.start(ControlServer.socketIn(container.directory()), c.control().get());
+        } catch (java.io.IOException e) {
+            System.err.println("kapsel: " + what + ": no control channel, so pause and resume will fail: " + e.getMessage());
+            return null;
         }
     }
 

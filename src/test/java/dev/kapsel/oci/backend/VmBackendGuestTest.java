@@ -97,6 +97,21 @@ class VmBackendGuestTest {
         Guest.Result missing = kapsel(root, "exec", id, "/bin/nope");
         assertTrue(missing.exitCode() != 0, missing.toString());
 
+        // pause parks the VM through the monitor's control channel; exec is refused meanwhile, and after
+        // resume the guest goes on: the same VM answers an exec.
+        Guest.Result pause = kapsel(root, "pause", id);
+        assertEquals(0, pause.exitCode(), pause.toString());
+        assertEquals("paused", status(root, id));
+        Guest.Result pausedExec = kapsel(root, "exec", id, "true");
+        assertTrue(pausedExec.exitCode() != 0 && pausedExec.stderr().contains("paused"), pausedExec.toString());
+        Guest.Result pauseTwice = kapsel(root, "pause", id);
+        assertTrue(pauseTwice.exitCode() != 0, pauseTwice.toString());
+        Guest.Result resume = kapsel(root, "resume", id);
+        assertEquals(0, resume.exitCode(), resume.toString());
+        assertEquals("running", status(root, id));
+        Guest.Result resumed = kapsel(root, "exec", id, "echo", "resumed");
+        assertEquals("resumed\n", resumed.stdout(), resumed.toString());
+
         String socket = Files.readString(root.resolve(id).resolve("state.json")).replaceAll("(?s).*\"vmSocket\"\\s*:\\s*\"([^\"]+)\".*", "$1");
         assertTrue(Files.exists(Path.of(socket)), socket);
 
