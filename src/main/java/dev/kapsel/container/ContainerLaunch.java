@@ -20,7 +20,7 @@ import java.util.Objects;
 public record ContainerLaunch(Process process, RootFs root, List<Mount> mounts, Network network, Resources resources,
                               LinuxFeatures linux, Stdio stdio, Path scratch) {
     /** The PATH a process gets when its environment has none (Docker's and runc's default). */
-    public static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    public static final String DEFAULT_PATH = dev.kapsel.host.DefaultPath.ENV;
 
     public ContainerLaunch {
         Objects.requireNonNull(process, "process");

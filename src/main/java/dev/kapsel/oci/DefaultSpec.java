@@ -26,7 +26,7 @@ public final class DefaultSpec {
                 "terminal": true,
                 "user": {"uid": 0, "gid": 0},
                 "args": ["sh"],
-                "env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"],
+                "env": ["%s", "TERM=xterm"],
                 "cwd": "/",
                 "capabilities": {
                   "bounding": ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"],
@@ -57,7 +57,7 @@ public final class DefaultSpec {
                 "readonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
               }
             }
-            """.formatted(StateReport.OCI_VERSION);
+            """.formatted(StateReport.OCI_VERSION, dev.kapsel.host.DefaultPath.ENV);
     }
 
     /**

@@ -32,7 +32,7 @@ final class ProgramImage {
         if (command.contains("/")) {
             return command;
         }
-        String path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        String path = dev.kapsel.host.DefaultPath.VALUE;
         for (String e : env) {
             if (e.startsWith("PATH=")) {
                 path = e.substring(5);

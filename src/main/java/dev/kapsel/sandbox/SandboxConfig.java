@@ -15,7 +15,7 @@ import java.util.Objects;
 public record SandboxConfig(Path rootfs, List<String> argv, List<String> env, String workdir, int stdin, int stdout,
                             int stderr, SandboxLimits limits, PrintStream strace, NetworkMode network) {
     public static final List<String> DEFAULT_ENV = List.of(
-            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "TERM=xterm");
+            dev.kapsel.host.DefaultPath.ENV, "HOME=/root", "TERM=xterm");
 
     public SandboxConfig {
         Objects.requireNonNull(rootfs, "rootfs");
