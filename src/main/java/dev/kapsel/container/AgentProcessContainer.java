@@ -50,15 +50,6 @@ final class AgentProcessContainer implements RunningContainer {
         return MicroVmContainer.awaitCopying(copying);
     }
 
-    @Override
-    public void pause() {
-        throw new NotSupportedException("pause is for the container, not for one exec'd process");
-    }
-
-    @Override
-    public void resume() {
-        throw new NotSupportedException("resume is for the container, not for one exec'd process");
-    }
 
     @Override
     public void close() {

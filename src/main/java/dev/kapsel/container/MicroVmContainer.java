@@ -13,7 +13,6 @@ import dev.kapsel.vmm.VmBuilder;
 import dev.kapsel.vmm.VmConfig;
 import dev.kapsel.vmm.VmExit;
 import dev.kapsel.vmm.VmSetupException;
-import dev.kapsel.vmm.VmStateException;
 import dev.kapsel.vmm.VsockConfig;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -167,31 +166,7 @@ public final class MicroVmContainer implements RunningContainer {
         }
     }
 
-    /**
-     * Parks every vCPU and device thread of the VM ({@link MicroVm#pause}): the guest, and so every
-     * process of the container, stops where it is until {@link #resume}.
-     */
-    @Override
-    public void pause() {
-        try {
-            vm.pause();
-        } catch (VmStateException e) {
-            throw new NotSupportedException("cannot pause the micro-VM: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NotSupportedException("interrupted while pausing the micro-VM");
-        }
-    }
-
-    @Override
-    public void resume() {
-        try {
-            vm.resume();
-        } catch (VmStateException e) {
-            throw new NotSupportedException("cannot resume the micro-VM: " + e.getMessage());
-        }
-    }
-
+    /** Pause and resume park and continue the VM ({@link MicroVm#pause}): every process of the container stops where it is. */
     @Override
     public Optional<ContainerControl> control() {
         return Optional.of(new MicroVmControl(vm));

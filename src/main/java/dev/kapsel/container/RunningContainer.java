@@ -26,11 +26,6 @@ public interface RunningContainer extends AutoCloseable {
     /** Waits for the process to end and its output to be copied; returns how it ended. */
     ExitStatus await() throws InterruptedException;
 
-    /** Stops every process of the container where it runs, keeping its state (a VM's vCPUs park). */
-    void pause() throws NotSupportedException;
-
-    void resume() throws NotSupportedException;
-
     /**
      * What another process may do to the running container through its monitor's control channel
      * ({@link ControlServer}: pause, resume); empty where the isolation offers none.

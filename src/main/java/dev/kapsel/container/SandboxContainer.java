@@ -92,15 +92,6 @@ final class SandboxContainer implements RunningContainer {
         return status;
     }
 
-    @Override
-    public void pause() {
-        throw new NotSupportedException("pausing a sandbox is not supported");
-    }
-
-    @Override
-    public void resume() {
-        throw new NotSupportedException("resuming a sandbox is not supported");
-    }
 
     @Override
     public void close() {

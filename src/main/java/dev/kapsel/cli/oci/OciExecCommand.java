@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "exec", description = "execute new process inside the container", mixinStandardHelpOptions = true,
         footer = {"", "Not honoured (a warning line when given): --process-label, --apparmor, --cap, --cgroup, --preserve-fds;"
-            + " --ignore-paused is accepted (kapsel never pauses a container)."})
+            + " --ignore-paused is accepted but exec into a paused container is still refused."})
 public final class OciExecCommand extends OciVerb {
     @Option(names = {"-p", "--process"}, paramLabel = "FILE", description = "the process as JSON (config.json's process object)")
     Path process;
@@ -66,7 +66,7 @@ public final class OciExecCommand extends OciVerb {
     @Option(names = "--cgroup", paramLabel = "[CONTROLLER:]CGROUP", description = "not honoured: kapsel uses no host cgroups")
     String cgroup;
 
-    @Option(names = "--ignore-paused", description = "allow exec in a paused container (kapsel never pauses one)")
+    @Option(names = "--ignore-paused", description = "accepted, not honoured: exec into a paused container is refused (a paused micro-VM's agent cannot answer)")
     boolean ignorePaused;
 
     @Parameters(index = "0", paramLabel = "<container-id>")

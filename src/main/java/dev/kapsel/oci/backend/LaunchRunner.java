@@ -79,11 +79,12 @@ public final class LaunchRunner {
      * it runs, where the isolation has one; without it the container runs on and pause says why.
      */
     private static ControlServer serveControl(RunningContainer c, ContainerHandle container, String what) {
-        if (container == null || c.control().isEmpty()) {
+        var control = container == null ? java.util.Optional.<dev.kapsel.container.ContainerControl>empty() : c.control();
+        if (control.isEmpty()) {
             return null;
         }
         try {
-            return ControlServer.start(ControlServer.socketIn(container.directory()), c.control().get());
+            return ControlServer.start(ControlServer.socketIn(container.directory()), control.get());
         } catch (java.io.IOException e) {
             System.err.println("kapsel: " + what + ": no control channel, so pause and resume will fail: " + e.getMessage());
             return null;
