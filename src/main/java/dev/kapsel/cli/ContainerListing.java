@@ -1,8 +1,9 @@
 package dev.kapsel.cli;
 
 import dev.kapsel.container.detached.ContainerRegistry;
+import dev.kapsel.container.detached.ContainerId;
 import dev.kapsel.container.detached.ContainerState;
-import dev.kapsel.container.detached.DetachedContainer;
+import dev.kapsel.container.record.ContainerRecord;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,14 +18,14 @@ public final class ContainerListing {
     public static int print(boolean all, boolean quiet, PrintWriter out) {
         ContainerRegistry registry = ContainerRegistry.openDefault();
         List<PsTable.Row> rows = new ArrayList<>();
-        for (DetachedContainer c : registry.list()) {
-            ContainerState state = c.observe();
+        for (ContainerRecord c : registry.list()) {
+            ContainerState state = ContainerState.of(c);
             if (all || state.isActive()) {
                 rows.add(new PsTable.Row(c, state));
             }
         }
         if (quiet) {
-            rows.forEach(r -> out.println(r.container().shortId()));
+            rows.forEach(r -> out.println(ContainerId.shorten(r.container().id())));
         } else {
             out.print(PsTable.format(rows, registry.clock().instant()));
         }

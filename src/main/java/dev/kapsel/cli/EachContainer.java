@@ -2,7 +2,7 @@ package dev.kapsel.cli;
 
 import dev.kapsel.container.detached.ContainerRegistry;
 import dev.kapsel.container.detached.ContainerRegistryException;
-import dev.kapsel.container.detached.DetachedContainer;
+import dev.kapsel.container.record.ContainerRecord;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class EachContainer {
     /** What to do with one container. */
     interface Action {
-        void apply(DetachedContainer container) throws InterruptedException;
+        void apply(ContainerRecord container) throws InterruptedException;
     }
 
     private EachContainer() {}

@@ -1,8 +1,9 @@
 package dev.kapsel.cli;
 
 import dev.kapsel.container.detached.ContainerRegistry;
+import dev.kapsel.container.detached.ContainerState;
 import dev.kapsel.container.detached.ContainerRegistryException;
-import dev.kapsel.container.detached.DetachedContainer;
+import dev.kapsel.container.record.ContainerRecord;
 import dev.kapsel.container.detached.NoSuchContainerException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -43,7 +44,7 @@ final class LogsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         ContainerRegistry registry = ContainerRegistry.openDefault();
-        DetachedContainer c;
+        ContainerRecord c;
         try {
             c = registry.find(reference);
         } catch (ContainerRegistryException e) {
@@ -69,7 +70,7 @@ final class LogsCommand implements Callable<Integer> {
 
     private static boolean isActive(ContainerRegistry registry, String id) {
         try {
-            return registry.load(id).observe().isActive();
+            return ContainerState.of(registry.load(id)).isActive();
         } catch (NoSuchContainerException removed) {
             return false;
         }

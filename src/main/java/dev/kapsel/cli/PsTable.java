@@ -1,7 +1,8 @@
 package dev.kapsel.cli;
 
+import dev.kapsel.container.detached.ContainerId;
 import dev.kapsel.container.detached.ContainerState;
-import dev.kapsel.container.detached.DetachedContainer;
+import dev.kapsel.container.record.ContainerRecord;
 import dev.kapsel.container.detached.HumanDuration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,14 +17,14 @@ final class PsTable {
     private PsTable() {}
 
     /** One row per container with the state observed for it. */
-    record Row(DetachedContainer container, ContainerState state) {}
+    record Row(ContainerRecord container, ContainerState state) {}
 
     static String format(List<Row> rows, Instant now) {
         List<List<String>> cells = new ArrayList<>();
         cells.add(HEADER);
         for (Row r : rows) {
-            DetachedContainer c = r.container();
-            cells.add(List.of(c.shortId(), c.image(), command(c.command()),
+            ContainerRecord c = r.container();
+            cells.add(List.of(ContainerId.shorten(c.id()), c.image(), command(c.command()),
                     HumanDuration.of(Instant.parse(c.created()), now) + " ago", r.state().describe(now), c.name()));
         }
         int[] width = new int[HEADER.size()];

@@ -1,6 +1,7 @@
 package dev.kapsel.cli;
 
 import dev.kapsel.container.detached.ContainerRegistry;
+import dev.kapsel.container.detached.ContainerState;
 import dev.kapsel.container.detached.ContainerRunningException;
 import dev.kapsel.container.detached.ContainerStopper;
 import java.util.List;
@@ -40,7 +41,7 @@ final class RmCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ContainerRegistry registry = ContainerRegistry.openDefault();
         return EachContainer.apply(registry, references, spec, c -> {
-            if (c.observe().isActive()) {
+            if (ContainerState.of(c).isActive()) {
                 if (!force) {
                     throw new ContainerRunningException(c.name());
                 }

@@ -12,7 +12,7 @@ import dev.kapsel.container.ProcessSpecResolver;
 import dev.kapsel.container.RunningContainer;
 import dev.kapsel.container.detached.ContainerRegistry;
 import dev.kapsel.container.detached.ContainerRegistryException;
-import dev.kapsel.container.detached.DetachedContainer;
+import dev.kapsel.container.record.ContainerRecord;
 import dev.kapsel.container.detached.DetachedStart;
 import dev.kapsel.oci.monitor.MonitorLauncher;
 import dev.kapsel.oci.monitor.MonitorRequest;
@@ -199,9 +199,9 @@ final class RunCommand implements Callable<Integer> {
     /** {@code run -d}: records the container and starts its monitor with the launch as its request (it checks it). */
     private int startDetached(ContainerProcess spec, ContainerLaunch launch) throws Exception {
         ContainerRegistry registry = ContainerRegistry.openDefault();
-        DetachedContainer container;
+        ContainerRecord container;
         try {
-            container = registry.create(name, image, spec.argv(), rm);
+            container = registry.create(name, image, spec.argv(), isolation.id(), rm);
         } catch (ContainerRegistryException e) {
             throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
         }

@@ -1,6 +1,8 @@
 package dev.kapsel.oci;
 
 import dev.kapsel.container.ContainerLaunch;
+import dev.kapsel.container.record.ContainerRecord;
+import dev.kapsel.container.record.ContainerStatus;
 import dev.kapsel.container.IsolationKind;
 import dev.kapsel.container.ControlClient;
 import dev.kapsel.container.ControlException;
@@ -19,8 +21,6 @@ import dev.kapsel.oci.monitor.StartFifo;
 import dev.kapsel.oci.spec.ConfigReader;
 import dev.kapsel.oci.spec.OciConfig;
 import dev.kapsel.oci.spec.OciProcess;
-import dev.kapsel.oci.state.ContainerRecord;
-import dev.kapsel.oci.state.ContainerStatus;
 import dev.kapsel.host.ProcessIdentity;
 import dev.kapsel.oci.state.StateReport;
 import dev.kapsel.oci.state.StateStore;
@@ -86,8 +86,8 @@ public final class OciRuntime {
         if (!limits.isEmpty()) {
             log.warn("container " + request.id() + ": not honoured by the " + isolation.id() + " backend: " + String.join("; ", limits));
         }
-        ContainerRecord record = new ContainerRecord(request.id(), ContainerStatus.CREATING, 0, 0, bundle.toString(),
-                OciLaunch.rootfs(config, bundle).toString(), Instant.now().toString(), config.annotations(), isolation.id(), null, null);
+        ContainerRecord record = ContainerRecord.ofBundle(request.id(), bundle.toString(), OciLaunch.rootfs(config, bundle).toString(),
+                config.annotations(), isolation.id(), Instant.now());
         Path dir = store.create(record);
         ProcessIdentity monitor = null;
         try {
@@ -128,16 +128,16 @@ public final class OciRuntime {
         if (now != ContainerStatus.CREATED) {
             throw new InvalidStateException("container " + id + " is " + now.json() + "; start needs a created container");
         }
-        StartFifo.release(store.directory(id).resolve(StartFifo.NAME), record.monitor(), id);
-        store.update(id, r -> r.status() == ContainerStatus.CREATED ? r.withStatus(ContainerStatus.RUNNING) : r);
+        StartFifo.release(store.directory(id).resolve(StartFifo.NAME), record.monitor().orElseThrow(), id);
+        store.update(id, r -> r.status() == ContainerStatus.CREATED ? r.running(Instant.now()) : r);
     }
 
     public StateReport state(String id) {
-        return store.load(id).report();
+        return StateReport.of(store.load(id));
     }
 
     public List<StateReport> list() {
-        return store.list().stream().map(ContainerRecord::report).toList();
+        return store.list().stream().map(StateReport::of).toList();
     }
 
     /** Sends {@code signal} to the container's monitor, which stands for the container's process. */
@@ -147,7 +147,7 @@ public final class OciRuntime {
             throw new InvalidStateException("container " + id + " is not running");
         }
         try {
-            Libc.kill((int) record.pid(), signal);
+            Libc.kill((int) record.monitor().orElseThrow().pid(), signal);
         } catch (SyscallException e) {
             if (e.errno() == Errno.ESRCH) {
                 throw new InvalidStateException("container " + id + " is not running");
@@ -176,10 +176,8 @@ public final class OciRuntime {
         if ((now == ContainerStatus.RUNNING || now == ContainerStatus.PAUSED) && !force) {
             throw new InvalidStateException("container " + id + " is " + now.json() + "; stop it first or use delete --force");
         }
-        if (record.pid() > 0) {
-            // also a "stopped" one: the monitor may still be on its way out (closing the VM)
-            killAndAwait(record.monitor(), id);
-        }
+        // also a "stopped" one: the monitor may still be on its way out (closing the VM)
+        record.monitor().ifPresent(m -> killAndAwait(m, id));
         if (record.vmSocket() != null) {
             // outside the state directory; a monitor ended by SIGKILL could not remove it
             dev.kapsel.container.MicroVmContainer.removeSocketDirectory(Path.of(record.vmSocket()));
@@ -212,7 +210,7 @@ public final class OciRuntime {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the config of " + request.id() + ": " + e.getMessage(), e);
         }
-        IsolationKind isolation = Backends.byName(record.backend());
+        IsolationKind isolation = Backends.byName(record.isolation());
         ContainerLaunch launch = OciLaunch.of(config, Path.of(record.bundle())).withProcess(OciLaunch.process(request.process(), null));
         LaunchRunner.check(isolation, launch);
         ContainerHandle handle = new ContainerHandle(store, request.id());
@@ -269,7 +267,7 @@ public final class OciRuntime {
         ContainerRecord record = store.load(id);
         ContainerStatus now = record.observedStatus();
         if (now.hasProcess()) {
-            ProcessDeath.signal(record.monitor(), signal);
+            ProcessDeath.signal(record.monitor().orElseThrow(), signal);
         }
         for (ProcessIdentity p : execProcesses(id)) {
             ProcessDeath.signal(p, signal);
@@ -288,7 +286,7 @@ public final class OciRuntime {
             return List.of();
         }
         List<Long> pids = new java.util.ArrayList<>();
-        pids.add(record.pid());
+        pids.add(record.monitor().orElseThrow().pid());
         execProcesses(id).forEach(p -> pids.add(p.pid()));
         return pids;
     }
@@ -298,7 +296,7 @@ public final class OciRuntime {
      * exit status it recorded; empty when it ended without recording one (killed by a signal).
      */
     public java.util.OptionalInt awaitExit(String id) {
-        ProcessIdentity monitor = store.load(id).monitor();
+        ProcessIdentity monitor = store.load(id).monitor().orElseThrow();
         while (monitor.isAlive()) {
             try {
                 Thread.sleep(10);
@@ -307,7 +305,7 @@ public final class OciRuntime {
                 break;
             }
         }
-        Integer status = store.load(id).exitStatus();
+        Integer status = store.load(id).exitCode();
         return status == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(status);
     }
 
@@ -335,7 +333,7 @@ public final class OciRuntime {
 
     /** Asks the container's monitor to {@code verb} (pause, resume) and waits for its answer. */
     private void control(ContainerRecord record, String verb) {
-        if (!IsolationKind.VM.id().equals(record.backend())) {
+        if (!IsolationKind.VM.id().equals(record.isolation())) {
             throw notSupported(verb, record);
         }
         try {
@@ -357,7 +355,7 @@ public final class OciRuntime {
     }
 
     private static OperationNotSupportedException notSupported(String verb, ContainerRecord record) {
-        return new OperationNotSupportedException(verb, record.backend(),
+        return new OperationNotSupportedException(verb, record.isolation(),
                 "the sandbox has no way to freeze its program from outside its monitor");
     }
 

@@ -3,7 +3,7 @@ package dev.kapsel.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kapsel.container.detached.ContainerState;
-import dev.kapsel.container.detached.DetachedContainer;
+import dev.kapsel.container.record.ContainerRecord;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -11,9 +11,8 @@ import org.junit.jupiter.api.Test;
 class PsTableTest {
     static final Instant NOW = Instant.parse("2026-11-27T08:10:00Z");
 
-    static DetachedContainer container(String idDigit, String name, List<String> command, Instant created) {
-        return new DetachedContainer(idDigit.repeat(64), name, "kapsel-test/busybox:latest", command, created.toString(),
-                null, null, null, null, null, null, false);
+    static ContainerRecord container(String idDigit, String name, List<String> command, Instant created) {
+        return ContainerRecord.ofImage(idDigit.repeat(64), name, "kapsel-test/busybox:latest", command, "vm", created, false);
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.kapsel.oci.state.ContainerStatus;
+import dev.kapsel.container.record.ContainerStatus;
 import dev.kapsel.host.ProcessIdentity;
 import dev.kapsel.oci.state.StateReport;
 import dev.kapsel.oci.state.StateStore;
@@ -159,14 +159,14 @@ class OciRuntimeTest {
         Path b = bundle(config("[\"sh\", \"-c\", \"exit 7\"]", ""));
         OciRuntime rt = runtime();
         rt.create(request("seven", b));
-        ProcessIdentity monitor = rt.store().load("seven").monitor();
+        ProcessIdentity monitor = rt.store().load("seven").monitor().orElseThrow();
         rt.start("seven");
         long deadline = System.currentTimeMillis() + 10000;
         while (monitor.isAlive() && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
         assertEquals(ContainerStatus.STOPPED, rt.state("seven").status());
-        assertEquals(7, rt.store().load("seven").exitStatus());
+        assertEquals(7, rt.store().load("seven").exitCode());
         rt.delete("seven", false);
     }
 }

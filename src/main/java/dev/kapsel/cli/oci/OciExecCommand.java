@@ -93,7 +93,7 @@ public final class OciExecCommand extends OciVerb {
             if (args.isEmpty()) {
                 throw new InvalidConfigException("exec needs --process FILE or a command after the container id");
             }
-            String isolation = runtime().store().load(id).backend(); // unknown: "does not exist", not a missing file
+            String isolation = runtime().store().load(id).isolation(); // unknown: "does not exist", not a missing file
             if (user != null && isolation.equals("sandbox") && !user.matches("0(:0)?")) {
                 log().warn("exec in container " + id + ": --user " + user + " is not honoured by the sandbox isolation (it runs every program as uid 0)");
             }

@@ -1,7 +1,7 @@
 package dev.kapsel.container.detached;
 
-import dev.kapsel.host.Json;
-import dev.kapsel.host.RecordStore;
+import dev.kapsel.container.record.ContainerRecord;
+import dev.kapsel.container.record.ContainerStore;
 import dev.kapsel.host.StateDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,11 +19,11 @@ import java.util.function.UnaryOperator;
 
 /**
  * The containers started with {@code kapsel run -d}, under {@code <state>/containers}, kept in the
- * one record store ({@link RecordStore}, as the OCI runtime's state):
+ * one record store ({@link ContainerStore}, as the OCI runtime's state):
  * <pre>
  *   lock                  the store-wide lock: creating (the name check and the new directory) and removing
  *   ID/lock               the record's lock: every change to it
- *   ID/container.json     the {@link DetachedContainer} record, replaced atomically (write, then rename)
+ *   ID/state.json         the {@link ContainerRecord}, replaced atomically (write, then rename)
  *   ID/stdout.log         the container's stdout
  *   ID/stderr.log         the container's stderr
  *   ID/monitor.log        the monitor's own messages (why a start failed)
@@ -31,13 +31,11 @@ import java.util.function.UnaryOperator;
  * Two {@code run -d --name x} at once cannot both win; reads take no lock, since every write is a rename.
  */
 public final class ContainerRegistry {
-    static final String RECORD = "container.json";
-
-    private final RecordStore<DetachedContainer> records;
+    private final ContainerStore records;
     private final Clock clock;
 
     public ContainerRegistry(Path root, Clock clock) {
-        this.records = new RecordStore<>(root, RECORD, DetachedContainer.class, ContainerId::isFull, Json.RECORDS);
+        this.records = new ContainerStore(root);
         this.clock = clock;
     }
 
@@ -75,26 +73,26 @@ public final class ContainerRegistry {
 
     /**
      * Records a new container: {@code name} must be unused (null generates one). Returns its record,
-     * in phase {@link DetachedContainer.Phase#CREATED}, with empty log files beside it.
+     * {@link dev.kapsel.container.record.ContainerStatus#CREATING} until its monitor runs the process, with empty log files beside it.
      */
-    public DetachedContainer create(String name, String image, List<String> command, boolean removeOnExit) {
+    public ContainerRecord create(String name, String image, List<String> command, String isolation, boolean removeOnExit) {
         if (name != null) {
             ContainerNames.check(name);
         }
         return records.locked(() -> {
-            List<DetachedContainer> all = list();
+            List<ContainerRecord> all = list();
             Set<String> taken = new HashSet<>();
-            for (DetachedContainer c : all) {
+            for (ContainerRecord c : all) {
                 if (c.name().equals(name)) {
                     throw new NameInUseException(name, c.id());
                 }
                 taken.add(c.name());
             }
             String chosen = name != null ? name : ContainerNames.generate(taken);
-            DetachedContainer record;
+            ContainerRecord record;
             do {
-                record = DetachedContainer.newRecord(ContainerId.generate(), chosen, image, command, clock.instant(), removeOnExit);
-            } while (!records.create(record.id(), record));
+                record = ContainerRecord.ofImage(ContainerId.generate(), chosen, image, command, isolation, clock.instant(), removeOnExit);
+            } while (!records.create(record));
             try {
                 for (Path log : List.of(stdoutLog(record.id()), stderrLog(record.id()), monitorLog(record.id()))) {
                     Files.createFile(log);
@@ -108,12 +106,12 @@ public final class ContainerRegistry {
     }
 
     /** Reads, changes and writes a record under its lock; returns the new record. */
-    public DetachedContainer update(String id, UnaryOperator<DetachedContainer> change) {
+    public ContainerRecord update(String id, UnaryOperator<ContainerRecord> change) {
         return records.update(checkedId(id), change).orElseThrow(() -> new NoSuchContainerException(id));
     }
 
     /** The record of the container with this full id. */
-    public DetachedContainer load(String id) {
+    public ContainerRecord load(String id) {
         return records.load(checkedId(id)).orElseThrow(() -> new NoSuchContainerException(id));
     }
 
@@ -125,9 +123,9 @@ public final class ContainerRegistry {
     }
 
     /** Every container with a readable record, newest first (as {@code docker ps} lists them). */
-    public List<DetachedContainer> list() {
-        List<DetachedContainer> out = new ArrayList<>(records.list());
-        out.sort(Comparator.comparing((DetachedContainer c) -> Instant.parse(c.created())).reversed().thenComparing(DetachedContainer::id));
+    public List<ContainerRecord> list() {
+        List<ContainerRecord> out = new ArrayList<>(records.list());
+        out.sort(Comparator.comparing((ContainerRecord c) -> Instant.parse(c.created())).reversed().thenComparing(ContainerRecord::id));
         return out;
     }
 
@@ -135,21 +133,21 @@ public final class ContainerRegistry {
      * The container a user means by {@code reference}: a full id, else a name, else a unique id prefix
      * (Docker's order). Throws {@link NoSuchContainerException} or {@link AmbiguousContainerException}.
      */
-    public DetachedContainer find(String reference) {
-        List<DetachedContainer> all = list();
-        Optional<DetachedContainer> exact = all.stream()
+    public ContainerRecord find(String reference) {
+        List<ContainerRecord> all = list();
+        Optional<ContainerRecord> exact = all.stream()
                 .filter(c -> c.id().equals(reference)).findFirst()
                 .or(() -> all.stream().filter(c -> c.name().equals(reference)).findFirst());
         if (exact.isPresent()) {
             return exact.get();
         }
-        List<DetachedContainer> prefixed = reference.isEmpty() ? List.of()
+        List<ContainerRecord> prefixed = reference.isEmpty() ? List.of()
                 : all.stream().filter(c -> c.id().startsWith(reference)).toList();
         if (prefixed.isEmpty()) {
             throw new NoSuchContainerException(reference);
         }
         if (prefixed.size() > 1) {
-            throw new AmbiguousContainerException(reference, prefixed.stream().map(DetachedContainer::id).sorted().toList());
+            throw new AmbiguousContainerException(reference, prefixed.stream().map(ContainerRecord::id).sorted().toList());
         }
         return prefixed.getFirst();
     }

@@ -1,5 +1,7 @@
 package dev.kapsel.container.detached;
 
+import dev.kapsel.container.record.ContainerRecord;
+import dev.kapsel.container.record.ContainerStatus;
 import dev.kapsel.host.ProcessDeath;
 import dev.kapsel.host.ProcessIdentity;
 import java.time.Duration;
@@ -25,7 +27,7 @@ public final class ContainerStopper {
     }
 
     /** SIGTERM, up to {@code grace} for the container to end, then SIGKILL. */
-    public Outcome stop(DetachedContainer container, Duration grace) throws InterruptedException {
+    public Outcome stop(ContainerRecord container, Duration grace) throws InterruptedException {
         Optional<ProcessIdentity> monitor = liveMonitor(container);
         if (monitor.isEmpty()) {
             return Outcome.ALREADY_STOPPED;
@@ -40,7 +42,7 @@ public final class ContainerStopper {
     }
 
     /** SIGKILL at once; returns false if the container was not running. */
-    public boolean kill(DetachedContainer container) throws InterruptedException {
+    public boolean kill(ContainerRecord container) throws InterruptedException {
         Optional<ProcessIdentity> monitor = liveMonitor(container);
         if (monitor.isEmpty()) {
             return false;
@@ -50,15 +52,15 @@ public final class ContainerStopper {
         return true;
     }
 
-    private static Optional<ProcessIdentity> liveMonitor(DetachedContainer container) {
+    private static Optional<ProcessIdentity> liveMonitor(ContainerRecord container) {
         return container.monitor().filter(ProcessIdentity::isAlive);
     }
 
     /** The monitor is gone: if it could not record the exit itself, record what our signal did. */
     private void recordDeath(String id, int signal) {
         try {
-            DetachedContainer now = registry.load(id);
-            if (now.phase() == DetachedContainer.Phase.EXITED) {
+            ContainerRecord now = registry.load(id);
+            if (now.status() == ContainerStatus.STOPPED) {
                 return;
             }
             if (now.removeOnExit()) {

@@ -1,5 +1,6 @@
 package dev.kapsel.container.detached;
 
+import dev.kapsel.container.record.ContainerRecord;
 import dev.kapsel.container.ContainerLaunch;
 import dev.kapsel.container.ContainerStartException;
 import dev.kapsel.container.ExitCodes;
@@ -24,7 +25,7 @@ public final class DetachedMonitor {
         } catch (SyscallException alreadyLeader) {
             // a process-group leader cannot; it has its own group already
         }
-        DetachedContainer container = registry.load(id);
+        ContainerRecord container = registry.load(id);
         try {
             isolation.check(launch);
         } catch (ContainerStartException.Unsupported e) {

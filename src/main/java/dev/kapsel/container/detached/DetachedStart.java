@@ -1,5 +1,7 @@
 package dev.kapsel.container.detached;
 
+import dev.kapsel.container.record.ContainerRecord;
+import dev.kapsel.container.record.ContainerStatus;
 import dev.kapsel.container.ExitCodes;
 import dev.kapsel.host.ProcessIdentity;
 import java.io.IOException;
@@ -25,7 +27,7 @@ public final class DetachedStart {
     private DetachedStart() {}
 
     /** Starts the monitor for {@code container}; returns 0 once it runs, else the monitor's failure status. */
-    public static int start(ContainerRegistry registry, DetachedContainer container, Function<Path, Process> startMonitor,
+    public static int start(ContainerRegistry registry, ContainerRecord container, Function<Path, Process> startMonitor,
                             PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
         Path log = registry.monitorLog(container.id());
         Process monitor = startMonitor.apply(log);
@@ -38,14 +40,14 @@ public final class DetachedStart {
         });
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (true) {
-            DetachedContainer now;
+            ContainerRecord now;
             try {
                 now = registry.load(container.id());
             } catch (NoSuchContainerException removed) {
                 // Only a started container removes itself (--rm); a failed start leaves its record to us.
                 return started(container, out);
             }
-            if (now.phase() != DetachedContainer.Phase.CREATED) {
+            if (now.status() != ContainerStatus.CREATING) {
                 return started(container, out);
             }
             if (!monitor.isAlive()) {
@@ -69,7 +71,7 @@ public final class DetachedStart {
         }
     }
 
-    private static int started(DetachedContainer container, PrintWriter out) {
+    private static int started(ContainerRecord container, PrintWriter out) {
         out.println(container.id());
         out.flush();
         return 0;

@@ -1,6 +1,6 @@
 package dev.kapsel.oci.backend;
 
-import dev.kapsel.oci.state.ContainerRecord;
+import dev.kapsel.container.record.ContainerRecord;
 import dev.kapsel.oci.state.StateStore;
 import java.nio.file.Path;
 

@@ -5,6 +5,7 @@ import dev.kapsel.container.ContainerLaunch;
 import dev.kapsel.container.ExitCodes;
 import dev.kapsel.container.IsolationKind;
 import dev.kapsel.container.RunningContainer;
+import dev.kapsel.container.record.ContainerRecord;
 import dev.kapsel.container.detached.ContainerRegistry;
 import dev.kapsel.container.detached.DetachedMonitor;
 import dev.kapsel.host.ForwardedSignals;
@@ -16,7 +17,6 @@ import dev.kapsel.oci.backend.LaunchRunner;
 import dev.kapsel.oci.backend.OciLaunch;
 import dev.kapsel.oci.spec.ConfigReader;
 import dev.kapsel.oci.spec.OciConfig;
-import dev.kapsel.oci.state.ContainerRecord;
 import dev.kapsel.oci.state.StateStore;
 import dev.kapsel.sys.Libc;
 import dev.kapsel.sys.Terminal;
@@ -72,7 +72,7 @@ public final class ContainerMonitor {
         ContainerRecord record = store.load(id);
         Path dir = store.directory(id);
         OciConfig config = ConfigReader.parse(Files.readString(dir.resolve("config.json")));
-        IsolationKind kind = Backends.byName(record.backend());
+        IsolationKind kind = Backends.byName(record.isolation());
         ContainerLaunch launch = OciLaunch.of(config, Path.of(record.bundle()));
         ContainerHandle handle = new ContainerHandle(store, id);
         if (request.mode() == MonitorRequest.Mode.EXEC) {
@@ -82,7 +82,7 @@ public final class ContainerMonitor {
         StartFifo.awaitStart(dir.resolve(StartFifo.NAME));
         int status = runForwarding(kind, launch, handle, false);
         try {
-            store.update(id, r -> r.withExit(status));
+            store.update(id, r -> r.exited(status, java.time.Instant.now()));
         } catch (ContainerNotFoundException deleted) {
             // deleted while running (delete --force): nothing to record
         }

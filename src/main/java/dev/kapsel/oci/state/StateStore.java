@@ -1,30 +1,29 @@
 package dev.kapsel.oci.state;
 
-import dev.kapsel.host.Json;
-import dev.kapsel.host.RecordStore;
+import dev.kapsel.container.record.ContainerRecord;
+import dev.kapsel.container.record.ContainerStore;
 import dev.kapsel.oci.ContainerExistsException;
 import dev.kapsel.oci.ContainerNotFoundException;
 import dev.kapsel.oci.InvalidConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 
 /**
- * The runtime's state directory ({@code --root}, default {@code /run/kapsel}): one directory per
- * container holding {@code state.json}, kept in the one record store ({@link RecordStore}: atomic
- * replacement, changes under {@code ROOT/ID/lock}), here with the OCI runtime's ids and errors.
+ * The runtime's state directory ({@code --root}, default {@code /run/kapsel}) as the OCI verbs see
+ * it: the one {@link ContainerStore} of {@link ContainerRecord}s, with runc's id rule and the OCI
+ * runtime's errors (not found, exists, invalid id).
  */
 public final class StateStore {
     public static final Path DEFAULT_ROOT = Path.of("/run/kapsel");
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,1023}");
 
-    private final RecordStore<ContainerRecord> records;
+    private final ContainerStore records;
 
     public StateStore(Path root) {
-        this.records = new RecordStore<>(root, "state.json", ContainerRecord.class, id -> ID.matcher(id).matches(), Json.RECORDS);
+        this.records = new ContainerStore(root);
     }
 
     public Path root() {
@@ -33,7 +32,7 @@ public final class StateStore {
 
     /** Checks a container id: letters, digits and {@code _ . + -}, not starting with a dot, at most 1024. */
     public static String checkId(String id) {
-        if (id == null || !ID.matcher(id).matches()) {
+        if (!ContainerStore.isValid(id)) {
             throw new InvalidConfigException("invalid container id '" + id + "': use letters, digits and _.+- (not starting with . _ + -)");
         }
         return id;
@@ -45,14 +44,15 @@ public final class StateStore {
 
     /** Claims the id (the directory is created atomically) and writes the first record. */
     public Path create(ContainerRecord record) {
-        if (!records.create(checkId(record.id()), record)) {
+        checkId(record.id());
+        if (!records.create(record)) {
             throw new ContainerExistsException(record.id());
         }
         return directory(record.id());
     }
 
     public boolean exists(String id) {
-        return Files.isRegularFile(directory(id).resolve("state.json"));
+        return Files.isRegularFile(directory(id).resolve(ContainerStore.RECORD));
     }
 
     public ContainerRecord load(String id) {
@@ -66,7 +66,7 @@ public final class StateStore {
 
     /** All containers with a readable record, sorted by id. */
     public List<ContainerRecord> list() {
-        List<ContainerRecord> out = new java.util.ArrayList<>(records.list());
+        List<ContainerRecord> out = new ArrayList<>(records.list());
         out.sort(Comparator.comparing(ContainerRecord::id));
         return out;
     }

@@ -1,5 +1,6 @@
 package dev.kapsel.container.detached;
 
+import dev.kapsel.container.record.ContainerRecord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ class ContainerRegistryProcessesTest {
         }
         assertEquals(1, outcomes.stream().filter(o -> o.startsWith("won ")).count(), outcomes.toString());
         assertEquals(3, outcomes.stream().filter(o -> o.equals("lost")).count(), outcomes.toString());
-        List<DetachedContainer> all = new ContainerRegistry(root, Clock.systemUTC()).list();
+        List<ContainerRecord> all = new ContainerRegistry(root, Clock.systemUTC()).list();
         assertEquals(1, all.size());
         assertEquals(outcomes.stream().filter(o -> o.startsWith("won ")).findFirst().orElseThrow().substring(4), all.getFirst().id());
     }

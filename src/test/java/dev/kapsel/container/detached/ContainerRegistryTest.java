@@ -1,5 +1,7 @@
 package dev.kapsel.container.detached;
 
+import dev.kapsel.container.record.ContainerRecord;
+import dev.kapsel.container.record.ContainerStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -57,22 +59,22 @@ class ContainerRegistryTest {
 
     @Test
     void createWritesARecordWithLogsThatLoadsBack() throws Exception {
-        DetachedContainer c = registry.create("web", "busybox:latest", List.of("sh", "-c", "echo hi"), false);
+        ContainerRecord c = registry.create("web", "busybox:latest", List.of("sh", "-c", "echo hi"), "vm", false);
         assertTrue(ContainerId.isFull(c.id()), c.id());
-        assertEquals(12, c.shortId().length());
-        assertEquals(DetachedContainer.Phase.CREATED, c.phase());
+        assertEquals(12, ContainerId.shorten(c.id()).length());
+        assertEquals(ContainerStatus.CREATING, c.status());
         assertEquals(T0.toString(), c.created());
         Path dir = registry.directory(c.id());
-        for (String f : List.of("container.json", "stdout.log", "stderr.log", "monitor.log")) {
+        for (String f : List.of("state.json", "stdout.log", "stderr.log", "monitor.log")) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f);
         }
-        String json = Files.readString(dir.resolve("container.json"));
-        assertTrue(json.contains("\"phase\" : \"created\""), json);
+        String json = Files.readString(dir.resolve("state.json"));
+        assertTrue(json.contains("\"status\" : \"creating\""), json);
         assertTrue(json.contains("\"name\" : \"web\""), json);
         assertFalse(json.contains("exitCode"), "absent until the container ends: " + json);
         assertEquals(c, registry.load(c.id()));
 
-        DetachedContainer ended = registry.update(c.id(), r -> r.withMonitor(new ProcessIdentity(42, 7))
+        ContainerRecord ended = registry.update(c.id(), r -> r.withMonitor(new ProcessIdentity(42, 7))
                 .running(T0.plusSeconds(1)).exited(3, T0.plusSeconds(5)));
         assertEquals(ended, registry.load(c.id()));
         assertEquals(3, registry.load(c.id()).exitCode());
@@ -82,26 +84,26 @@ class ContainerRegistryTest {
 
     @Test
     void aNameInUseIsRefusedNamingTheHolder() {
-        DetachedContainer first = registry.create("x", "img", List.of("true"), false);
-        NameInUseException e = assertThrows(NameInUseException.class, () -> registry.create("x", "img", List.of("true"), false));
-        assertTrue(e.getMessage().contains("'x'") && e.getMessage().contains(first.shortId()), e.getMessage());
+        ContainerRecord first = registry.create("x", "img", List.of("true"), "vm", false);
+        NameInUseException e = assertThrows(NameInUseException.class, () -> registry.create("x", "img", List.of("true"), "vm", false));
+        assertTrue(e.getMessage().contains("'x'") && e.getMessage().contains(ContainerId.shorten(first.id())), e.getMessage());
         registry.remove(first.id());
-        assertEquals("x", registry.create("x", "img", List.of("true"), false).name(), "free again after rm");
+        assertEquals("x", registry.create("x", "img", List.of("true"), "vm", false).name(), "free again after rm");
     }
 
     @Test
     void invalidNamesAreRefused() {
         for (String bad : List.of("", "-x", "a b", "a/b", ".x", "a".repeat(129), "0123456789abcdef".repeat(4))) {
-            assertThrows(InvalidContainerNameException.class, () -> registry.create(bad, "img", List.of(), false), bad);
+            assertThrows(InvalidContainerNameException.class, () -> registry.create(bad, "img", List.of(), "vm", false), bad);
         }
-        assertEquals("a.b_c-1", registry.create("a.b_c-1", "img", List.of(), false).name());
+        assertEquals("a.b_c-1", registry.create("a.b_c-1", "img", List.of(), "vm", false).name());
     }
 
     @Test
     void generatedNamesAreValidAndDistinct() {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < 300; i++) {
-            String n = registry.create(null, "img", List.of(), false).name();
+            String n = registry.create(null, "img", List.of(), "vm", false).name();
             assertEquals(n, ContainerNames.check(n));
             assertTrue(names.add(n), "generated twice: " + n);
         }
@@ -110,17 +112,17 @@ class ContainerRegistryTest {
     @Test
     void findsByIdThenNameThenUniquePrefix() {
         // 17 ids: two must share their first hex digit.
-        Map<Character, List<DetachedContainer>> byFirst = new HashMap<>();
-        List<DetachedContainer> all = new ArrayList<>();
+        Map<Character, List<ContainerRecord>> byFirst = new HashMap<>();
+        List<ContainerRecord> all = new ArrayList<>();
         for (int i = 0; i < 17; i++) {
-            DetachedContainer c = registry.create("c" + i, "img", List.of(), false);
+            ContainerRecord c = registry.create("c" + i, "img", List.of(), "vm", false);
             all.add(c);
             byFirst.computeIfAbsent(c.id().charAt(0), k -> new ArrayList<>()).add(c);
         }
-        for (DetachedContainer c : all) {
+        for (ContainerRecord c : all) {
             assertEquals(c, registry.find(c.id()));
             assertEquals(c, registry.find(c.name()));
-            assertEquals(c, registry.find(c.shortId()));
+            assertEquals(c, registry.find(ContainerId.shorten(c.id())));
         }
         String shared = byFirst.entrySet().stream().filter(e -> e.getValue().size() > 1).findFirst().orElseThrow()
                 .getKey().toString();
@@ -129,15 +131,15 @@ class ContainerRegistryTest {
         assertThrows(NoSuchContainerException.class, () -> registry.find("nosuch"));
         assertThrows(NoSuchContainerException.class, () -> registry.find(""));
         // A name wins over an id prefix that happens to equal it.
-        DetachedContainer named = registry.create(all.getFirst().shortId().substring(0, 4), "img", List.of(), false);
+        ContainerRecord named = registry.create(all.getFirst().id().substring(0, 4), "img", List.of(), "vm", false);
         assertEquals(named, registry.find(named.name()));
     }
 
     @Test
     void listIsNewestFirstAndRemoveDeletesEverything() {
         ContainerRegistry later = new ContainerRegistry(registry.root(), Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC));
-        DetachedContainer old = registry.create("old", "img", List.of(), false);
-        DetachedContainer young = later.create("young", "img", List.of(), false);
+        ContainerRecord old = registry.create("old", "img", List.of(), "vm", false);
+        ContainerRecord young = later.create("young", "img", List.of(), "vm", false);
         assertEquals(List.of(young, old), registry.list());
         registry.remove(old.id());
         assertFalse(Files.exists(registry.directory(old.id())));
@@ -151,15 +153,15 @@ class ContainerRegistryTest {
     void concurrentCreatesOfOneNameHaveOneWinner() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            List<Future<DetachedContainer>> attempts = new ArrayList<>();
+            List<Future<ContainerRecord>> attempts = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 // Each thread its own registry object on the same directory, as separate commands would be.
-                Callable<DetachedContainer> create = () -> new ContainerRegistry(registry.root(), Clock.systemUTC())
-                        .create("x", "img", List.of(), false);
+                Callable<ContainerRecord> create = () -> new ContainerRegistry(registry.root(), Clock.systemUTC())
+                        .create("x", "img", List.of(), "vm", false);
                 attempts.add(pool.submit(create));
             }
             int won = 0;
-            for (Future<DetachedContainer> f : attempts) {
+            for (Future<ContainerRecord> f : attempts) {
                 try {
                     f.get();
                     won++;
@@ -176,48 +178,48 @@ class ContainerRegistryTest {
 
     @Test
     void stateFollowsTheRecordAndTheMonitorsLiveness() throws Exception {
-        DetachedContainer c = registry.create("x", "img", List.of(), false);
-        assertInstanceOf(ContainerState.Created.class, c.observe(), "no monitor recorded yet");
+        ContainerRecord c = registry.create("x", "img", List.of(), "vm", false);
+        assertInstanceOf(ContainerState.Created.class, ContainerState.of(c), "no monitor recorded yet");
         Process monitor = fakeMonitor();
         ProcessIdentity identity = ProcessIdentity.of(monitor.pid()).orElseThrow();
-        DetachedContainer booting = registry.update(c.id(), r -> r.withMonitor(identity));
-        assertInstanceOf(ContainerState.Created.class, booting.observe());
-        assertTrue(booting.observe().isActive());
-        DetachedContainer running = registry.update(c.id(), r -> r.running(T0.plusSeconds(2)));
-        assertEquals(new ContainerState.Up(T0.plusSeconds(2)), running.observe());
+        ContainerRecord booting = registry.update(c.id(), r -> r.withMonitor(identity));
+        assertInstanceOf(ContainerState.Created.class, ContainerState.of(booting));
+        assertTrue(ContainerState.of(booting).isActive());
+        ContainerRecord running = registry.update(c.id(), r -> r.running(T0.plusSeconds(2)));
+        assertEquals(new ContainerState.Up(T0.plusSeconds(2)), ContainerState.of(running));
 
-        DetachedContainer reusedPid = running.withMonitor(new ProcessIdentity(identity.pid(), identity.startTime() + 1));
-        assertEquals(new ContainerState.Exited(null, null), reusedPid.observe(), "same pid, other start time: not ours");
+        ContainerRecord reusedPid = running.withMonitor(new ProcessIdentity(identity.pid(), identity.startTime() + 1));
+        assertEquals(new ContainerState.Exited(null, null), ContainerState.of(reusedPid), "same pid, other start time: not ours");
 
         monitor.destroyForcibly().waitFor();
-        assertEquals(new ContainerState.Exited(null, null), registry.load(c.id()).observe(), "crashed monitor: never Up");
-        assertFalse(registry.load(c.id()).observe().isActive());
+        assertEquals(new ContainerState.Exited(null, null), ContainerState.of(registry.load(c.id())), "crashed monitor: never Up");
+        assertFalse(ContainerState.of(registry.load(c.id())).isActive());
 
-        DetachedContainer exited = registry.update(c.id(), r -> r.exited(3, T0.plusSeconds(9)));
-        assertEquals(new ContainerState.Exited(3, T0.plusSeconds(9)), exited.observe());
+        ContainerRecord exited = registry.update(c.id(), r -> r.exited(3, T0.plusSeconds(9)));
+        assertEquals(new ContainerState.Exited(3, T0.plusSeconds(9)), ContainerState.of(exited));
     }
 
     @Test
     void stopSendsSigtermAndRecords143() throws Exception {
-        DetachedContainer c = registry.create("x", "img", List.of(), false);
+        ContainerRecord c = registry.create("x", "img", List.of(), "vm", false);
         Process monitor = fakeMonitor();
         c = registry.update(c.id(), r -> r.withMonitor(ProcessIdentity.of(monitor.pid()).orElseThrow()).running(T0));
         long start = System.nanoTime();
         assertEquals(ContainerStopper.Outcome.STOPPED, new ContainerStopper(registry).stop(c, java.time.Duration.ofSeconds(10)));
         assertTrue(System.nanoTime() - start < 5_000_000_000L, "SIGTERM ends sleep at once");
         assertEquals(143, monitor.waitFor());
-        assertEquals(new ContainerState.Exited(143, T0), registry.load(c.id()).observe());
+        assertEquals(new ContainerState.Exited(143, T0), ContainerState.of(registry.load(c.id())));
         assertEquals(ContainerStopper.Outcome.ALREADY_STOPPED,
                 new ContainerStopper(registry).stop(registry.load(c.id()), java.time.Duration.ofSeconds(10)));
     }
 
     @Test
     void stopKillsAfterTheGracePeriodAndRemovesRmContainers() throws Exception {
-        DetachedContainer created = registry.create("x", "img", List.of(), true);
+        ContainerRecord created = registry.create("x", "img", List.of(), "vm", true);
         // SIGTERM ignored, and exec keeps it ignored: only SIGKILL ends this one.
         Process monitor = fakeMonitor("sh", "-c", "trap '' TERM; exec sleep 1000");
         Thread.sleep(300);
-        DetachedContainer c = registry.update(created.id(), r -> r.withMonitor(ProcessIdentity.of(monitor.pid()).orElseThrow()).running(T0));
+        ContainerRecord c = registry.update(created.id(), r -> r.withMonitor(ProcessIdentity.of(monitor.pid()).orElseThrow()).running(T0));
         long start = System.nanoTime();
         assertEquals(ContainerStopper.Outcome.KILLED, new ContainerStopper(registry).stop(c, java.time.Duration.ofMillis(500)));
         assertTrue(System.nanoTime() - start >= 500_000_000L, "waited the grace period");
@@ -227,12 +229,12 @@ class ContainerRegistryTest {
 
     @Test
     void killRecords137() throws Exception {
-        DetachedContainer c = registry.create("x", "img", List.of(), false);
+        ContainerRecord c = registry.create("x", "img", List.of(), "vm", false);
         Process monitor = fakeMonitor();
         c = registry.update(c.id(), r -> r.withMonitor(ProcessIdentity.of(monitor.pid()).orElseThrow()).running(T0));
         assertTrue(new ContainerStopper(registry).kill(c));
         assertEquals(137, registry.load(c.id()).exitCode());
         assertFalse(new ContainerStopper(registry).kill(registry.load(c.id())), "already dead");
-        assertNotEquals(DetachedContainer.Phase.RUNNING, registry.load(c.id()).phase());
+        assertNotEquals(ContainerStatus.RUNNING, registry.load(c.id()).status());
     }
 }

@@ -1,5 +1,6 @@
 package dev.kapsel.container.detached;
 
+import dev.kapsel.container.record.ContainerRecord;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class CreateNamedContainer {
             Thread.sleep(5);
         }
         try {
-            DetachedContainer c = new ContainerRegistry(Path.of(args[0]), Clock.systemUTC()).create(args[2], "img", List.of(), false);
+            ContainerRecord c = new ContainerRegistry(Path.of(args[0]), Clock.systemUTC()).create(args[2], "img", List.of(), "vm", false);
             System.out.println("won " + c.id());
         } catch (NameInUseException e) {
             System.out.println("lost");

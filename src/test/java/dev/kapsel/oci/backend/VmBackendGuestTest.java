@@ -125,7 +125,7 @@ class VmBackendGuestTest {
         assertEquals("started\ngot-term\n", Files.readString(out), "the trap ran: the signal reached the process in the guest");
         // read as JSON: the record store's layout (indentation) is not the contract, the field is
         assertEquals(42, new com.fasterxml.jackson.databind.ObjectMapper().readTree(root.resolve(id).resolve("state.json").toFile())
-                .path("exitStatus").asInt(-1), Files.readString(root.resolve(id).resolve("state.json")));
+                .path("exitCode").asInt(-1), Files.readString(root.resolve(id).resolve("state.json")));
 
         Guest.Result delete = kapsel(root, "delete", id);
         assertEquals(0, delete.exitCode(), delete.toString());

@@ -1,6 +1,8 @@
-package dev.kapsel.host;
+package dev.kapsel.container.record;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kapsel.host.Json;
+import dev.kapsel.host.RecordFiles;
+import dev.kapsel.host.StoreLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -10,15 +12,16 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
- * The one store of container records, for the OCI runtime's state ({@code --root}) and the detached
- * containers ({@code <state>/containers}) alike: one directory per id holding the record file (JSON,
- * replaced whole through {@link RecordFiles#replace}) and whatever else lives and dies with the
- * container (logs, the start FIFO, the VM's root image).
+ * The one store of {@link ContainerRecord}s, for the OCI runtime's state ({@code --root}) and the
+ * detached containers ({@code <state>/containers}) alike: one directory per id holding
+ * {@code state.json} (the record as JSON, replaced whole through {@link RecordFiles#replace}, strict:
+ * a field this kapsel does not know fails the read) and whatever else lives and dies with the
+ * container (logs, the start FIFO, the VM's root image, the control socket).
  * <ul>
  *   <li>An id is claimed by creating its directory (atomic), so two creators cannot both win.</li>
  *   <li>A change is read-modify-write under {@code ID/lock} ({@link StoreLock}: between processes and
@@ -29,19 +32,16 @@ import java.util.stream.Stream;
  *   <li>Removal deletes the record first, so a half-removed directory is never listed.</li>
  * </ul>
  */
-public final class RecordStore<T> {
-    private final Path root;
-    private final String fileName;
-    private final Class<T> type;
-    private final Predicate<String> validId;
-    private final ObjectMapper json;
+public final class ContainerStore {
+    /** The record's file in its container's directory. */
+    public static final String RECORD = "state.json";
+    /** runc's ids (letters, digits and {@code _ . + -}, not starting with a dot, at most 1024), which kapsel's hex ids are too. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,1023}");
 
-    public RecordStore(Path root, String fileName, Class<T> type, Predicate<String> validId, ObjectMapper json) {
+    private final Path root;
+
+    public ContainerStore(Path root) {
         this.root = root.toAbsolutePath();
-        this.fileName = fileName;
-        this.type = type;
-        this.validId = validId;
-        this.json = json;
     }
 
     public Path root() {
@@ -53,12 +53,14 @@ public final class RecordStore<T> {
         return root.resolve(id);
     }
 
-    public boolean isValid(String id) {
-        return id != null && validId.test(id);
+    /** Whether {@code id} can name a container (and stays inside the root). */
+    public static boolean isValid(String id) {
+        return id != null && ID.matcher(id).matches();
     }
 
     /** Claims {@code id} and writes its first record; false if the id is taken. */
-    public boolean create(String id, T record) {
+    public boolean create(ContainerRecord record) {
+        String id = record.id();
         Path dir = directory(id);
         try {
             Files.createDirectories(root);
@@ -73,10 +75,10 @@ public final class RecordStore<T> {
     }
 
     /** The record, or empty when there is none (never created, removed, or removed meanwhile). */
-    public Optional<T> load(String id) {
-        Path file = directory(id).resolve(fileName);
+    public Optional<ContainerRecord> load(String id) {
+        Path file = directory(id).resolve(RECORD);
         try {
-            return Optional.of(json.readValue(file.toFile(), type));
+            return Optional.of(Json.RECORDS.readValue(file.toFile(), ContainerRecord.class));
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -89,13 +91,13 @@ public final class RecordStore<T> {
 
     /** Reads, changes and writes the record under its lock; empty if there is no record. */
     @SuppressWarnings("try")
-    public Optional<T> update(String id, UnaryOperator<T> change) {
+    public Optional<ContainerRecord> update(String id, UnaryOperator<ContainerRecord> change) {
         Path dir = directory(id);
         if (!Files.isDirectory(dir)) {
             return Optional.empty();
         }
         try (StoreLock held = StoreLock.acquire(dir.resolve("lock"))) {
-            Optional<T> now = load(id).map(change);
+            Optional<ContainerRecord> now = load(id).map(change);
             now.ifPresent(r -> write(id, r));
             return now;
         } catch (NoSuchFileException e) {
@@ -106,8 +108,8 @@ public final class RecordStore<T> {
     }
 
     /** Every readable record, unsorted. */
-    public List<T> list() {
-        return RecordFiles.list(root, fileName, this::isValid, id -> load(id).orElseThrow());
+    public List<ContainerRecord> list() {
+        return RecordFiles.list(root, RECORD, ContainerStore::isValid, id -> load(id).orElseThrow());
     }
 
     /** Removes the record and its directory; false if there was none. */
@@ -117,7 +119,7 @@ public final class RecordStore<T> {
             return false;
         }
         try {
-            Files.deleteIfExists(dir.resolve(fileName));
+            Files.deleteIfExists(dir.resolve(RECORD));
             try (Stream<Path> walk = Files.walk(dir)) {
                 for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
@@ -146,13 +148,13 @@ public final class RecordStore<T> {
         }
     }
 
-    private void write(String id, T record) {
+    private void write(String id, ContainerRecord record) {
         Path dir = directory(id);
         try {
             if (!Files.isDirectory(dir)) {
                 throw new NoSuchFileException(dir.toString());
             }
-            RecordFiles.replace(dir.resolve(fileName), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
+            RecordFiles.replace(dir.resolve(RECORD), Json.RECORDS.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the record of " + id + ": " + e.getMessage(), e);
         }
