@@ -12,8 +12,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  *   <li>{@link #RECORDS}: kapsel's own files (container records, the monitor's request). A field this
  *       kapsel does not know is refused, so a record from another version fails loudly instead of
  *       losing what it held.</li>
- *   <li>{@link #FOREIGN}: documents other programs write (OCI config.json, image manifests, engine
- *       input). Unknown fields are ignored, as the OCI specifications require of a runtime.</li>
+ *   <li>{@link #FOREIGN}: documents exchanged with other programs (OCI config.json, image manifests,
+ *       engine input; the state, features, spec and log JSON they read). Unknown fields are ignored, as
+ *       the OCI specifications require of a runtime.</li>
  * </ul>
  */
 public final class Json {

@@ -26,7 +26,7 @@ final class NameIndex {
         if (Files.exists(file)) {
             Map<String, String> raw;
             try {
-                raw = OciJson.mapper().readValue(file.toFile(), new TypeReference<Map<String, String>>() {});
+                raw = dev.kapsel.host.Json.RECORDS.readValue(file.toFile(), new TypeReference<Map<String, String>>() {});
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new MalformedImageException("the image store's " + file + " is damaged: " + e.getOriginalMessage(), e);
             }
@@ -58,7 +58,7 @@ final class NameIndex {
         names.forEach((k, v) -> raw.put(k, v.toString()));
         Path temp = file.resolveSibling(file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try {
-            Files.write(temp, OciJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(raw));
+            Files.write(temp, dev.kapsel.host.Json.RECORDS.writerWithDefaultPrettyPrinter().writeValueAsBytes(raw));
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);

@@ -3,6 +3,7 @@ package dev.kapsel.image;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kapsel.host.Json;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -25,13 +26,10 @@ public final class OciJson {
     /** JSON documents larger than this are refused: no real manifest or config comes close. */
     public static final int MAX_DOCUMENT = 8 << 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Trees only, and records out: the documents are other programs', read leniently. */
+    private static final ObjectMapper JSON = Json.FOREIGN;
 
     private OciJson() {}
-
-    public static ObjectMapper mapper() {
-        return JSON;
-    }
 
     static JsonNode tree(byte[] document, String what) throws MalformedImageException {
         try {

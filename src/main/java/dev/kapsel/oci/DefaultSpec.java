@@ -3,6 +3,7 @@ package dev.kapsel.oci;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kapsel.host.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kapsel.oci.state.StateReport;
@@ -14,7 +15,7 @@ import dev.kapsel.oci.state.StateReport;
  * applies runc's {@code --rootless} changes (libcontainer/specconv {@code ToRootless}).
  */
 public final class DefaultSpec {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.FOREIGN;
 
     private DefaultSpec() {}
 

@@ -1,6 +1,7 @@
 package dev.kapsel.oci;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kapsel.host.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kapsel.oci.backend.Backends;
@@ -15,7 +16,7 @@ public final class Features {
     private Features() {}
 
     public static ObjectNode json() {
-        ObjectMapper m = new ObjectMapper();
+        ObjectMapper m = Json.FOREIGN;
         ObjectNode root = m.createObjectNode();
         root.put("ociVersionMin", "1.0.0");
         root.put("ociVersionMax", StateReport.OCI_VERSION);

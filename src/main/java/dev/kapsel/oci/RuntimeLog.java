@@ -1,6 +1,7 @@
 package dev.kapsel.oci;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kapsel.host.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,7 +20,7 @@ import java.time.Instant;
 public final class RuntimeLog {
     public enum Format { TEXT, JSON }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.FOREIGN;
     private final Path file;
     private final Format format;
     private final PrintStream stderr;

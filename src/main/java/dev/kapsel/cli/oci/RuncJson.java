@@ -5,10 +5,11 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kapsel.host.Json;
 
 /** JSON output of the OCI verbs: indented like runc's (Go's MarshalIndent: two spaces, {@code "key": value}, one element a line). */
 final class RuncJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.FOREIGN;
     private static final DefaultPrettyPrinter GO_INDENT = new DefaultPrettyPrinter()
             .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
             .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);

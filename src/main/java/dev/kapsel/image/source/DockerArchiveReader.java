@@ -69,7 +69,7 @@ final class DockerArchiveReader {
         }
         JsonNode root;
         try {
-            root = OciJson.mapper().readTree(file.toFile());
+            root = dev.kapsel.host.Json.FOREIGN.readTree(file.toFile());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new MalformedImageException(source.describe() + ": manifest.json is not valid JSON: " + e.getOriginalMessage(), e);
         }

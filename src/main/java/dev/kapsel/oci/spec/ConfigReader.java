@@ -1,8 +1,8 @@
 package dev.kapsel.oci.spec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kapsel.host.Json;
 import dev.kapsel.oci.InvalidConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,9 +17,8 @@ public final class ConfigReader {
     /** Largest config.json read: engines write a few KiB; a bound keeps a hostile file from filling the heap. */
     static final long MAX_BYTES = 4L << 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, false)
-            .configure(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY, false);
+    /** An engine's document: fields this runtime does not know are ignored, as the runtime specification requires. */
+    private static final ObjectMapper JSON = Json.FOREIGN;
 
     private ConfigReader() {}
 

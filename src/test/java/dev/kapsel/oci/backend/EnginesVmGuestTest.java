@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.kapsel.image.ImageStore;
-import dev.kapsel.testing.BusyboxImage;
+import static dev.kapsel.oci.backend.PodmanWithKapsel.ok;
+
 import dev.kapsel.testing.Guest;
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,13 +26,13 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("guest")
 class EnginesVmGuestTest {
-    private static final String KAPSEL = Guest.REPO.resolve("bin/kapsel").toString();
+    private static final String KAPSEL = PodmanWithKapsel.KAPSEL;
     private static final String PODMAN_IMAGE = "localhost/kapsel-vm-busybox:latest";
     /** Prints the VM's memory size: the container's 256 MiB VM, not the 6 GiB machine it runs on. */
     private static final String MEMORY = "while read k v u; do [ \"$k\" = MemTotal: ] && echo mem=$v; done < /proc/meminfo; true";
     private static Path work;
-    /** podman's config: kapsel registered as its default runtime (L1 has no crun or runc), the harness's engine settings. */
-    private static Map<String, String> podmanEnv;
+    /** podman with kapsel as its default runtime (L1 has no crun or runc), the harness's engine settings. */
+    private static PodmanWithKapsel podman;
 
     @BeforeAll
     static void images() throws Exception {
@@ -41,22 +40,8 @@ class EnginesVmGuestTest {
             assumeTrue(onPath(tool), tool + " is not installed (bin/setup, then a fresh harness image)");
         }
         work = Guest.tempDir();
-        Path conf = Files.writeString(work.resolve("containers.conf"), """
-                [engine]
-                runtime = "kapsel"
-                cgroup_manager = "cgroupfs"
-                events_logger = "file"
-                [engine.runtimes]
-                kapsel = ["%s"]
-                """.formatted(KAPSEL));
-        podmanEnv = Map.of("CONTAINERS_CONF", conf.toString());
-        Path layout = BusyboxImage.writeLayout(Files.createDirectory(work.resolve("layout")));
-        ImageStore store = ImageStore.open(work.resolve("images"));
-        store.load(layout, null);
-        Path rootfs = store.unpackedRoot(BusyboxImage.NAME);
-        ok(Guest.run(List.of("tar", "-C", rootfs.toString(), "-cf", work.resolve("rootfs.tar").toString(), ".")));
-        ok(Guest.run(List.of("podman", "import", "--change", "CMD [\"sh\"]", work.resolve("rootfs.tar").toString(), PODMAN_IMAGE),
-                podmanEnv));
+        podman = PodmanWithKapsel.configure(work, List.of(), Map.of());
+        Path layout = podman.importBusybox(PODMAN_IMAGE);
         ok(Guest.run(List.of("tar", "-C", layout.toString(), "-cf", work.resolve("layout.tar").toString(), ".")));
     }
 
@@ -69,17 +54,6 @@ class EnginesVmGuestTest {
         return false;
     }
 
-    private static Guest.Result ok(Guest.Result r) {
-        assertEquals(0, r.exitCode(), r.toString());
-        return r;
-    }
-
-    private static Guest.Result podman(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("podman", "--runtime", KAPSEL));
-        cmd.addAll(List.of(args));
-        return Guest.run(cmd, podmanEnv);
-    }
-
     private static int memoryKiB(String out) {
         return Integer.parseInt(out.lines().filter(l -> l.startsWith("mem=")).findFirst().orElseThrow(() -> new AssertionError(out))
                 .substring(4).strip());
@@ -87,7 +61,7 @@ class EnginesVmGuestTest {
 
     @Test
     void podmanRunRmPrintsAndExitsWithTheContainersStatus() throws Exception {
-        Guest.Result r = podman("run", "--rm", "--network", "none", PODMAN_IMAGE, "sh", "-c", "echo hi; " + MEMORY + "; exit 7");
+        Guest.Result r = podman.run("run", "--rm", "--network", "none", PODMAN_IMAGE, "sh", "-c", "echo hi; " + MEMORY + "; exit 7");
         assertEquals(7, r.exitCode(), r.toString());
         assertTrue(r.stdout().startsWith("hi\n"), r.toString());
         assertTrue(memoryKiB(r.stdout()) < 512 * 1024, "ran in the container's VM: " + r);
@@ -95,31 +69,26 @@ class EnginesVmGuestTest {
 
     @Test
     void podmanDetachedExecStopRm() throws Exception {
-        // run -d: conmon stays behind; its output goes to files so that nothing waits for it.
-        ProcessBuilder runD = new ProcessBuilder("podman", "--runtime", KAPSEL, "run", "-d", "--network", "none", "--name", "kvm1",
-                PODMAN_IMAGE, "sh", "-c", "echo up; sleep 600");
-        runD.environment().putAll(podmanEnv);
-        Process run = runD.redirectInput(new File("/dev/null")).redirectOutput(work.resolve("run-d.out").toFile())
-                .redirectError(work.resolve("run-d.err").toFile()).start();
+        Process run = podman.startDetached("--network", "none", "--name", "kvm1", PODMAN_IMAGE, "sh", "-c", "echo up; sleep 600");
         assertTrue(run.waitFor(Guest.BOOT_TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        assertEquals(0, run.exitValue(), Files.readString(work.resolve("run-d.err")));
+        assertEquals(0, run.exitValue(), podman.detachedErrors());
 
-        Guest.Result echo = podman("exec", "kvm1", "sh", "-c", "echo from-exec; " + MEMORY);
+        Guest.Result echo = podman.run("exec", "kvm1", "sh", "-c", "echo from-exec; " + MEMORY);
         assertEquals(0, echo.exitCode(), echo.toString());
         assertTrue(echo.stdout().startsWith("from-exec\n"), echo.toString());
         assertTrue(memoryKiB(echo.stdout()) < 512 * 1024, "exec ran in the container's VM: " + echo);
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            statuses.add(podman("exec", "kvm1", "sh", "-c", "exit 4").exitCode());
+            statuses.add(podman.run("exec", "kvm1", "sh", "-c", "exit 4").exitCode());
         }
         assertEquals(List.of(4, 4, 4), statuses, "exec exit statuses, back to back");
 
-        ok(podman("stop", "-t", "20", "kvm1"));
-        Guest.Result code = ok(podman("inspect", "-f", "{{.State.ExitCode}}", "kvm1"));
+        ok(podman.run("stop", "-t", "20", "kvm1"));
+        Guest.Result code = ok(podman.run("inspect", "-f", "{{.State.ExitCode}}", "kvm1"));
         assertEquals("143", code.stdout().strip(), "SIGTERM reached sh in the guest");
-        Guest.Result logs = ok(podman("logs", "kvm1"));
+        Guest.Result logs = ok(podman.run("logs", "kvm1"));
         assertEquals("up\n", logs.stdout(), logs.toString());
-        ok(podman("rm", "kvm1"));
+        ok(podman.run("rm", "kvm1"));
     }
 
     @Test
