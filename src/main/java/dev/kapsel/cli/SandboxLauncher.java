@@ -19,7 +19,7 @@ final class SandboxLauncher {
         } catch (KvmUnavailableException | IllegalArgumentException e) {
             throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
         }
-        if (result.signal() != 0 || result.exitStatus() == 127 && result.syscalls() == 0) {
+        if (result.needsReason()) {
             System.err.println("kapsel: " + result.reason());
         }
         if (stats) {

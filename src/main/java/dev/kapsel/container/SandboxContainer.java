@@ -70,7 +70,7 @@ final class SandboxContainer implements RunningContainer {
             System.err.println("kapsel: " + e.getMessage());
             return ExitStatus.exited(ExitCodes.RUNTIME_FAILURE);
         }
-        if (result.signal() != 0 || result.exitStatus() == 127 && result.syscalls() == 0) {
+        if (result.needsReason()) {
             System.err.println("kapsel: " + result.reason());
         }
         return SandboxIsolation.status(result.exitStatus(), result.signal());

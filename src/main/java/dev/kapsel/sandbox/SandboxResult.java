@@ -8,4 +8,8 @@ import java.util.Map;
  */
 public record SandboxResult(int exitStatus, int signal, String reason, long syscalls, Map<Long, Long> unimplemented,
                             long exits, long pageFaults) {
+    /** Whether the status alone does not say what happened (a signal ended the program, or it never ran), so the reason should be shown. */
+    public boolean needsReason() {
+        return signal != 0 || exitStatus == 127 && syscalls == 0;
+    }
 }

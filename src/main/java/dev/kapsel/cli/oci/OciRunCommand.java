@@ -1,5 +1,6 @@
 package dev.kapsel.cli.oci;
 
+import dev.kapsel.host.ForwardedSignals;
 import dev.kapsel.oci.InvalidConfigException;
 import dev.kapsel.oci.OciRuntime;
 import dev.kapsel.oci.SignalName;
@@ -9,18 +10,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import sun.misc.Signal;
 
 /**
  * {@code run ID}: create, start and (unless {@code --detach}) wait, exiting with the container's exit
  * status and deleting it afterwards unless {@code --keep}, as runc does. Signals this process gets
- * meanwhile (INT, TERM, HUP, QUIT, USR1, USR2) go on to the container.
+ * meanwhile (host.ForwardedSignals's set: TERM, INT, HUP, QUIT, USR1, USR2, WINCH, CONT) go on to the container.
  */
 @Command(name = "run", description = "create and run a container", mixinStandardHelpOptions = true,
         footer = {"", "The exit status is the container's (128+N when signal N ended it). A terminal: true container"
             + " without --console-socket runs on this process's terminal (stdin must be one)."})
 public final class OciRunCommand extends OciVerb {
-    private static final String[] FORWARDED = {"INT", "TERM", "HUP", "QUIT", "USR1", "USR2"};
 
     @Mixin
     CreateOptions options;
@@ -75,20 +74,16 @@ public final class OciRunCommand extends OciVerb {
         return 128 + signal;
     }
 
+    /** The one signal set ({@link ForwardedSignals}), each passed on to the container's monitor; kept until this process exits. */
+    @SuppressWarnings("resource")
     private void forwardSignals(OciRuntime runtime) {
-        for (String name : FORWARDED) {
+        ForwardedSignals.install(signal -> {
+            lastForwarded = signal;
             try {
-                Signal.handle(new Signal(name), s -> {
-                    lastForwarded = s.getNumber();
-                    try {
-                        runtime.kill(id, s.getNumber());
-                    } catch (RuntimeException gone) {
-                        // The container has ended meanwhile; its status is on its way.
-                    }
-                });
-            } catch (IllegalArgumentException reserved) {
-                // The JVM reserves this signal (QUIT without -Xrs, or any with it): it keeps its default action.
+                runtime.kill(id, signal);
+            } catch (RuntimeException gone) {
+                // The container has ended meanwhile; its status is on its way.
             }
-        }
+        });
     }
 }

@@ -66,10 +66,7 @@ class RuncVerbsSandboxTest {
 
     /** With {@code terminal} (a pty slave) as stdin, stdout and stderr instead: what it printed is read from the master. */
     private Result kapselOn(String terminal, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Dkapsel.program=kapsel-runc",
-                "-cp", System.getProperty("java.class.path"), "dev.kapsel.cli.Main", "--root", root.toString()));
-        command.addAll(List.of(args));
+        List<String> command = command(args);
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(command);
@@ -86,6 +83,14 @@ class RuncVerbsSandboxTest {
         return new Result(status, Files.readString(out), Files.readString(err));
     }
 
+    private List<String> command(String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Dkapsel.program=kapsel-runc",
+                "-cp", System.getProperty("java.class.path"), "dev.kapsel.cli.Main", "--root", root.toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
     private String runDetached(String id) throws Exception {
         config("sleep", "100");
         started.add(id);
@@ -98,6 +103,25 @@ class RuncVerbsSandboxTest {
         Result r = kapsel("state", id);
         assertEquals(0, r.status(), r.err());
         return JSON.readTree(r.out());
+    }
+
+    /** A foreground run passes a signal on to the container (here the sandbox's monitor, which it ends) and exits 128+N. */
+    @Test
+    void runPassesSignalsOnToTheContainer() throws Exception {
+        config("sleep", "100");
+        started.add("sig1");
+        Process run = new ProcessBuilder(command("run", "--bundle", bundle.toString(), "sig1"))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!kapsel("state", "sig1").out().contains("\"running\"")) {
+            assertTrue(run.isAlive() && System.nanoTime() < deadline, "run never reached running");
+            Thread.sleep(100);
+        }
+        run.destroy(); // SIGTERM
+        assertTrue(run.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(143, run.exitValue(), "SIGTERM reached the container and run reports it");
+        assertTrue(kapsel("state", "sig1").err().contains("does not exist"), "run deleted the container");
     }
 
     @Test
