@@ -9,6 +9,10 @@
 #   kapsel_kernel_dir       prints <state>/kernels/default resolved, or returns 1 when absent
 #   kapsel_build_if_stale JAVA_HOME  builds the checkout (mvn package) unless target/ is newer than
 #                           pom.xml and everything under src/; used by bin/setup and bin/kapsel
+#   kapsel_jvm_flags        prints the JVM options every kapsel process starts with (bin/kapsel, the
+#                           AOT training run); $KAPSEL_JAVA_OPTS replaces the tuning part
+#   kapsel_aot_cache        prints target/kapsel.aot when it is newer than the jar (else returns 1)
+#   kapsel_train_aot JAVA_HOME  makes target/kapsel.aot from a training run of real commands
 #   kapsel_log MSG...       a progress line on stderr, prefixed with the script's name
 
 KAPSEL_MIN_JAVA=25
@@ -82,11 +86,62 @@ kapsel_build_if_stale() {
             kapsel_log "build failed; run bin/setup to install the build tools"
             return 1
         fi
-        # the class-data-sharing archive belongs to the old jar
-        rm -f "$repo/target/kapsel.jsa"
+        # the AOT cache belongs to the old jar; a new one is trained before anyone runs the new jar
+        rm -f "$repo/target/kapsel.aot" "$repo/target/kapsel.jsa"
         touch "$repo/target/.kapsel-build"
+        kapsel_train_aot "$java_home" || kapsel_log "no AOT cache: kapsel starts without it"
     fi
     exec 9>&-
+}
+
+# --enable-native-access: every process that makes FFM calls (and the cache must be made with it, or
+# the JVM turns its module handling off). The serial collector and C1-only compilation start fastest;
+# the monitor is I/O-bound. jdk.console=java.base: System.console() without loading JLine.
+kapsel_jvm_flags() {
+    printf '%s\n' "--enable-native-access=ALL-UNNAMED -Djdk.console=java.base ${KAPSEL_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
+}
+
+# The AOT cache, only when it was made after the jar it belongs to: the JVM would otherwise notice
+# the changed jar and ignore the cache, or, worse, a jar replaced within the same second would slip by.
+kapsel_aot_cache() {
+    local repo="${1:-$(kapsel_repo)}"
+    [[ -f "$repo/target/kapsel.aot" && "$repo/target/kapsel.aot" -nt "$repo/target/kapsel.jar" ]] || return 1
+    printf '%s\n' "$repo/target/kapsel.aot"
+}
+
+# JDK 25's AOT cache (JEP 483/514/515): one JVM runs real command lines through
+# dev.kapsel.cli.StartupTraining with -XX:AOTCacheOutput, and the JVM writes the classes they loaded
+# and linked (and their profiles) at exit. The commands need no VM, no image and no root: --version,
+# help, state/list/spec/features against an empty state directory, ps, and a sandbox run of busybox
+# when this host has /dev/kvm and /bin/busybox.
+kapsel_train_aot() {
+    local java_home="$1" repo work out status
+    repo="$(kapsel_repo)"
+    work="$(mktemp -d)"
+    out="$repo/target/kapsel.aot"
+    mkdir -p "$work/state" "$work/root" "$work/bundle"
+    local lines=(kapsel --version :: kapsel --help :: kapsel-runc --version :: kapsel-runc --help
+        :: kapsel-runc --root "$work/root" state NOSUCH :: kapsel-runc --root "$work/root" list
+        :: kapsel-runc --root "$work/root" list --format json :: kapsel-runc features
+        :: kapsel-runc spec --bundle "$work/bundle" :: kapsel-runc --root "$work/root" delete --force NOSUCH
+        :: kapsel ps -a :: kapsel images)
+    if [[ -r /dev/kvm && -x /bin/busybox ]]; then
+        mkdir -p "$work/rootfs/bin"
+        cp /bin/busybox "$work/rootfs/bin/busybox"
+        ln -s busybox "$work/rootfs/bin/true"
+        lines+=(:: kapsel sandbox run --rootfs "$work/rootfs" /bin/true)
+    fi
+    status=0
+    # shellcheck disable=SC2046
+    (cd "$work" && KAPSEL_STATE_DIR="$work/state" "$java_home/bin/java" $(kapsel_jvm_flags) -XX:AOTCacheOutput="$out.tmp" \
+        -Xlog:aot=error,cds=error -cp "$repo/target/kapsel.jar" dev.kapsel.cli.StartupTraining "${lines[@]}" >"$repo/target/kapsel-aot.log" 2>&1) || status=$?
+    rm -rf "$work"
+    if [[ $status -ne 0 || ! -s "$out.tmp" ]]; then
+        rm -f "$out.tmp"
+        kapsel_log "AOT training failed (status $status); see $repo/target/kapsel-aot.log"
+        return 1
+    fi
+    mv -f "$out.tmp" "$out"
 }
 
 kapsel_state_dir() {

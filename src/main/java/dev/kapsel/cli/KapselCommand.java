@@ -1,5 +1,7 @@
 package dev.kapsel.cli;
 
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Command;
 
 @Command(name = "kapsel",
@@ -18,11 +20,31 @@ import picocli.CommandLine.Command;
             "Exit codes of 'vm run': 0 power-off, 80 reboot, 81 kernel panic, 82 triple fault, 83 KVM error, 84 setup error, 85 no KVM; 2 usage error.",
             "As an OCI runtime (runc's verbs and flags, for podman, containerd and Docker): 'kapsel-runc --help';"
                 + " 'kapsel' speaks it too when runc's global options or verbs come first (docs/oci-runtime.md)."
-        },
-        subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, RmCommand.class,
-            LoadCommand.class, ImagesCommand.class, RmiCommand.class,
-            VmCommand.class, SandboxCommand.class, DemoCommand.class, DoctorCommand.class})
+        })
 final class KapselCommand implements Runnable {
+    /** The verbs, in the order usage lists them, each built only when used ({@link Verbs}). */
+    static final Verbs VERBS = new Verbs(List.of("run", "ps", "logs", "stop", "rm", "load", "images", "rmi", "vm", "sandbox",
+            "demo", "doctor"), Set.of()) {
+        @Override
+        protected Object make(String name) {
+            return switch (name) {
+                case "run" -> new RunCommand();
+                case "ps" -> new PsCommand();
+                case "logs" -> new LogsCommand();
+                case "stop" -> new StopCommand();
+                case "rm" -> new RmCommand();
+                case "load" -> new LoadCommand();
+                case "images" -> new ImagesCommand();
+                case "rmi" -> new RmiCommand();
+                case "vm" -> new VmCommand();
+                case "sandbox" -> new SandboxCommand();
+                case "demo" -> new DemoCommand();
+                case "doctor" -> new DoctorCommand();
+                default -> throw new IllegalArgumentException("no verb " + name);
+            };
+        }
+    };
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

@@ -3,6 +3,7 @@ package dev.kapsel.cli;
 import dev.kapsel.cli.oci.Dialect;
 import dev.kapsel.cli.oci.RuncCommand;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 
 /**
@@ -26,12 +27,16 @@ public final class Main {
     /** The command line of the dialect these arguments speak, as invoked under this JVM's program name. */
     public static CommandLine commandLine(String... args) {
         String program = System.getProperty(PROGRAM_PROPERTY);
-        return Dialect.of(program, List.of(args)) == Dialect.RUNC ? RuncCommand.commandLine(program) : kapsel();
+        List<String> list = List.of(args);
+        return Dialect.of(program, list) == Dialect.RUNC ? RuncCommand.commandLine(program, list) : kapsel(list);
     }
 
-    /** kapsel's own command line: one-line errors, and options end where a program's arguments begin. */
-    public static CommandLine kapsel() {
-        CommandLine cli = new CommandLine(new KapselCommand()).setStopAtPositional(true);
+    /**
+     * kapsel's own command line, with the verb {@code args} name (every verb without one): one-line
+     * errors, and options end where a program's arguments begin.
+     */
+    public static CommandLine kapsel(List<String> args) {
+        CommandLine cli = KapselCommand.VERBS.commandLine(new KapselCommand(), args, Set.of("-V", "--version")).setStopAtPositional(true);
         cli.setExecutionExceptionHandler(new OneLineErrors());
         return cli;
     }

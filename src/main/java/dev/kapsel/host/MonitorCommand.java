@@ -12,6 +12,9 @@ import java.util.List;
  *
  * <ul>
  *   <li>A debugger agent ({@code jdwp}) is dropped: two JVMs cannot listen on one port.</li>
+ *   <li>The options that make an AOT cache (a training run's {@code -XX:AOTCacheOutput}) are dropped:
+ *       the monitor would write its own cache over the trainer's. One that uses a cache
+ *       ({@code -XX:AOTCache}) is kept: monitors share its pages.</li>
  *   <li>{@code -Xrs} is decided per monitor, never inherited: with it the JVM leaves SIGTERM, SIGINT
  *       and SIGHUP at their default actions, so a monitor whose isolation cannot deliver signals
  *       into the container (the sandbox) ends, and the container with it, on the signal an engine
@@ -26,14 +29,23 @@ public final class MonitorCommand {
 
     private MonitorCommand() {}
 
+    /** This JVM's options the monitor gets too (the list above says which not). */
+    static List<String> inherited(List<String> options) {
+        List<String> kept = new ArrayList<>();
+        for (String option : options) {
+            if (!option.contains("jdwp") && !option.startsWith("-Xrs") && !option.startsWith("--enable-native-access")
+                    && !option.startsWith("-XX:AOTCacheOutput") && !option.startsWith("-XX:AOTMode")
+                    && !option.startsWith("-XX:AOTConfiguration")) {
+                kept.add(option);
+            }
+        }
+        return kept;
+    }
+
     public static List<String> of(String mainClass, List<String> args, boolean deliversSignals) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!option.contains("jdwp") && !option.startsWith("-Xrs") && !option.startsWith("--enable-native-access")) {
-                command.add(option);
-            }
-        }
+        command.addAll(inherited(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         if (!deliversSignals) {
             command.add("-Xrs");
         }

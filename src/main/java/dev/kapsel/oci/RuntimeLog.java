@@ -1,6 +1,5 @@
 package dev.kapsel.oci;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kapsel.host.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -20,7 +19,6 @@ import java.time.Instant;
 public final class RuntimeLog {
     public enum Format { TEXT, JSON }
 
-    private static final ObjectMapper JSON = Json.FOREIGN;
     private final Path file;
     private final Format format;
     private final PrintStream stderr;
@@ -97,7 +95,8 @@ public final class RuntimeLog {
     /** One line in the configured format, exactly as it is written to the log file. */
     public String line(String level, String message, Instant time) {
         if (format == Format.JSON) {
-            ObjectNode n = JSON.createObjectNode();
+            // Jackson only here: a text log (and a verb that writes no JSON) starts without it
+            ObjectNode n = Json.FOREIGN.createObjectNode();
             n.put("level", level);
             n.put("msg", message);
             n.put("time", time.toString());

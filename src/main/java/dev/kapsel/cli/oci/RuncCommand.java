@@ -1,7 +1,9 @@
 package dev.kapsel.cli.oci;
 
 import dev.kapsel.cli.VersionProvider;
+import dev.kapsel.cli.Verbs;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,12 +30,33 @@ import picocli.CommandLine.Spec;
             "    # kapsel-runc run [ -b bundle ] <container-id>",
         },
         commandListHeading = "%nCOMMANDS:%n",
-        optionListHeading = "%nGLOBAL OPTIONS:%n",
-        subcommands = {OciCreateCommand.class, OciDeleteCommand.class, OciExecCommand.class, OciKillCommand.class,
-            OciListCommand.class, OciPauseCommand.class, OciPsCommand.class, OciResumeCommand.class, OciRunCommand.class,
-            OciSpecCommand.class, OciStartCommand.class, OciStateCommand.class, OciFeaturesCommand.class,
-            CommandLine.HelpCommand.class})
+        optionListHeading = "%nGLOBAL OPTIONS:%n")
 public final class RuncCommand implements Runnable {
+    /** runc's verbs, in the order usage lists them, each built only when used ({@link Verbs}). */
+    static final Verbs VERBS = new Verbs(List.of("create", "delete", "exec", "kill", "list", "pause", "ps", "resume", "run", "spec",
+            "start", "state", "features", "help"), Dialect.GLOBALS_WITH_VALUE) {
+        @Override
+        protected Object make(String name) {
+            return switch (name) {
+                case "create" -> new OciCreateCommand();
+                case "delete" -> new OciDeleteCommand();
+                case "exec" -> new OciExecCommand();
+                case "kill" -> new OciKillCommand();
+                case "list" -> new OciListCommand();
+                case "pause" -> new OciPauseCommand();
+                case "ps" -> new OciPsCommand();
+                case "resume" -> new OciResumeCommand();
+                case "run" -> new OciRunCommand();
+                case "spec" -> new OciSpecCommand();
+                case "start" -> new OciStartCommand();
+                case "state" -> new OciStateCommand();
+                case "features" -> new OciFeaturesCommand();
+                case "help" -> new CommandLine.HelpCommand();
+                default -> throw new IllegalArgumentException("no verb " + name);
+            };
+        }
+    };
+
     /** Verbs whose arguments after the container id are not runc's: runc parses no option after it. */
     static final List<String> OPTIONS_END_AT_ID = List.of("exec", "ps");
 
@@ -61,12 +84,20 @@ public final class RuncCommand implements Runnable {
      * says the same per verb.
      */
     public static CommandLine commandLine(String program) {
-        CommandLine cli = new CommandLine(new RuncCommand());
+        return commandLine(program, List.of());
+    }
+
+    /** The command line with only the verb {@code args} name ({@link Verbs}); every verb without one. */
+    public static CommandLine commandLine(String program, List<String> args) {
+        CommandLine cli = VERBS.commandLine(new RuncCommand(), args, Set.of("-v", "--version"));
         if (program != null && !program.isEmpty()) {
             cli.setCommandName(program);
         }
         for (String verb : OPTIONS_END_AT_ID) {
-            cli.getSubcommands().get(verb).setStopAtPositional(true);
+            CommandLine sub = cli.getSubcommands().get(verb);
+            if (sub != null) {
+                sub.setStopAtPositional(true);
+            }
         }
         cli.setParameterExceptionHandler(new RuncUsageErrors());
         cli.setUsageHelpWidth(120); // runc's help lines are not wrapped at 80 columns either

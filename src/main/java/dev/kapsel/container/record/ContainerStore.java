@@ -77,6 +77,9 @@ public final class ContainerStore {
     /** The record, or empty when there is none (never created, removed, or removed meanwhile). */
     public Optional<ContainerRecord> load(String id) {
         Path file = directory(id).resolve(RECORD);
+        if (!Files.exists(file)) {
+            return Optional.empty(); // without touching Jackson: "does not exist" is a common answer (state, delete --force)
+        }
         try {
             return Optional.of(Json.RECORDS.readValue(file.toFile(), ContainerRecord.class));
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
