@@ -10,7 +10,8 @@
 #   kapsel_build_if_stale JAVA_HOME  builds the checkout (mvn package) unless target/ is newer than
 #                           pom.xml and everything under src/; used by bin/setup and bin/kapsel
 #   kapsel_jvm_flags        prints the JVM options every kapsel process starts with (bin/kapsel, the
-#                           AOT training run); $KAPSEL_JAVA_OPTS replaces the tuning part
+#                           AOT training run); $KAPSEL_JAVA_OPTS replaces the tuning part;
+#                           kapsel_jvm_flags_array puts them in the array KAPSEL_JVM_FLAGS
 #   kapsel_aot_cache        prints target/kapsel.aot when it is newer than the jar (else returns 1)
 #   kapsel_train_aot JAVA_HOME  makes target/kapsel.aot from a training run of real commands
 #   kapsel_log MSG...       a progress line on stderr, prefixed with the script's name
@@ -21,9 +22,17 @@ kapsel_log() {
     printf '%s: %s\n' "${KAPSEL_LOG_PREFIX:-$(basename "$0")}" "$*" >&2
 }
 
-# Prints the feature release of the JDK at $1 (from its release file), or nothing.
+# Prints the feature release of the JDK at $1 (from its release file), or nothing. Builtins only:
+# bin/kapsel runs this on every start.
 kapsel_java_feature() {
-    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null || true
+    local line
+    [[ -r "$1/release" ]] || return 0
+    while IFS= read -r line; do
+        if [[ "$line" =~ ^JAVA_VERSION=\"([0-9]+) ]]; then
+            printf '%s\n' "${BASH_REMATCH[1]}"
+            return 0
+        fi
+    done < "$1/release"
 }
 
 kapsel_java_home() {
@@ -54,16 +63,17 @@ kapsel_repo() {
     (cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 }
 
-# Returns 0 when target/ needs a build: no jar, no stamp, or a source newer than the stamp.
+# Returns 0 when target/ needs a build: no jar, no stamp, or a source of the jar (pom.xml, src/main,
+# src/build; not the tests) newer than the stamp.
 kapsel_build_is_stale() {
     local repo="$1" stamp="$1/target/.kapsel-build"
     [[ -f "$repo/target/kapsel.jar" && -f "$stamp" ]] || return 0
-    [[ -n "$(find "$repo/pom.xml" "$repo/src" -newer "$stamp" -print -quit 2>/dev/null)" ]]
+    [[ -n "$(find "$repo/pom.xml" "$repo/src/main" "$repo/src/build" -newer "$stamp" -print -quit 2>/dev/null)" ]]
 }
 
 kapsel_build_if_stale() {
-    local java_home="$1" repo
-    repo="$(kapsel_repo)"
+    local java_home="$1" repo="${KAPSEL_REPO:-}"
+    [[ -n "$repo" ]] || repo="$(kapsel_repo)"
     kapsel_build_is_stale "$repo" || return 0
     # Where there is no Maven (the nested harness's L1 copies the tree built on the host, and a copy's
     # times need not keep their order), an existing build is used as it is; without one nothing can run.
@@ -96,10 +106,18 @@ kapsel_build_if_stale() {
 
 # --enable-native-access: every process that makes FFM calls (and the cache must be made with it, or
 # the JVM turns its module handling off). The serial collector and C1-only compilation start fastest;
-# the monitor is I/O-bound. jdk.console=java.base: System.console() without loading JLine.
+# the monitor is I/O-bound; no hsperfdata file (jps/jstat counters) to create per process.
+# jdk.console=java.base: System.console() without loading JLine.
 kapsel_jvm_flags() {
-    printf '%s\n' "--enable-native-access=ALL-UNNAMED -Djdk.console=java.base ${KAPSEL_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
+    kapsel_jvm_flags_array
+    printf '%s\n' "${KAPSEL_JVM_FLAGS[*]}"
 }
+
+# The same flags in the array KAPSEL_JVM_FLAGS, without a subshell (bin/kapsel).
+kapsel_jvm_flags_array() {
+    read -r -a KAPSEL_JVM_FLAGS <<< "--enable-native-access=ALL-UNNAMED -Djdk.console=java.base ${KAPSEL_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData}"
+}
+
 
 # The AOT cache, only when it was made after the jar it belongs to: the JVM would otherwise notice
 # the changed jar and ignore the cache, or, worse, a jar replaced within the same second would slip by.
