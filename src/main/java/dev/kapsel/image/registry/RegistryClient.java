@@ -36,6 +36,7 @@ final class RegistryClient {
     static final int MAX_SMALL_BODY = 64 << 10;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration HEADERS_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration HTTPS_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
 
     private final String registry;
     private final String apiHost;
@@ -102,7 +103,9 @@ final class RegistryClient {
             URI candidate = URI.create(scheme + "://" + apiHost + "/v2/");
             HttpResponse<InputStream> r;
             try {
-                r = exchange(HttpRequest.newBuilder(candidate).GET(), null);
+                // An http-only server may never answer a TLS hello: do not wait long before trying http.
+                r = exchange(HttpRequest.newBuilder(candidate).timeout(schemes.size() > 1 && scheme.equals("https")
+                        ? HTTPS_ATTEMPT_TIMEOUT : HEADERS_TIMEOUT).GET(), null);
             } catch (IOException e) {
                 last = e;
                 continue;

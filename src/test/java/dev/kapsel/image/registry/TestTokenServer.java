@@ -48,8 +48,7 @@ final class TestTokenServer implements AutoCloseable {
         Files.createDirectories(dir);
         certificate = dir.resolve("token-cert.pem");
         Path keyFile = dir.resolve("token-key.pem");
-        TestRegistry.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile.toString(),
-                "-out", certificate.toString(), "-days", "2", "-subj", "/CN=kapsel-test-token"));
+        selfSigned(certificate, keyFile, "kapsel-test-token");
         String pem = Files.readString(keyFile).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
         X509Certificate cert;
@@ -60,6 +59,12 @@ final class TestTokenServer implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         server.createContext("/token", this::token);
         server.start();
+    }
+
+    /** A self-signed RSA certificate (valid for 127.0.0.1 too) and its PKCS#8 key, by openssl. */
+    static void selfSigned(Path certificate, Path key, String commonName) throws Exception {
+        TestRegistry.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(),
+                "-out", certificate.toString(), "-days", "2", "-subj", "/CN=" + commonName, "-addext", "subjectAltName=IP:127.0.0.1"));
     }
 
     static TestTokenServer start(Path dir) throws Exception {
