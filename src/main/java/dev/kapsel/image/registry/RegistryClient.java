@@ -297,10 +297,10 @@ final class RegistryClient {
             return;
         }
         HttpResponse<InputStream> r = send(Call.get("/v2/", Map.of(), scope), "login", registry);
-        discard(r);
         if (r.statusCode() != 200) {
             throw failure(r, "login", registry);
         }
+        discard(r);
     }
 
     /** The error for an unexpected status: registry, reference, status, and the registry's error code and message if it sent one. */
