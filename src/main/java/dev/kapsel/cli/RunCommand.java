@@ -176,6 +176,7 @@ final class RunCommand implements Callable<Integer> {
         if (!List.of("missing", "always", "never").contains(pull)) {
             throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), "--pull: '" + pull + "' is not missing, always or never");
         }
+        ImageNotFoundException missing = null;
         if (!pull.equals("always")) {
             try {
                 return RegistryAccess.find(store, image);
@@ -183,12 +184,13 @@ final class RunCommand implements Callable<Integer> {
                 if (pull.equals("never")) {
                     throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
                 }
+                missing = e;
             }
         }
         try {
             return RegistryAccess.pull(store, image, Platform.DEFAULT, true, commandSpec.commandLine().getErr());
         } catch (RegistryException | ImageException e) {
-            throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
+            throw new CommandFailure(RUNTIME_FAILURE, (missing == null ? "" : missing.getMessage() + "; pulling it failed: ") + e.getMessage(), e);
         }
     }
 

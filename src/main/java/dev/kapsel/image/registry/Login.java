@@ -13,10 +13,10 @@ public final class Login {
             throw new InvalidReferenceException(text, "no registry host");
         }
         Reference probe = Reference.parse(r + "/x");
-        if (!probe.repository().equals("x")) {
+        if (!probe.repository().equals("x") && !probe.repository().equals("library/x")) {
             throw new InvalidReferenceException(text, "not a registry host");
         }
-        return probe.registry().equals("registry-1.docker.io") ? Reference.DOCKER_HUB : probe.registry();
+        return probe.registry();
     }
 
     /** Checks {@code credentials} with the registry (a probe, and a token when it uses tokens) and stores them. */

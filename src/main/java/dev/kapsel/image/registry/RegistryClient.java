@@ -125,8 +125,8 @@ final class RegistryClient {
             return;
         }
         throw new RegistryProtocolException(registry, reference, "cannot reach " + String.join(" or ", schemes)
-                + "://" + apiHost + "/v2/: " + describe(last) + (insecure ? "" : " (an http-only registry needs --tls-verify=false"
-                + " or an entry in registries.json)"), last);
+                + "://" + apiHost + "/v2/: " + describe(last) + (insecure || !(last instanceof javax.net.ssl.SSLException) ? ""
+                : " (an http-only registry needs --tls-verify=false or an entry in registries.json)"), last);
     }
 
     static String describe(Throwable e) {

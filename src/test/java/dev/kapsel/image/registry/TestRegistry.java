@@ -15,7 +15,7 @@ import java.util.List;
  * throwaway config and storage directory: open, htpasswd basic auth, or bearer tokens from a
  * {@link TestTokenServer}. Tests that need it fail (not skip) when the binary is missing.
  */
-final class TestRegistry implements AutoCloseable {
+public final class TestRegistry implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/bin/docker-registry");
 
     private final Process process;
@@ -29,7 +29,7 @@ final class TestRegistry implements AutoCloseable {
     }
 
     /** No authentication. */
-    static TestRegistry open(Path dir) throws Exception {
+    public static TestRegistry open(Path dir) throws Exception {
         return start(dir, "");
     }
 
@@ -118,7 +118,7 @@ final class TestRegistry implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:PORT}, the registry part of a reference. */
-    String host() {
+    public String host() {
         return "127.0.0.1:" + port;
     }
 
@@ -127,7 +127,7 @@ final class TestRegistry implements AutoCloseable {
     }
 
     /** Runs skopeo (plain http, no TLS verification) and returns its stdout; fails with its output. */
-    static String skopeo(String... args) throws Exception {
+    public static String skopeo(String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("skopeo", "--insecure-policy"));
         command.addAll(List.of(args));
         return run(command);
