@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.function.LongConsumer;
@@ -81,12 +80,7 @@ final class BlobDownload {
     }
 
     private static MessageDigest hashPrefix(FileChannel ch) throws IOException {
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("every JDK has SHA-256", e);
-        }
+        MessageDigest sha256 = Digest.sha256();
         ByteBuffer buffer = ByteBuffer.allocate(256 << 10);
         long position = 0;
         while (position < ch.size()) {
