@@ -72,31 +72,13 @@ public final class Sha256 extends MessageDigest {
         if (len == 0) {
             return;
         }
-        try {
-            int ok = (int) LIB.update.invokeExact(ctx, MemorySegment.ofArray(input).asSlice(offset, len), (long) len);
-            if (ok != 1) {
-                throw new IllegalStateException("SHA256_Update failed");
-            }
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        succeed("SHA256_Update", () -> (int) LIB.update.invokeExact(ctx, MemorySegment.ofArray(input).asSlice(offset, len), (long) len));
     }
 
     @Override
     protected byte[] engineDigest() {
         byte[] out = new byte[SHA256_DIGEST_LENGTH];
-        try {
-            int ok = (int) LIB.fin.invokeExact(MemorySegment.ofArray(out), ctx);
-            if (ok != 1) {
-                throw new IllegalStateException("SHA256_Final failed");
-            }
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        succeed("SHA256_Final", () -> (int) LIB.fin.invokeExact(MemorySegment.ofArray(out), ctx));
         engineReset();
         return out;
     }
@@ -108,15 +90,25 @@ public final class Sha256 extends MessageDigest {
 
     @Override
     protected void engineReset() {
+        succeed("SHA256_Init", () -> (int) LIB.init.invokeExact(ctx));
+    }
+
+    /** A libcrypto call that returns 1 on success. */
+    private interface Call {
+        int run() throws Throwable;
+    }
+
+    private static void succeed(String function, Call call) {
+        int ok;
         try {
-            int ok = (int) LIB.init.invokeExact(ctx);
-            if (ok != 1) {
-                throw new IllegalStateException("SHA256_Init failed");
-            }
+            ok = call.run();
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new AssertionError(t);
+        }
+        if (ok != 1) {
+            throw new IllegalStateException(function + " failed");
         }
     }
 }
