@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         footer = {
             "",
             "Start with 'kapsel doctor' to see what this host offers, then 'kapsel vm run --help'.",
-            "Containers: 'kapsel load' an image, 'kapsel run IMAGE CMD' (or 'run -d' in the background, then"
+            "Containers: 'kapsel pull' or 'kapsel load' an image, 'kapsel run IMAGE CMD' (or 'run -d' in the background, then"
                 + " 'kapsel ps', 'logs', 'stop', 'rm'); each command's --help has examples.",
             "Exit codes of 'vm run': 0 power-off, 80 reboot, 81 kernel panic, 82 triple fault, 83 KVM error, 84 setup error, 85 no KVM; 2 usage error.",
             "As an OCI runtime (runc's verbs and flags, for podman, containerd and Docker): 'kapsel-runc --help';"
@@ -23,8 +23,8 @@ import picocli.CommandLine.Command;
         })
 final class KapselCommand implements Runnable {
     /** The verbs, in the order usage lists them, each built only when used ({@link Verbs}). */
-    static final Verbs VERBS = new Verbs(List.of("run", "ps", "logs", "stop", "rm", "load", "images", "rmi", "vm", "sandbox",
-            "demo", "doctor"), Set.of()) {
+    static final Verbs VERBS = new Verbs(List.of("run", "ps", "logs", "stop", "rm", "load", "pull", "push", "tag", "images",
+            "inspect", "rmi", "login", "logout", "vm", "sandbox", "demo", "doctor"), Set.of()) {
         @Override
         protected Object make(String name) {
             return switch (name) {
@@ -34,7 +34,13 @@ final class KapselCommand implements Runnable {
                 case "stop" -> new StopCommand();
                 case "rm" -> new RmCommand();
                 case "load" -> new LoadCommand();
+                case "pull" -> new PullCommand();
+                case "push" -> new PushCommand();
+                case "tag" -> new TagCommand();
                 case "images" -> new ImagesCommand();
+                case "inspect" -> new InspectCommand();
+                case "login" -> new LoginCommand();
+                case "logout" -> new LogoutCommand();
                 case "rmi" -> new RmiCommand();
                 case "vm" -> new VmCommand();
                 case "sandbox" -> new SandboxCommand();

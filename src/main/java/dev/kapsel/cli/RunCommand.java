@@ -18,9 +18,12 @@ import dev.kapsel.oci.monitor.MonitorLauncher;
 import dev.kapsel.oci.monitor.MonitorRequest;
 import dev.kapsel.image.Image;
 import dev.kapsel.image.ImageConfig;
+import dev.kapsel.image.ImageException;
 import dev.kapsel.image.ImageNotFoundException;
 import dev.kapsel.image.ImageStore;
 import dev.kapsel.image.Progress;
+import dev.kapsel.image.registry.Platform;
+import dev.kapsel.image.registry.RegistryException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +36,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {
-            "Run a command in a new container from a loaded image (see 'kapsel load').",
+            "Run a command in a new container from a stored image (see 'kapsel load'); one the store lacks is pulled first (--pull).",
             "The image's Entrypoint, Cmd, Env, WorkingDir and User apply as Docker applies them; arguments after",
             "the image replace Cmd. stdin, stdout and stderr are the container's.",
             ""
@@ -104,7 +107,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "A name for the container (with -d; unique, default: generated).")
     String name;
 
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "Image name, as 'kapsel images' lists it.")
+    @Option(names = "--pull", paramLabel = "POLICY", description = "missing (default): pull IMAGE when the store lacks it;"
+            + " always: pull before every run; never: only the store.")
+    String pull = "missing";
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "Image name, as 'kapsel images' lists it, or a reference to pull.")
     String image;
 
     @Parameters(index = "1..*", paramLabel = "COMMAND", description = "Command and arguments (replace the image's Cmd).")
@@ -129,12 +136,8 @@ final class RunCommand implements Callable<Integer> {
                     + " stdin or terminal to attach; read its output with 'kapsel logs'", null);
         }
         ImageStore store = ImageStore.openDefault();
-        Image img;
-        try {
-            img = store.image(image);
-        } catch (ImageNotFoundException e) {
-            throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
-        }
+        Image img = pullIfNeeded(store);
+        image = img.name();
         ContainerProcess spec = processSpec(img.config());
         long prepareStart = System.nanoTime();
         ContainerLaunch launch = launch(store, spec);
@@ -166,6 +169,29 @@ final class RunCommand implements Callable<Integer> {
                     prepared / 1_000_000, p.startNanos() / 1_000_000, p.runNanos() / 1_000_000));
         }
         return status;
+    }
+
+    /** The image to run, pulled first as {@code --pull} says (as {@code docker run} does); progress and the pull line go to stderr. */
+    private Image pullIfNeeded(ImageStore store) throws Exception {
+        if (!List.of("missing", "always", "never").contains(pull)) {
+            throw new picocli.CommandLine.ParameterException(commandSpec.commandLine(), "--pull: '" + pull + "' is not missing, always or never");
+        }
+        ImageNotFoundException missing = null;
+        if (!pull.equals("always")) {
+            try {
+                return RegistryAccess.find(store, image);
+            } catch (ImageNotFoundException e) {
+                if (pull.equals("never")) {
+                    throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
+                }
+                missing = e;
+            }
+        }
+        try {
+            return RegistryAccess.pull(store, image, Platform.DEFAULT, true, commandSpec.commandLine().getErr());
+        } catch (RegistryException | ImageException e) {
+            throw new CommandFailure(RUNTIME_FAILURE, (missing == null ? "" : missing.getMessage() + "; pulling it failed: ") + e.getMessage(), e);
+        }
     }
 
     private ContainerLaunch launch(ImageStore store, ContainerProcess spec) throws Exception {

@@ -44,7 +44,11 @@ public record Digest(String hex) {
         }
     }
 
-    static MessageDigest sha256() {
+    /** OpenSSL's SHA-256 when libcrypto is there ({@link dev.kapsel.sys.Sha256} says why), else the JDK's. */
+    public static MessageDigest sha256() {
+        if (dev.kapsel.sys.Sha256.available()) {
+            return new dev.kapsel.sys.Sha256();
+        }
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  *   unpacked/&lt;hex&gt;/           the root of image &lt;hex&gt; (manifest digest), layers applied
  *   rootfs/&lt;hex&gt;.ext4         that root as a read-only ext4 image, built once
  *   tmp/&lt;pid&gt;-&lt;random&gt;/      staging for work in progress
+ *   downloads/&lt;hex&gt;          a blob being pulled, kept across runs so the next pull resumes it
  * </pre>
  * Everything appears by atomic rename of finished, verified work, so a crash or a failed import
  * leaves only staging behind, which the next import removes once its process is gone. Imports
@@ -45,6 +46,7 @@ public final class ImageStore {
     private final Path tmp;
     private final Path unpacked;
     private final Path rootfs;
+    private final Path downloads;
 
     private ImageStore(Path root) {
         this.root = root;
@@ -52,12 +54,13 @@ public final class ImageStore {
         this.tmp = root.resolve("tmp");
         this.unpacked = root.resolve("unpacked");
         this.rootfs = root.resolve("rootfs");
+        this.downloads = root.resolve("downloads");
     }
 
     /** The store in {@code dir}, created if absent. */
     public static ImageStore open(Path dir) throws IOException {
         ImageStore store = new ImageStore(dir);
-        for (Path p : List.of(dir.resolve("blobs").resolve(Digest.ALGORITHM), store.tmp, store.unpacked, store.rootfs)) {
+        for (Path p : List.of(dir.resolve("blobs").resolve(Digest.ALGORITHM), store.tmp, store.unpacked, store.rootfs, store.downloads)) {
             Files.createDirectories(p);
         }
         return store;
@@ -105,13 +108,7 @@ public final class ImageStore {
                 for (Descriptor layer : image.manifest().layers()) {
                     staging.commit(layer.digest(), blobs);
                 }
-                NameIndex names = NameIndex.read(root.resolve("names.json"));
-                Digest previous = names.get(chosen);
-                names.put(chosen, image.manifestDigest());
-                names.write();
-                if (previous != null && !previous.equals(image.manifestDigest())) {
-                    collectGarbage(names);
-                }
+                record(chosen, image.manifestDigest());
                 Staging.removeAbandoned(tmp);
             }
             return new Image(chosen, image.manifestDigest(), image.manifest(), image.config(), image.manifest().blobSize());
@@ -122,6 +119,100 @@ public final class ImageStore {
 
     public Image load(Path source, String name) throws IOException, ImageException {
         return load(source, name, Progress.QUIET);
+    }
+
+    /** Whether the store holds blob {@code d} (a pull or push skips it then). */
+    public boolean hasBlob(Digest d) {
+        return blobs.contains(d);
+    }
+
+    /** The stored blob {@code d}, for reading (push); a missing blob is a damaged store. */
+    public Path blobPath(Digest d) throws MalformedImageException {
+        Path p = blobs.path(d);
+        if (!Files.isRegularFile(p)) {
+            throw new MalformedImageException("the image store lacks blob " + d + " (damaged store: remove and load the image again)");
+        }
+        return p;
+    }
+
+    /** The stored bytes of a manifest or config (bounded by {@link OciJson#MAX_DOCUMENT}). */
+    public byte[] document(Digest d) throws IOException, MalformedImageException {
+        Path p = blobPath(d);
+        if (Files.size(p) > OciJson.MAX_DOCUMENT) {
+            throw new MalformedImageException("blob " + d + " is too large for a manifest or config");
+        }
+        return Files.readAllBytes(p);
+    }
+
+    /**
+     * Where a pull downloads blob {@code d} before it is verified: {@code downloads/<hex>}. The file
+     * outlives a failed or killed pull so that the next one resumes it; the caller locks it
+     * ({@code <hex>.lock}) while writing.
+     */
+    public Path downloadPath(Digest d) {
+        return downloads.resolve(d.hex());
+    }
+
+    /**
+     * Records a pulled image: {@code manifest} (its bytes as the registry served them, which must hash to
+     * {@code manifestDigest}) and every config and layer blob it names, each either already stored or
+     * a verified file in {@code verified} (moved in). Under the lock, all or nothing: the name is
+     * recorded only when every blob is in place.
+     */
+    public Image adopt(String name, Digest manifestDigest, byte[] manifest, Map<Digest, Path> verified)
+            throws IOException, ImageException {
+        checkName(name);
+        if (!Digest.of(manifest).equals(manifestDigest)) {
+            throw new DigestMismatchException("manifest of " + name, manifestDigest, Digest.of(manifest));
+        }
+        ImageManifest parsed = OciJson.manifest(manifest, "manifest of " + name);
+        ImageConfig config;
+        try (StoreLock ignored = lock()) {
+            List<Descriptor> needed = new ArrayList<>(parsed.layers());
+            needed.add(parsed.config());
+            for (Descriptor d : needed) {
+                if (!blobs.contains(d.digest()) && !verified.containsKey(d.digest())) {
+                    throw new MalformedImageException("pulled image " + name + " lacks blob " + d.digest());
+                }
+            }
+            for (Descriptor d : needed) {
+                Path file = verified.get(d.digest());
+                if (file != null && Files.exists(file)) {
+                    blobs.adopt(file, d.digest());
+                    Files.deleteIfExists(file); // still there when the store had the blob already
+                }
+            }
+            config = OciJson.config(blob(parsed.config().digest()), "config " + parsed.config().digest());
+            if (!blobs.contains(manifestDigest)) {
+                try (Staging staging = Staging.create(tmp)) {
+                    staging.put(manifest);
+                    staging.commit(manifestDigest, blobs);
+                }
+            }
+            record(name, manifestDigest);
+        }
+        return new Image(name, manifestDigest, parsed, config, parsed.blobSize());
+    }
+
+    /** Gives image {@code source} the further name {@code target} (replacing what {@code target} named). */
+    public Image tag(String source, String target) throws IOException, ImageException {
+        checkName(target);
+        try (StoreLock ignored = lock()) {
+            Image image = find(source);
+            record(target, image.manifestDigest());
+            return new Image(target, image.manifestDigest(), image.manifest(), image.config(), image.size());
+        }
+    }
+
+    /** Points {@code name} at {@code manifestDigest} and frees what only the name's previous image used. Under the lock. */
+    private void record(String name, Digest manifestDigest) throws IOException, ImageException {
+        NameIndex names = NameIndex.read(root.resolve("names.json"));
+        Digest previous = names.get(name);
+        names.put(name, manifestDigest);
+        names.write();
+        if (previous != null && !previous.equals(manifestDigest)) {
+            collectGarbage(names);
+        }
     }
 
     /** All images, by name. */
