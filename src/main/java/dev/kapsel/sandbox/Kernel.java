@@ -52,6 +52,7 @@ public final class Kernel {
     private int nextPid = SandboxProcess.PID;
     private SandboxProcess init;
     private ProgramTermination initEnd;
+    private KernelBug bug;
     private boolean shutdown;
 
     Kernel(Machine machine, Vfs vfs, SandboxLimits limits, PrintStream straceOut, NetworkMode networkMode) {
@@ -193,6 +194,33 @@ public final class Kernel {
         return (t.exitCode() & 0xff) << 8;
     }
 
+    /**
+     * A bug of the Java kernel surfaced on a task's thread: it goes to the host's stderr with its
+     * stack, and the whole sandbox ends with {@link KernelBug#EXIT_STATUS}: every process is
+     * killed, whatever it was doing, since the kernel's state can no longer be trusted.
+     */
+    void kernelBug(KernelBug bug) {
+        System.err.println("kapsel: " + bug.getMessage());
+        bug.printStackTrace();
+        if (this.bug == null) {
+            this.bug = bug;
+        }
+        if (initEnd == null) {
+            initEnd = ProgramTermination.kernelBug(bug);
+        }
+        for (SandboxProcess p : processes()) {
+            if (!p.zombie()) {
+                exitGroup(p, ProgramTermination.killed(Signals.SIGKILL, "killed: sandbox kernel bug"));
+            }
+        }
+        lock.wakeAll();
+    }
+
+    /** The first kernel bug of this sandbox, or null. */
+    KernelBug bug() {
+        return bug;
+    }
+
     /** exit_group, or a fatal signal: every thread of {@code p} ends with that status. */
     void exitGroup(SandboxProcess p, ProgramTermination t) {
         if (p.exiting() == null) {
@@ -216,7 +244,7 @@ public final class Kernel {
                 try {
                     p.memory().writeU32(t.clearChildTid(), 0);
                     futexes.wake(p, t.clearChildTid(), 1, -1);
-                } catch (RuntimeException e) {
+                } catch (ErrnoException e) {
                     // as Linux: a bad address is ignored
                 }
             }
@@ -255,7 +283,7 @@ public final class Kernel {
             if (pending != 0) {
                 ownerDied(t, (pending & ~1L) + offset);
             }
-        } catch (RuntimeException e) {
+        } catch (ErrnoException e) {
             // a damaged list is the program's problem
         }
     }

@@ -1,9 +1,11 @@
 package dev.kapsel.sandbox;
 
+import dev.kapsel.sandbox.fs.Directory;
 import dev.kapsel.sandbox.fs.FdTable;
 import dev.kapsel.sandbox.fs.HostStream;
 import dev.kapsel.sandbox.fs.UpperQuota;
 import dev.kapsel.sandbox.fs.Vfs;
+import dev.kapsel.sandbox.machine.Cpu;
 import dev.kapsel.sandbox.machine.KernelLayout;
 import dev.kapsel.sandbox.machine.Machine;
 import dev.kapsel.sandbox.machine.OutOfCpusException;
@@ -25,6 +27,11 @@ public final class Sandbox {
     private Sandbox() {}
 
     public static SandboxResult run(SandboxConfig config) {
+        return run(config, init -> { });
+    }
+
+    /** As {@link #run(SandboxConfig)}, with {@code beforeStart} given PID 1 before its first instruction (tests inject faults). */
+    static SandboxResult run(SandboxConfig config, java.util.function.Consumer<SandboxProcess> beforeStart) {
         if (!Files.isDirectory(config.rootfs())) {
             throw new IllegalArgumentException("root file system " + config.rootfs() + " is not a directory");
         }
@@ -46,22 +53,28 @@ public final class Sandbox {
             try {
                 SandboxProcess p = kernel.createInit(fds, vfs.root());
                 init[0] = p;
+                Vfs.Resolved workdir;
                 try {
-                    p.setCwd(vfs.resolve(vfs.root(), config.workdir(), true).location());
-                } catch (ErrnoException | ClassCastException | NullPointerException e) {
+                    workdir = vfs.resolve(vfs.root(), config.workdir(), true);
+                } catch (ErrnoException e) {
+                    workdir = null;
+                }
+                if (workdir == null || !(workdir.name().isEmpty() || workdir.node() instanceof Directory)) {
                     return failed("working directory " + config.workdir() + " does not exist in the sandbox");
                 }
+                p.setCwd(workdir.location());
                 String command = config.argv().getFirst();
                 try {
                     String path = ProgramImage.search(p, command, config.env());
                     Task.Start start = ProgramImage.exec(p, path, config.argv(), config.env(), 0);
+                    beforeStart.accept(p);
                     kernel.startTask(p, start, 0, p.pid());
                 } catch (ErrnoException e) {
                     String why = e.errno() == Errno.ENOEXEC ? "is not an x86-64 Linux executable (or its ELF interpreter is missing or bad)"
                             : Errno.describe(e.errno()).toLowerCase();
                     return failed(command + ": " + why);
                 } catch (ProgramTermination t) {
-                    return new SandboxResult(t.exitCode(), t.signal(), t.getMessage(), 0, Map.of(), machine.exits(), 0);
+                    return new SandboxResult(t.exitCode(), t.signal(), t.getMessage(), 0, Map.of(), machine.exits(), 0, 0, false);
                 } catch (OutOfFramesException | OutOfCpusException e) {
                     return failed(command + ": " + e.getMessage());
                 }
@@ -81,12 +94,18 @@ public final class Sandbox {
             if (stragglers > 0) {
                 reason += " (" + stragglers + " task(s) did not stop when killed and were abandoned)";
             }
+            if (kernel.bug() != null && !end.isKernelBug()) {
+                // PID 1 had ended before the bug: the sandbox still reports it
+                end = ProgramTermination.kernelBug(kernel.bug());
+                reason = end.getMessage();
+            }
             return new SandboxResult(end.exitCode(), end.signal(), reason, kernel.dispatcher().calls(),
-                    kernel.dispatcher().unimplemented(), machine.exits(), init[0].space().faults());
+                    kernel.dispatcher().unimplemented(), machine.exits(), init[0].space().faults(),
+                    machine.cpus().stream().mapToLong(Cpu::shootdownFlushes).sum(), kernel.bug() != null);
         }
     }
 
     private static SandboxResult failed(String why) {
-        return new SandboxResult(127, 0, why, 0, Map.of(), 0, 0);
+        return new SandboxResult(127, 0, why, 0, Map.of(), 0, 0, 0, false);
     }
 }

@@ -1,0 +1,43 @@
+package dev.kapsel.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Conformance programs of {@code src/test/c/sandbox}, written from the man pages: each runs on the
+ * host first, and must pass all its checks there, then in the sandbox, where its output must be
+ * the same, line for line.
+ */
+class ConformanceProgramsTest {
+    @TempDir
+    Path dir;
+
+    private GuestPrograms.Run runBoth(String name, int checks) throws Exception {
+        Path exe = GuestPrograms.compile(name, false);
+        String expected = GuestPrograms.runNatively(exe);
+        assertTrue(expected.contains("DONE " + checks + " checks, 0 failures"), "natively:\n" + expected);
+        GuestPrograms.Run r = GuestPrograms.run(GuestPrograms.rootfs(dir, exe), false, "/bin/" + name);
+        assertEquals(expected, r.stdout(), r.describe());
+        SandboxProgramsTest.assertAllPass(r, checks);
+        return r;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"reuse, 4"})
+    void programBehavesAsOnTheHost(String name, int checks) throws Exception {
+        runBoth(name, checks);
+    }
+
+    @Test
+    void freedMemoryIsShotDownOnTheOtherVcpus() throws Exception {
+        GuestPrograms.Run r = runBoth("reuse", 4);
+        // each round's munmap or mprotect found the reader running on another vCPU, which reloaded CR3
+        assertTrue(r.result().tlbShootdowns() >= 16, r.describe() + "\nshootdowns: " + r.result().tlbShootdowns());
+    }
+}
