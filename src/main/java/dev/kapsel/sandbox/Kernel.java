@@ -9,6 +9,7 @@ import dev.kapsel.sandbox.machine.Machine;
 import dev.kapsel.sandbox.mm.AddressSpace;
 import dev.kapsel.sandbox.net.Network;
 import dev.kapsel.sandbox.net.NetworkMode;
+import dev.kapsel.sandbox.syscall.CredentialSyscalls;
 import dev.kapsel.sandbox.syscall.FileSyscalls;
 import dev.kapsel.sandbox.syscall.MemorySyscalls;
 import dev.kapsel.sandbox.syscall.ProcessSyscalls;
@@ -130,6 +131,7 @@ public final class Kernel {
         new FileSyscalls(p).register(table);
         new MemorySyscalls(p).register(table);
         new ProcessSyscalls(p).register(table);
+        new CredentialSyscalls(p).register(table);
         new TimeSyscalls(p).register(table);
         new TaskSyscalls(this, p).register(table);
         new IpcSyscalls(this, p).register(table);

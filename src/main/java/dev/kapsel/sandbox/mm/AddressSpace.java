@@ -508,6 +508,35 @@ public final class AddressSpace {
         }
     }
 
+    /** ENOMEM unless every page of {@code [start, start+length)} is in an area (madvise, mlock). */
+    public void checkMapped(long start, long length) {
+        long len = pageUp(length);
+        if (!validRange(start, len)) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        for (long p = start; p < start + len; ) {
+            Vma v = find(p);
+            if (v == null) {
+                throw new ErrnoException(Errno.ENOMEM);
+            }
+            p = v.end();
+        }
+    }
+
+    /** Is all of {@code [start, start+length)} private anonymous memory (MADV_FREE's domain)? ENOMEM on gaps. */
+    public boolean privateAnonymous(long start, long length) {
+        checkMapped(start, length);
+        long end = start + pageUp(length);
+        for (long p = start; p < end; ) {
+            Vma v = find(p);
+            if (v.backing() != null) {
+                return false;
+            }
+            p = v.end();
+        }
+        return true;
+    }
+
     /** madvise(MADV_DONTNEED): drops the pages; the next access sees zeros (or the file again). */
     public void discard(long start, long length) {
         if ((start & (PAGE_SIZE - 1)) != 0 || length < 0) {

@@ -37,13 +37,6 @@ public final class ProcessSyscalls {
         t.define(97, "getrlimit", (a, b, c, d, e, f) -> prlimit(0, a, 0, b), INT, HEX);
         t.define(98, "getrusage", (a, b, c, d, e, f) -> { mem.write(b, new byte[144]); return 0; }, INT, HEX);
         t.define(99, "sysinfo", (a, b, c, d, e, f) -> sysinfo(a), HEX);
-        t.define(102, "getuid", (a, b, c, d, e, f) -> 0);
-        t.define(104, "getgid", (a, b, c, d, e, f) -> 0);
-        t.define(105, "setuid", (a, b, c, d, e, f) -> 0, INT);
-        t.define(106, "setgid", (a, b, c, d, e, f) -> 0, INT);
-        t.define(107, "geteuid", (a, b, c, d, e, f) -> 0);
-        t.define(108, "getegid", (a, b, c, d, e, f) -> 0);
-        t.define(115, "getgroups", (a, b, c, d, e, f) -> 0, INT, HEX);
         t.define(157, "prctl", (a, b, c, d, e, f) -> prctl(a, b), INT, HEX);
         t.define(160, "setrlimit", (a, b, c, d, e, f) -> 0, INT, HEX);
         t.define(204, "sched_getaffinity", (a, b, c, d, e, f) -> schedGetaffinity(b, c), INT, INT, HEX);
