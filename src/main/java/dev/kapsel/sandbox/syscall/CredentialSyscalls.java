@@ -22,30 +22,31 @@ public final class CredentialSyscalls {
     }
 
     public void register(SyscallTable t) {
-        Credentials c = p.credentials();
-        t.define(102, "getuid", (a, b, cc, d, e, f) -> c.ruid() & 0xffff_ffffL);
-        t.define(104, "getgid", (a, b, cc, d, e, f) -> c.rgid() & 0xffff_ffffL);
-        t.define(105, "setuid", (a, b, cc, d, e, f) -> { c.setuid(a); return 0; }, INT);
-        t.define(106, "setgid", (a, b, cc, d, e, f) -> { c.setgid(a); return 0; }, INT);
-        t.define(107, "geteuid", (a, b, cc, d, e, f) -> c.euid() & 0xffff_ffffL);
-        t.define(108, "getegid", (a, b, cc, d, e, f) -> c.egid() & 0xffff_ffffL);
-        t.define(113, "setreuid", (a, b, cc, d, e, f) -> { c.setreuid(a, b); return 0; }, INT, INT);
-        t.define(114, "setregid", (a, b, cc, d, e, f) -> { c.setregid(a, b); return 0; }, INT, INT);
-        t.define(115, "getgroups", (a, b, cc, d, e, f) -> getgroups(a, b), INT, HEX);
-        t.define(116, "setgroups", (a, b, cc, d, e, f) -> setgroups(a, b), INT, HEX);
-        t.define(117, "setresuid", (a, b, cc, d, e, f) -> { c.setresuid(a, b, cc); return 0; }, INT, INT, INT);
-        t.define(118, "getresuid", (a, b, cc, d, e, f) -> getres(a, b, cc, c.ruid(), c.euid(), c.suid()), HEX, HEX, HEX);
-        t.define(119, "setresgid", (a, b, cc, d, e, f) -> { c.setresgid(a, b, cc); return 0; }, INT, INT, INT);
-        t.define(120, "getresgid", (a, b, cc, d, e, f) -> getres(a, b, cc, c.rgid(), c.egid(), c.sgid()), HEX, HEX, HEX);
-        t.define(122, "setfsuid", (a, b, cc, d, e, f) -> c.setfsuid(a) & 0xffff_ffffL, INT);
-        t.define(123, "setfsgid", (a, b, cc, d, e, f) -> c.setfsgid(a) & 0xffff_ffffL, INT);
-        t.define(135, "personality", (a, b, cc, d, e, f) -> personality(a), HEX);
+        Credentials.Ids u = p.credentials().uid();
+        Credentials.Ids g = p.credentials().gid();
+        t.define(102, "getuid", (a, b, c, d, e, f) -> u.real() & 0xffff_ffffL);
+        t.define(104, "getgid", (a, b, c, d, e, f) -> g.real() & 0xffff_ffffL);
+        t.define(105, "setuid", (a, b, c, d, e, f) -> { u.set(a); return 0; }, INT);
+        t.define(106, "setgid", (a, b, c, d, e, f) -> { g.set(a); return 0; }, INT);
+        t.define(107, "geteuid", (a, b, c, d, e, f) -> u.effective() & 0xffff_ffffL);
+        t.define(108, "getegid", (a, b, c, d, e, f) -> g.effective() & 0xffff_ffffL);
+        t.define(113, "setreuid", (a, b, c, d, e, f) -> { u.setRe(a, b); return 0; }, INT, INT);
+        t.define(114, "setregid", (a, b, c, d, e, f) -> { g.setRe(a, b); return 0; }, INT, INT);
+        t.define(115, "getgroups", (a, b, c, d, e, f) -> getgroups(a, b), INT, HEX);
+        t.define(116, "setgroups", (a, b, c, d, e, f) -> setgroups(a, b), INT, HEX);
+        t.define(117, "setresuid", (a, b, c, d, e, f) -> { u.setRes(a, b, c); return 0; }, INT, INT, INT);
+        t.define(118, "getresuid", (a, b, c, d, e, f) -> getres(a, b, c, u), HEX, HEX, HEX);
+        t.define(119, "setresgid", (a, b, c, d, e, f) -> { g.setRes(a, b, c); return 0; }, INT, INT, INT);
+        t.define(120, "getresgid", (a, b, c, d, e, f) -> getres(a, b, c, g), HEX, HEX, HEX);
+        t.define(122, "setfsuid", (a, b, c, d, e, f) -> u.setFs(a) & 0xffff_ffffL, INT);
+        t.define(123, "setfsgid", (a, b, c, d, e, f) -> g.setFs(a) & 0xffff_ffffL, INT);
+        t.define(135, "personality", (a, b, c, d, e, f) -> personality(a), HEX);
     }
 
-    private long getres(long r, long e, long s, int rv, int ev, int sv) {
-        mem.writeU32(r, rv);
-        mem.writeU32(e, ev);
-        mem.writeU32(s, sv);
+    private long getres(long r, long e, long s, Credentials.Ids ids) {
+        mem.writeU32(r, ids.real());
+        mem.writeU32(e, ids.effective());
+        mem.writeU32(s, ids.saved());
         return 0;
     }
 
