@@ -75,9 +75,6 @@ final class SandboxIsolation implements Isolation {
             out.add(new Limitation(Limitation.Kind.RLIMITS, "rlimits " + String.join(",", p.rlimits().stream()
                     .map(ContainerLaunch.Rlimit::type).toList()) + " (the sandbox's memory and writable-layer limits bound the program instead)"));
         }
-        if (p.hostname() != null && !p.hostname().isEmpty()) {
-            out.add(new Limitation(Limitation.Kind.HOSTNAME, "hostname " + p.hostname() + " (uname reports the sandbox's own)"));
-        }
         out.addAll(MOUNTS.of(launch));
         if (launch.resources().memoryBytes() > MAX_MEMORY) {
             out.add(new Limitation(Limitation.Kind.MEMORY, "memory limit " + (launch.resources().memoryBytes() >> 20)
@@ -95,7 +92,7 @@ final class SandboxIsolation implements Isolation {
         long memory = limit <= 0 ? SandboxLimits.DEFAULT_MEMORY : Math.min(MAX_MEMORY, limit) & ~((1L << 20) - 1);
         ContainerLaunch.Process p = launch.process();
         return new SandboxConfig(tree(launch), p.args(), p.envWithPath(), p.cwd(), stdin, stdout, stderr,
-                new SandboxLimits(memory, memory), null);
+                new SandboxLimits(memory, memory), null).withHostname(p.hostname());
     }
 
     @Override

@@ -54,9 +54,11 @@ public final class Kernel {
     private SandboxProcess init;
     private ProgramTermination initEnd;
     private KernelBug bug;
+    private final UtsNames uts;
     private boolean shutdown;
 
-    Kernel(Machine machine, Vfs vfs, SandboxLimits limits, PrintStream straceOut, NetworkMode networkMode) {
+    Kernel(Machine machine, Vfs vfs, SandboxLimits limits, PrintStream straceOut, NetworkMode networkMode, String hostname) {
+        this.uts = new UtsNames(hostname);
         this.network = new Network(lock, vfs, networkMode);
         this.machine = machine;
         this.vfs = vfs;
@@ -216,6 +218,11 @@ public final class Kernel {
             }
         }
         lock.wakeAll();
+    }
+
+    /** The host and domain name every process sees. */
+    public UtsNames uts() {
+        return uts;
     }
 
     /** The first kernel bug of this sandbox, or null. */

@@ -40,7 +40,7 @@ public final class Sandbox {
         try (Machine machine = Machine.create(memory)) {
             UpperQuota quota = new UpperQuota(config.limits().upperLayerBytes());
             Vfs vfs = new Vfs(config.rootfs(), quota);
-            Kernel kernel = new Kernel(machine, vfs, config.limits(), config.strace(), config.network());
+            Kernel kernel = new Kernel(machine, vfs, config.limits(), config.strace(), config.network(), config.hostname());
             KernelLock lock = kernel.lock();
             SandboxProcess[] init = new SandboxProcess[1];
             vfs.mount("dev", SandboxFiles.dev(new HostStream(config.stdout(), "/dev/tty", lock), quota));

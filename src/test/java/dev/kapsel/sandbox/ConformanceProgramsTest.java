@@ -35,6 +35,15 @@ class ConformanceProgramsTest {
     }
 
     @Test
+    void unameReportsTheContainersHostnameAndRootMayChangeIt() throws Exception {
+        Path root = GuestPrograms.rootfs(dir, GuestPrograms.compile("uts", false));
+        GuestPrograms.Run r = GuestPrograms.run(root, false, c -> c.withHostname("web-1"), "/bin/uts", "web-1");
+        SandboxProgramsTest.assertAllPass(r, 10);
+        GuestPrograms.Run unnamed = GuestPrograms.run(root, false, c -> c, "/bin/uts", SandboxConfig.DEFAULT_HOSTNAME);
+        SandboxProgramsTest.assertAllPass(unnamed, 10);
+    }
+
+    @Test
     void freedMemoryIsShotDownOnTheOtherVcpus() throws Exception {
         GuestPrograms.Run r = runBoth("reuse", 4);
         // each round's munmap or mprotect found the reader running on another vCPU, which reloaded CR3

@@ -127,12 +127,12 @@ class OciLaunchTest {
     }
 
     @Test
-    void theSandboxReportsUserRlimitsHostnameAndAReadOnlyRoot() {
+    void theSandboxReportsUserRlimitsAndAReadOnlyRootButServesTheHostname() {
         OciConfig c = config("""
                 {"args": ["sh"], "cwd": "/", "user": {"uid": 1000, "gid": 1000},
                  "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1, "soft": 1}]}""",
                 "\"hostname\": \"h\", \"root\": {\"path\": \"rootfs\", \"readonly\": true},");
-        assertEquals(List.of(Limitation.Kind.USER, Limitation.Kind.RLIMITS, Limitation.Kind.HOSTNAME, Limitation.Kind.READONLY_ROOT),
+        assertEquals(List.of(Limitation.Kind.USER, Limitation.Kind.RLIMITS, Limitation.Kind.READONLY_ROOT),
                 kinds(IsolationKind.SANDBOX.isolation().limitations(OciLaunch.of(c, dir))));
     }
 }
