@@ -55,6 +55,8 @@ public final class FileSyscalls {
         t.define(3, "close", (a, b, c, d, e, f) -> { p.fds().close(a); return 0; }, FD);
         t.define(4, "stat", (a, b, c, d, e, f) -> fstatat(AT_FDCWD, a, b, 0), PATH, HEX);
         t.define(5, "fstat", (a, b, c, d, e, f) -> { writeStat(b, p.fds().get(a).stat()); return 0; }, FD, HEX);
+        t.define(137, "statfs", (a, b, c, d, e, f) -> statfs(a, b), PATH, HEX);
+        t.define(138, "fstatfs", (a, b, c, d, e, f) -> fstatfs(a, b), FD, HEX);
         t.define(6, "lstat", (a, b, c, d, e, f) -> fstatat(AT_FDCWD, a, b, AT_SYMLINK_NOFOLLOW), PATH, HEX);
         t.define(8, "lseek", (a, b, c, d, e, f) -> p.fds().get(a).seek(b, (int) c), FD, INT, INT);
         t.define(16, "ioctl", (a, b, c, d, e, f) -> ioctl(a, b, c), FD, HEX, HEX);
@@ -385,6 +387,49 @@ public final class FileSyscalls {
     }
 
     // ---- metadata ------------------------------------------------------------------------------
+
+    // ---- statfs ---------------------------------------------------------------------------------
+
+    /** f_type values (linux/magic.h) of the file systems a sandbox path can be on. */
+    private static final long OVERLAYFS_SUPER_MAGIC = 0x794c7630L, PROC_SUPER_MAGIC = 0x9fa0L, TMPFS_MAGIC = 0x01021994L,
+            ANON_INODE_FS_MAGIC = 0x09041934L;
+    /** f_flags: ST_VALID (the kernel always sets it), ST_RELATIME; proc adds ST_NOSUID, ST_NODEV, ST_NOEXEC. */
+    private static final long ST_VALID = 0x20, ST_RELATIME = 0x400, ST_PROC = 0x2 | 0x4 | 0x8;
+    private static final int STATFS_SIZE = 120;
+    private static final long STATFS_FILES = 1L << 20;
+
+    long statfs(long pathAddress, long buf) {
+        Vfs.Resolved r = at(AT_FDCWD, pathAddress, true);
+        if (r.node() == null) {
+            throw new ErrnoException(Errno.ENOENT);
+        }
+        return writeStatfs(buf, pathOf(r));
+    }
+
+    long fstatfs(long fd, long buf) {
+        return writeStatfs(buf, p.paths().of(p.fds().get(fd)));
+    }
+
+    /**
+     * struct statfs for the file system {@code path} is on: the writable layer's quota gives the
+     * block counts of the root (what a program sees as its disk), /proc and /dev are in memory.
+     */
+    private long writeStatfs(long buf, String path) {
+        long type = path.equals("/proc") || path.startsWith("/proc/") ? PROC_SUPER_MAGIC
+                : path.equals("/dev") || path.startsWith("/dev/") ? TMPFS_MAGIC
+                : path.startsWith("/") ? OVERLAYFS_SUPER_MAGIC : ANON_INODE_FS_MAGIC;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(STATFS_SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long blocks = type == OVERLAYFS_SUPER_MAGIC ? vfs.quota().limit() / 4096 : 0;
+        long free = type == OVERLAYFS_SUPER_MAGIC ? Math.max(0, vfs.quota().limit() - vfs.quota().used()) / 4096 : 0;
+        b.putLong(type).putLong(4096).putLong(blocks).putLong(free).putLong(free)
+                .putLong(type == OVERLAYFS_SUPER_MAGIC ? STATFS_FILES : 0).putLong(type == OVERLAYFS_SUPER_MAGIC ? STATFS_FILES / 2 : 0)
+                .putLong(0)                 // f_fsid
+                .putLong(255)               // f_namelen
+                .putLong(4096)              // f_frsize
+                .putLong(ST_VALID | ST_RELATIME | (type == PROC_SUPER_MAGIC ? ST_PROC : 0));
+        mem.write(buf, b.array());
+        return 0;
+    }
 
     long fstatat(long dirfd, long pathAddress, long statbuf, long flags) {
         String path = mem.readPath(pathAddress);
