@@ -25,6 +25,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * The sandbox's process and task table and the life cycle of both: creating tasks on vCPU
@@ -55,6 +56,9 @@ public final class Kernel {
     private ProgramTermination initEnd;
     private KernelBug bug;
     private final UtsNames uts;
+    /** The thread that expires the processes' interval timers. */
+    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
+            r -> Thread.ofPlatform().daemon().name("sandbox-timers").unstarted(r));
     private boolean shutdown;
 
     Kernel(Machine machine, Vfs vfs, SandboxLimits limits, PrintStream straceOut, NetworkMode networkMode, String hostname) {
@@ -137,6 +141,7 @@ public final class Kernel {
         new TimeSyscalls(p).register(table);
         new TaskSyscalls(this, p).register(table);
         new IpcSyscalls(this, p).register(table);
+        new TimerSyscalls(p).register(table);
         new SocketSyscalls(network, p).register(table);
         p.setTable(table, straceOut == null ? null : new Strace(straceOut, p.memory()));
     }
@@ -306,7 +311,13 @@ public final class Kernel {
         }
     }
 
+    /** A new ITIMER_REAL for {@code p}, on the kernel's timer thread. */
+    RealTimer newRealTimer(SandboxProcess p) {
+        return new RealTimer(this, p, timers);
+    }
+
     private void processEnded(SandboxProcess p) {
+        p.cancelTimers();
         p.fds().closeAll();
         if (!p.spaceShared()) {
             p.space().release();
@@ -420,6 +431,7 @@ public final class Kernel {
             lock.wakeAll();
             lock.await(tasks::isEmpty, System.nanoTime() + KILL_NANOS);
             shutdown = true;
+            timers.shutdownNow();
             for (VcpuThread vt : idle) {
                 vt.stop();
             }

@@ -28,6 +28,7 @@ public final class SandboxProcess {
     private int pgid;
     private final Credentials credentials;
     private int personality;
+    private RealTimer realTimer;
     private int sid;
     private AddressSpace space;
     /** Whether {@link #space} belongs to another process too (vfork, CLONE_VM): not released here. */
@@ -116,6 +117,20 @@ public final class SandboxProcess {
 
     public void setPersonality(int persona) {
         personality = persona;
+    }
+
+    /** ITIMER_REAL, made on first use (a forked child starts without one). */
+    RealTimer realTimer() {
+        if (realTimer == null) {
+            realTimer = kernel.newRealTimer(this);
+        }
+        return realTimer;
+    }
+
+    void cancelTimers() {
+        if (realTimer != null) {
+            realTimer.cancel();
+        }
     }
 
     public int pgid() {
