@@ -31,7 +31,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class FileSyscalls {
     static final int AT_FDCWD = -100;
-    static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
+    static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_SYMLINK_FOLLOW = 0x400, AT_EMPTY_PATH = 0x1000;
     static final int O_ACCMODE = 3, O_CREAT = 0100, O_EXCL = 0200, O_TRUNC = 01000, O_DIRECTORY = 0200000,
             O_NOFOLLOW = 0400000, O_CLOEXEC = 02000000, O_TMPFILE = 020000000;
     private static final int CHUNK = 64 << 10;
@@ -80,6 +80,7 @@ public final class FileSyscalls {
         t.define(83, "mkdir", (a, b, c, d, e, f) -> mkdirat(AT_FDCWD, a, b), PATH, OCT);
         t.define(84, "rmdir", (a, b, c, d, e, f) -> unlinkat(AT_FDCWD, a, AT_REMOVEDIR), PATH);
         t.define(85, "creat", (a, b, c, d, e, f) -> openat(AT_FDCWD, a, O_CREAT | O_TRUNC | 1, b), PATH, OCT);
+        t.define(86, "link", (a, b, c, d, e, f) -> linkat(AT_FDCWD, a, AT_FDCWD, b, 0), PATH, PATH);
         t.define(87, "unlink", (a, b, c, d, e, f) -> unlinkat(AT_FDCWD, a, 0), PATH);
         t.define(88, "symlink", (a, b, c, d, e, f) -> symlinkat(a, AT_FDCWD, b), PATH, PATH);
         t.define(89, "readlink", (a, b, c, d, e, f) -> readlinkat(AT_FDCWD, a, b, c), PATH, HEX, INT);
@@ -96,6 +97,7 @@ public final class FileSyscalls {
         t.define(262, "newfstatat", (a, b, c, d, e, f) -> fstatat(a, b, c, d), FD, PATH, HEX, HEX);
         t.define(263, "unlinkat", (a, b, c, d, e, f) -> unlinkat(a, b, c), FD, PATH, HEX);
         t.define(264, "renameat", (a, b, c, d, e, f) -> renameat(a, b, c, d, 0), FD, PATH, FD, PATH);
+        t.define(265, "linkat", (a, b, c, d, e, f) -> linkat(a, b, c, d, e), FD, PATH, FD, PATH, HEX);
         t.define(266, "symlinkat", (a, b, c, d, e, f) -> symlinkat(a, b, c), PATH, FD, PATH);
         t.define(267, "readlinkat", (a, b, c, d, e, f) -> readlinkat(a, b, c, d), FD, PATH, HEX, INT);
         t.define(268, "fchmodat", (a, b, c, d, e, f) -> chmod(at(a, b, true).node(), c), FD, PATH, OCT);
@@ -553,6 +555,23 @@ public final class FileSyscalls {
 
     long mkdirat(long dirfd, long pathAddress, long mode) {
         vfs.mkdir(at(dirfd, pathAddress, false), (int) mode & ~p.umask());
+        return 0;
+    }
+
+    /** linkat(2): AT_SYMLINK_FOLLOW links what a symbolic link names; AT_EMPTY_PATH links the file {@code olddirfd} has open. */
+    long linkat(long olddirfd, long oldAddress, long newdirfd, long newAddress, long flags) {
+        if ((flags & ~(long) (AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        String oldPath = mem.readPath(oldAddress);
+        Vfs.Resolved from;
+        if (oldPath.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
+            OpenFile f = p.fds().get(olddirfd);
+            from = new Vfs.Resolved(p.cwd(), "", f.node()); // only its node matters: a file opened here is already a copy-up or a memory file
+        } else {
+            from = vfs.resolve(base(olddirfd, oldPath), oldPath, (flags & AT_SYMLINK_FOLLOW) != 0);
+        }
+        vfs.link(from, at(newdirfd, newAddress, false));
         return 0;
     }
 
