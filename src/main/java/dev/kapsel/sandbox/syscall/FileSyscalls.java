@@ -12,6 +12,7 @@ import dev.kapsel.sandbox.SandboxProcess;
 import dev.kapsel.sandbox.fs.Directory;
 import dev.kapsel.sandbox.fs.DirectoryHandle;
 import dev.kapsel.sandbox.fs.FdTable;
+import dev.kapsel.sandbox.fs.Fifo;
 import dev.kapsel.sandbox.fs.Location;
 import dev.kapsel.sandbox.fs.MemoryFile;
 import dev.kapsel.sandbox.fs.Node;
@@ -80,6 +81,8 @@ public final class FileSyscalls {
         t.define(83, "mkdir", (a, b, c, d, e, f) -> mkdirat(AT_FDCWD, a, b), PATH, OCT);
         t.define(84, "rmdir", (a, b, c, d, e, f) -> unlinkat(AT_FDCWD, a, AT_REMOVEDIR), PATH);
         t.define(85, "creat", (a, b, c, d, e, f) -> openat(AT_FDCWD, a, O_CREAT | O_TRUNC | 1, b), PATH, OCT);
+        t.define(133, "mknod", (a, b, c, d, e, f) -> mknodat(AT_FDCWD, a, b, c), PATH, HEX, HEX);
+        t.define(259, "mknodat", (a, b, c, d, e, f) -> mknodat(a, b, c, d), FD, PATH, HEX, HEX);
         t.define(86, "link", (a, b, c, d, e, f) -> linkat(AT_FDCWD, a, AT_FDCWD, b, 0), PATH, PATH);
         t.define(87, "unlink", (a, b, c, d, e, f) -> unlinkat(AT_FDCWD, a, 0), PATH);
         t.define(88, "symlink", (a, b, c, d, e, f) -> symlinkat(a, AT_FDCWD, b), PATH, PATH);
@@ -555,6 +558,26 @@ public final class FileSyscalls {
 
     long mkdirat(long dirfd, long pathAddress, long mode) {
         vfs.mkdir(at(dirfd, pathAddress, false), (int) mode & ~p.umask());
+        return 0;
+    }
+
+    /**
+     * mknodat(2): a FIFO ({@link Fifo}) or an empty regular file; devices need CAP_MKNOD, which a
+     * container lacks (EPERM), and socket inodes come only from bind (EPERM here).
+     */
+    long mknodat(long dirfd, long pathAddress, long mode, long dev) {
+        int type = (int) mode & Node.S_IFMT;
+        Vfs.Resolved r = at(dirfd, pathAddress, false);
+        if (r.node() != null || r.name().isEmpty()) {
+            throw new ErrnoException(Errno.EEXIST);
+        }
+        int perms = (int) mode & 07777 & ~p.umask();
+        switch (type) {
+            case Node.S_IFIFO -> r.parent().directory().add(r.name(), new Fifo(p.kernel().lock(), perms));
+            case 0, Node.S_IFREG -> vfs.createFile(r, perms);
+            case Node.S_IFCHR, Node.S_IFBLK, Node.S_IFSOCK -> throw new ErrnoException(Errno.EPERM);
+            default -> throw new ErrnoException(Errno.EINVAL);
+        }
         return 0;
     }
 
