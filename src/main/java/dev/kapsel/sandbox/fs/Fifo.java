@@ -3,6 +3,7 @@ package dev.kapsel.sandbox.fs;
 import dev.kapsel.sandbox.ErrnoException;
 import dev.kapsel.sandbox.KernelLock;
 import dev.kapsel.sys.Errno;
+import java.util.function.BooleanSupplier;
 
 /**
  * A named pipe (fifo(7)) of the writable layer, made by mknod/mkfifo: each open gives an end of
@@ -36,17 +37,12 @@ public final class Fifo extends Node {
             case 0 -> {
                 OpenFile end = pipe.readEnd(flags & OpenFile.O_NONBLOCK);
                 readerOpens++;
-                lock.wakeAll();
                 long seen = writerOpens;
-                if (!nonBlocking && pipe.writers() == 0) {
-                    try {
-                        lock.await(() -> pipe.writers() > 0 || writerOpens != seen, Long.MAX_VALUE);
-                    } catch (ErrnoException e) {
-                        end.close();
-                        throw e;
-                    }
+                if (nonBlocking) {
+                    lock.wakeAll(); // a writer waiting for a reader goes on
+                    return end;
                 }
-                return end;
+                return awaitPeer(end, () -> pipe.writers() > 0 || writerOpens != seen);
             }
             case 1 -> {
                 if (nonBlocking && pipe.readers() == 0) {
@@ -54,19 +50,22 @@ public final class Fifo extends Node {
                 }
                 OpenFile end = pipe.writeEnd(flags & OpenFile.O_NONBLOCK);
                 writerOpens++;
-                lock.wakeAll();
                 long seen = readerOpens;
-                if (pipe.readers() == 0) {
-                    try {
-                        lock.await(() -> pipe.readers() > 0 || readerOpens != seen, Long.MAX_VALUE);
-                    } catch (ErrnoException e) {
-                        end.close();
-                        throw e;
-                    }
-                }
-                return end;
+                return awaitPeer(end, () -> pipe.readers() > 0 || readerOpens != seen);
             }
             default -> throw new ErrnoException(Errno.EINVAL);
         }
+    }
+
+    /** Wakes a peer waiting for this open, then waits for {@code peer}; a signal closes {@code end} again. */
+    private OpenFile awaitPeer(OpenFile end, BooleanSupplier peer) {
+        lock.wakeAll();
+        try {
+            lock.await(peer, Long.MAX_VALUE);
+        } catch (ErrnoException e) {
+            end.close();
+            throw e;
+        }
+        return end;
     }
 }
