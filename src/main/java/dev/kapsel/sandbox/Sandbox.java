@@ -43,6 +43,10 @@ public final class Sandbox {
             Kernel kernel = new Kernel(machine, vfs, config.limits(), config.strace(), config.network(), config.hostname());
             KernelLock lock = kernel.lock();
             SandboxProcess[] init = new SandboxProcess[1];
+            String copyFailure = copyIn(vfs, config.files());
+            if (copyFailure != null) {
+                return failed(copyFailure);
+            }
             vfs.mount("dev", SandboxFiles.dev(new HostStream(config.stdout(), "/dev/tty", lock), quota));
             vfs.mount("proc", SandboxFiles.proc(() -> Task.currentOrNull() != null ? Task.currentOrNull().process() : init[0]));
             FdTable fds = new FdTable();
@@ -103,6 +107,41 @@ public final class Sandbox {
                     kernel.dispatcher().unimplemented(), machine.exits(), init[0].space().faults(),
                     machine.cpus().stream().mapToLong(Cpu::shootdownFlushes).sum(), kernel.bug() != null);
         }
+    }
+
+    /**
+     * Copies each host file of {@code files} into the writable layer at its sandbox path, making
+     * missing parent directories: a copy at start, as the micro-VM takes it, so later host
+     * changes are not seen. Returns why it could not, or null.
+     */
+    private static String copyIn(Vfs vfs, java.util.Map<String, java.nio.file.Path> files) {
+        for (var e : files.entrySet()) {
+            byte[] content;
+            try {
+                content = Files.readAllBytes(e.getValue());
+            } catch (java.io.IOException | OutOfMemoryError ex) {
+                return "files: cannot read " + e.getValue() + " for " + e.getKey() + ": " + ex.getMessage();
+            }
+            try {
+                String[] parts = e.getKey().substring(1).split("/");
+                StringBuilder at = new StringBuilder();
+                for (int i = 0; i < parts.length - 1; i++) {
+                    at.append('/').append(parts[i]);
+                    Vfs.Resolved dir = vfs.resolve(vfs.root(), at.toString(), true);
+                    if (dir.node() == null) {
+                        vfs.mkdir(dir, 0755);
+                    }
+                }
+                Vfs.Resolved target = vfs.resolve(vfs.root(), e.getKey(), false);
+                if (target.node() instanceof Directory) {
+                    return "files: " + e.getKey() + " is a directory in the root file system";
+                }
+                vfs.createFile(target, 0644).write(0, content, 0, content.length);
+            } catch (ErrnoException ex) {
+                return "files: cannot place " + e.getKey() + ": " + Errno.describe(ex.errno()).toLowerCase();
+            }
+        }
+        return null;
     }
 
     private static SandboxResult failed(String why) {

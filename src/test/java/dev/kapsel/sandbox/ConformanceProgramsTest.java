@@ -3,7 +3,9 @@ package dev.kapsel.sandbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +43,22 @@ class ConformanceProgramsTest {
         SandboxProgramsTest.assertAllPass(r, 10);
         GuestPrograms.Run unnamed = GuestPrograms.run(root, false, c -> c, "/bin/uts", SandboxConfig.DEFAULT_HOSTNAME);
         SandboxProgramsTest.assertAllPass(unnamed, 10);
+    }
+
+    @Test
+    void theEnginesFilesAreCopiedInWhereTheBundleBindsThem() throws Exception {
+        Path root = GuestPrograms.rootfs(dir, GuestPrograms.compile("showfile", false));
+        Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 image-own\n");
+        Path hosts = Files.writeString(dir.resolve("hosts"), "10.0.0.5 web-1\n");
+        Path extra = Files.writeString(dir.resolve("extra"), "from the host\n");
+        GuestPrograms.Run r = GuestPrograms.run(root, false, c -> c.withFiles(Map.of("/etc/hosts", hosts, "/run/secrets/token", extra)),
+                "/bin/showfile", "/etc/hosts", "/run/secrets/token");
+        assertEquals("== /etc/hosts\n10.0.0.5 web-1\n== /run/secrets/token\nfrom the host\n", r.stdout(), r.describe());
+        assertEquals("127.0.0.1 image-own\n", Files.readString(root.resolve("etc/hosts")), "the image is not changed");
+        GuestPrograms.Run missing = GuestPrograms.run(root, false, c -> c.withFiles(Map.of("/etc/hosts", dir.resolve("absent"))),
+                "/bin/showfile", "/etc/hosts");
+        assertEquals(127, missing.result().exitStatus(), missing.describe());
+        assertTrue(missing.result().reason().startsWith("files: cannot read " + dir.resolve("absent") + " for /etc/hosts"), missing.describe());
     }
 
     @Test
