@@ -21,6 +21,11 @@ public final class SandboxBench {
             long t = System.nanoTime();
             last = Sandbox.run(SandboxConfig.of(root, cmd));
             ms[i] = (System.nanoTime() - t) / 1e6;
+            if (last.exitStatus() != 0) {
+                // a failed run is no measurement: run.sh stops on this status
+                System.err.printf("SandboxBench: run %d of %s failed: status %d (%s)%n", i + 1, String.join(" ", cmd), last.exitStatus(), last.reason());
+                System.exit(1);
+            }
         }
         Arrays.sort(ms);
         System.out.printf("in-process %s: median %.2f ms, min %.2f ms over %d runs (status %d, %d syscalls, %d exits, %d faults)%n",

@@ -86,7 +86,7 @@ public final class SandboxCommand implements Runnable {
                 environment.add(e);
             }
             SandboxConfig config = new SandboxConfig(rootfs, command, environment, workdir, 0, 1, 2, limits,
-                    strace ? System.err : null, networkMode);
+                    strace ? System.err : null, networkMode, null, null);
             return SandboxLauncher.run(config, stats);
         }
     }

@@ -3,7 +3,9 @@ package dev.kapsel.container;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -63,5 +65,17 @@ record MountLimitations(Predicate<ContainerLaunch.Mount> provided, boolean honou
     /** A bind of a single host file (the VM copies those into its root image). */
     static boolean isFile(ContainerLaunch.Mount m) {
         return m.source() != null && Files.isRegularFile(Path.of(m.source()));
+    }
+
+    /** Bind mounts of single host files, by guest path: what an isolation that honours them copies in
+     * (the VM into its root image before boot, the sandbox into its writable layer at start). */
+    static Map<String, Path> fileBinds(List<ContainerLaunch.Mount> mounts) {
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (ContainerLaunch.Mount m : mounts) {
+            if (m.isBind() && MountLimitations.isFile(m)) {
+                files.put(Path.of(m.destination()).normalize().toString(), Path.of(m.source()));
+            }
+        }
+        return files;
     }
 }

@@ -24,8 +24,8 @@ final class SandboxIsolation implements Isolation {
     /** Mount types whose effect the sandbox provides: its own /proc and /dev, tmpfs as the in-memory writable layer. */
     private static final Set<String> PROVIDED = Set.of("proc", "tmpfs", "devtmpfs");
     private static final MountLimitations MOUNTS = new MountLimitations(
-            m -> !m.isBind() && (PROVIDED.contains(m.type()) || m.destination().equals("/dev")), false,
-            "no host file sharing in the sandbox yet",
+            m -> !m.isBind() && (PROVIDED.contains(m.type()) || m.destination().equals("/dev")), true,
+            "the sandbox copies in bound files, not directories",
             "the sandbox provides only /proc, /dev and tmpfs-like writes",
             "writes go to the sandbox's in-memory layer and are discarded at exit",
             "the sandbox's /dev has null, zero, random, urandom, tty only",
@@ -75,9 +75,6 @@ final class SandboxIsolation implements Isolation {
             out.add(new Limitation(Limitation.Kind.RLIMITS, "rlimits " + String.join(",", p.rlimits().stream()
                     .map(ContainerLaunch.Rlimit::type).toList()) + " (the sandbox's memory and writable-layer limits bound the program instead)"));
         }
-        if (p.hostname() != null && !p.hostname().isEmpty()) {
-            out.add(new Limitation(Limitation.Kind.HOSTNAME, "hostname " + p.hostname() + " (uname reports the sandbox's own)"));
-        }
         out.addAll(MOUNTS.of(launch));
         if (launch.resources().memoryBytes() > MAX_MEMORY) {
             out.add(new Limitation(Limitation.Kind.MEMORY, "memory limit " + (launch.resources().memoryBytes() >> 20)
@@ -95,7 +92,7 @@ final class SandboxIsolation implements Isolation {
         long memory = limit <= 0 ? SandboxLimits.DEFAULT_MEMORY : Math.min(MAX_MEMORY, limit) & ~((1L << 20) - 1);
         ContainerLaunch.Process p = launch.process();
         return new SandboxConfig(tree(launch), p.args(), p.envWithPath(), p.cwd(), stdin, stdout, stderr,
-                new SandboxLimits(memory, memory), null);
+                new SandboxLimits(memory, memory), null).withHostname(p.hostname()).withFiles(MountLimitations.fileBinds(launch.mounts()));
     }
 
     @Override

@@ -119,7 +119,7 @@ final class VmIsolation implements Isolation {
                 built = scratch.resolve(DISK);
                 Files.deleteIfExists(built);
                 RootfsBuilder.build(d.path(), built, d.path().toString());
-                RootfsBuilder.addFiles(built, fileBinds(launch.mounts()));
+                RootfsBuilder.addFiles(built, MountLimitations.fileBinds(launch.mounts()));
                 disk = built;
             } else {
                 disk = ((ContainerLaunch.RootFs.ImageDisk) launch.root()).disk();
@@ -210,17 +210,6 @@ final class VmIsolation implements Isolation {
             throw new IllegalArgumentException(what + " " + value + " is outside 0..4294967294");
         }
         return (int) value;
-    }
-
-    /** Bind mounts of single host files, by guest path: written into the root image before boot. */
-    static Map<String, Path> fileBinds(List<ContainerLaunch.Mount> mounts) {
-        Map<String, Path> files = new LinkedHashMap<>();
-        for (ContainerLaunch.Mount m : mounts) {
-            if (m.isBind() && MountLimitations.isFile(m)) {
-                files.put(Path.of(m.destination()).normalize().toString(), Path.of(m.source()));
-            }
-        }
-        return files;
     }
 
     /**

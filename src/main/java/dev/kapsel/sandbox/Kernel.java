@@ -9,6 +9,7 @@ import dev.kapsel.sandbox.machine.Machine;
 import dev.kapsel.sandbox.mm.AddressSpace;
 import dev.kapsel.sandbox.net.Network;
 import dev.kapsel.sandbox.net.NetworkMode;
+import dev.kapsel.sandbox.syscall.CredentialSyscalls;
 import dev.kapsel.sandbox.syscall.FileSyscalls;
 import dev.kapsel.sandbox.syscall.MemorySyscalls;
 import dev.kapsel.sandbox.syscall.ProcessSyscalls;
@@ -24,6 +25,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * The sandbox's process and task table and the life cycle of both: creating tasks on vCPU
@@ -52,9 +54,15 @@ public final class Kernel {
     private int nextPid = SandboxProcess.PID;
     private SandboxProcess init;
     private ProgramTermination initEnd;
+    private KernelBug bug;
+    private final UtsNames uts;
+    /** The thread that expires the processes' interval timers. */
+    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
+            r -> Thread.ofPlatform().daemon().name("sandbox-timers").unstarted(r));
     private boolean shutdown;
 
-    Kernel(Machine machine, Vfs vfs, SandboxLimits limits, PrintStream straceOut, NetworkMode networkMode) {
+    Kernel(Machine machine, Vfs vfs, SandboxLimits limits, PrintStream straceOut, NetworkMode networkMode, String hostname) {
+        this.uts = new UtsNames(hostname);
         this.network = new Network(lock, vfs, networkMode);
         this.machine = machine;
         this.vfs = vfs;
@@ -129,9 +137,11 @@ public final class Kernel {
         new FileSyscalls(p).register(table);
         new MemorySyscalls(p).register(table);
         new ProcessSyscalls(p).register(table);
+        new CredentialSyscalls(p).register(table);
         new TimeSyscalls(p).register(table);
         new TaskSyscalls(this, p).register(table);
         new IpcSyscalls(this, p).register(table);
+        new TimerSyscalls(p).register(table);
         new SocketSyscalls(network, p).register(table);
         p.setTable(table, straceOut == null ? null : new Strace(straceOut, p.memory()));
     }
@@ -193,6 +203,38 @@ public final class Kernel {
         return (t.exitCode() & 0xff) << 8;
     }
 
+    /**
+     * A bug of the Java kernel surfaced on a task's thread: it goes to the host's stderr with its
+     * stack, and the whole sandbox ends with {@link KernelBug#EXIT_STATUS}: every process is
+     * killed, whatever it was doing, since the kernel's state can no longer be trusted.
+     */
+    void kernelBug(KernelBug bug) {
+        System.err.println("kapsel: " + bug.getMessage());
+        bug.printStackTrace();
+        if (this.bug == null) {
+            this.bug = bug;
+        }
+        if (initEnd == null) {
+            initEnd = ProgramTermination.kernelBug(bug);
+        }
+        for (SandboxProcess p : processes()) {
+            if (!p.zombie()) {
+                exitGroup(p, ProgramTermination.killed(Signals.SIGKILL, "killed: sandbox kernel bug"));
+            }
+        }
+        lock.wakeAll();
+    }
+
+    /** The host and domain name every process sees. */
+    public UtsNames uts() {
+        return uts;
+    }
+
+    /** The first kernel bug of this sandbox, or null. */
+    KernelBug bug() {
+        return bug;
+    }
+
     /** exit_group, or a fatal signal: every thread of {@code p} ends with that status. */
     void exitGroup(SandboxProcess p, ProgramTermination t) {
         if (p.exiting() == null) {
@@ -216,7 +258,7 @@ public final class Kernel {
                 try {
                     p.memory().writeU32(t.clearChildTid(), 0);
                     futexes.wake(p, t.clearChildTid(), 1, -1);
-                } catch (RuntimeException e) {
+                } catch (ErrnoException e) {
                     // as Linux: a bad address is ignored
                 }
             }
@@ -255,7 +297,7 @@ public final class Kernel {
             if (pending != 0) {
                 ownerDied(t, (pending & ~1L) + offset);
             }
-        } catch (RuntimeException e) {
+        } catch (ErrnoException e) {
             // a damaged list is the program's problem
         }
     }
@@ -269,7 +311,13 @@ public final class Kernel {
         }
     }
 
+    /** A new ITIMER_REAL for {@code p}, on the kernel's timer thread. */
+    RealTimer newRealTimer(SandboxProcess p) {
+        return new RealTimer(this, p, timers);
+    }
+
     private void processEnded(SandboxProcess p) {
+        p.cancelTimers();
         p.fds().closeAll();
         if (!p.spaceShared()) {
             p.space().release();
@@ -383,6 +431,7 @@ public final class Kernel {
             lock.wakeAll();
             lock.await(tasks::isEmpty, System.nanoTime() + KILL_NANOS);
             shutdown = true;
+            timers.shutdownNow();
             for (VcpuThread vt : idle) {
                 vt.stop();
             }

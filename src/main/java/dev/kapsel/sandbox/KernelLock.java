@@ -111,6 +111,24 @@ public final class KernelLock {
         }
     }
 
+    /**
+     * Sleeps, lock released, until {@code ready} holds, whatever signals arrive: for waits the
+     * kernel's own consistency needs (a TLB shootdown), which no signal may cut short. Re-checks
+     * every 10 ms as well, so a waker that forgot {@link #wakeAll()} costs time, not a hang.
+     * False only when the thread is interrupted (the sandbox is being torn down).
+     */
+    public boolean awaitUninterruptibly(BooleanSupplier ready) {
+        while (!ready.getAsBoolean()) {
+            try {
+                changed.awaitNanos(HOST_WAIT_NANOS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Runs a host call that may block with the lock released, then takes it back. */
     public <T> T unlocked(Supplier<T> call) {
         int holds = lock.getHoldCount();

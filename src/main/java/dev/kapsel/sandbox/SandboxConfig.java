@@ -4,16 +4,23 @@ import dev.kapsel.sandbox.net.NetworkMode;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * What to run in a sandbox: the unpacked root file system (read-only lower layer), the command
  * and its environment, the working directory, the host file descriptors that become the program's
  * stdin/stdout/stderr, the limits, where --strace output goes (null for none), and whether the
- * programs may use the host's network ({@link NetworkMode}, none by default).
+ * programs may use the host's network ({@link NetworkMode}, none by default), and the host name
+ * uname reports ({@link #DEFAULT_HOSTNAME} when null or empty; the container's {@code hostname}), and
+ * host files copied into the writable layer at start, by absolute sandbox path (the engine's
+ * /etc/hosts, /etc/hostname, /etc/resolv.conf and every other file bind mount of the bundle).
  */
 public record SandboxConfig(Path rootfs, List<String> argv, List<String> env, String workdir, int stdin, int stdout,
-                            int stderr, SandboxLimits limits, PrintStream strace, NetworkMode network) {
+                            int stderr, SandboxLimits limits, PrintStream strace, NetworkMode network, String hostname,
+                            Map<String, Path> files) {
+    public static final String DEFAULT_HOSTNAME = "kapsel";
+
     public static final List<String> DEFAULT_ENV = List.of(
             dev.kapsel.host.DefaultPath.ENV, "HOME=/root", "TERM=xterm");
 
@@ -29,16 +36,33 @@ public record SandboxConfig(Path rootfs, List<String> argv, List<String> env, St
         }
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(network, "network");
+        if (hostname == null || hostname.isEmpty()) {
+            hostname = DEFAULT_HOSTNAME;
+        }
+        files = files == null ? Map.of() : Map.copyOf(files);
+        for (String destination : files.keySet()) {
+            if (!destination.startsWith("/") || destination.equals("/")) {
+                throw new IllegalArgumentException("files: destination " + destination + " is not an absolute file path");
+            }
+        }
     }
 
     /** Without host network access. */
     public SandboxConfig(Path rootfs, List<String> argv, List<String> env, String workdir, int stdin, int stdout, int stderr,
                          SandboxLimits limits, PrintStream strace) {
-        this(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, strace, NetworkMode.NONE);
+        this(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, strace, NetworkMode.NONE, null, Map.of());
     }
 
     public SandboxConfig withNetwork(NetworkMode n) {
-        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, strace, n);
+        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, strace, n, hostname, files);
+    }
+
+    public SandboxConfig withFiles(Map<String, Path> copies) {
+        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, strace, network, hostname, copies);
+    }
+
+    public SandboxConfig withHostname(String name) {
+        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, strace, network, name, files);
     }
 
     /** The host process's own stdio, default limits, no strace. */
@@ -47,14 +71,14 @@ public record SandboxConfig(Path rootfs, List<String> argv, List<String> env, St
     }
 
     public SandboxConfig withStdio(int in, int out, int err) {
-        return new SandboxConfig(rootfs, argv, env, workdir, in, out, err, limits, strace, network);
+        return new SandboxConfig(rootfs, argv, env, workdir, in, out, err, limits, strace, network, hostname, files);
     }
 
     public SandboxConfig withStrace(PrintStream s) {
-        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, s, network);
+        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, s, network, hostname, files);
     }
 
     public SandboxConfig withLimits(SandboxLimits l) {
-        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, l, strace, network);
+        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, l, strace, network, hostname, files);
     }
 }

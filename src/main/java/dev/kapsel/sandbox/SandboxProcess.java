@@ -26,6 +26,9 @@ public final class SandboxProcess {
     private final List<SandboxProcess> children = new ArrayList<>();
     private final List<Task> threads = new ArrayList<>();
     private int pgid;
+    private final Credentials credentials;
+    private int personality;
+    private RealTimer realTimer;
     private int sid;
     private AddressSpace space;
     /** Whether {@link #space} belongs to another process too (vfork, CLONE_VM): not released here. */
@@ -63,6 +66,8 @@ public final class SandboxProcess {
         this.exitSignal = exitSignal;
         this.pgid = parent == null ? pid : parent.pgid;
         this.sid = parent == null ? pid : parent.sid;
+        this.credentials = parent == null ? new Credentials() : parent.credentials.copy();
+        this.personality = parent == null ? 0 : parent.personality;
         if (parent != null) {
             parent.children.add(this);
             exe = parent.exe;
@@ -98,6 +103,34 @@ public final class SandboxProcess {
 
     List<Task> threads() {
         return threads;
+    }
+
+    /** The user and group ids (per process: glibc's set*id change every thread, and so does this). */
+    public Credentials credentials() {
+        return credentials;
+    }
+
+    /** personality(2)'s persona: kept and given back, not acted on (the sandbox runs one execution domain, PER_LINUX). */
+    public int personality() {
+        return personality;
+    }
+
+    public void setPersonality(int persona) {
+        personality = persona;
+    }
+
+    /** ITIMER_REAL, made on first use (a forked child starts without one). */
+    RealTimer realTimer() {
+        if (realTimer == null) {
+            realTimer = kernel.newRealTimer(this);
+        }
+        return realTimer;
+    }
+
+    void cancelTimers() {
+        if (realTimer != null) {
+            realTimer.cancel();
+        }
     }
 
     public int pgid() {

@@ -1,7 +1,6 @@
 package dev.kapsel.sandbox;
 
 import dev.kapsel.kvm.Regs;
-import dev.kapsel.memory.GuestMemoryException;
 import dev.kapsel.sys.Errno;
 
 /**
@@ -101,7 +100,7 @@ final class SignalDelivery {
         System.arraycopy(info.encode(), 0, b, INFO, 128);
         try {
             task.process().memory().write(frame, b);
-        } catch (ErrnoException | GuestMemoryException e) {
+        } catch (ErrnoException e) {
             throw ProgramTermination.killed(Signals.SIGSEGV, "killed by SIGSEGV: no room for the " + Signals.name(sig)
                     + " signal frame at 0x" + Long.toHexString(frame));
         }
@@ -122,7 +121,7 @@ final class SignalDelivery {
         byte[] b;
         try {
             b = task.process().memory().read(uc, 304);
-        } catch (ErrnoException | GuestMemoryException e) {
+        } catch (ErrnoException e) {
             throw ProgramTermination.killed(Signals.SIGSEGV, "killed by SIGSEGV: bad signal frame at 0x" + Long.toHexString(uc));
         }
         int m = MCONTEXT - UC;

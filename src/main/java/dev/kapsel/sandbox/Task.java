@@ -1,7 +1,6 @@
 package dev.kapsel.sandbox;
 
 import dev.kapsel.kvm.Regs;
-import dev.kapsel.memory.GuestMemoryException;
 import dev.kapsel.sandbox.machine.Cpu;
 import dev.kapsel.sandbox.machine.KernelLayout;
 import dev.kapsel.sandbox.machine.OutOfCpusException;
@@ -233,8 +232,11 @@ public final class Task {
         } catch (ProgramTermination t) {
             kernel.exitGroup(process, t);
             kernel.threadExited(this, 0);
+        } catch (KernelBug bug) {
+            kernel.kernelBug(bug);
+            kernel.threadExited(this, 0);
         } catch (RuntimeException | Error e) {
-            kernel.exitGroup(process, ProgramTermination.killed(Signals.SIGKILL, "sandbox kernel error: " + e));
+            kernel.kernelBug(new KernelBug("the trap loop of task " + tid, e));
             kernel.threadExited(this, 0);
         } finally {
             this.cpu = null;
@@ -250,22 +252,45 @@ public final class Task {
                 throw new ThreadExit(0);
             }
             SignalDelivery.beforeUserMode(this);
-            cpu.flush(process.space().takeInvalidations());
+            TlbShootdown.complete(this, kernel.machine(), lock, process.space());
+            cpu.flushIfStale();
             Trap trap;
+            cpu.setInUser(true);
             lock.unlock();
             try {
                 trap = cpu.next();
             } finally {
                 lock.lock();
+                leftUser(cpu, lock);
             }
             switch (trap) {
                 case Trap.Syscall s -> syscall(s.regs());
-                case Trap.Exception e -> exception(e);
+                case Trap.Exception e -> {
+                    try {
+                        exception(e);
+                    } catch (ThreadExit | ProgramTermination | UserStateReplaced end) {
+                        throw end;
+                    } catch (OutOfFramesException full) {
+                        // no frame for the faulting page: Linux's OOM killer would end the process
+                        throw ProgramTermination.killed(Signals.SIGKILL, "killed by SIGKILL: out of memory (the sandbox's memory limit)");
+                    } catch (RuntimeException | Error bug) {
+                        throw new KernelBug(String.format("%s at address 0x%x, rip 0x%x, error code 0x%x in task %d",
+                                Vectors.name(e.vector()), e.faultAddress(), e.regs().rip(), e.errorCode(), tid), bug);
+                    }
+                }
                 case Trap.Interrupted i -> {
                     // a kick (signal, kill) or a host signal: the loop head looks at it
                 }
                 case Trap.MachineFailure f -> throw ProgramTermination.killed(Signals.SIGKILL, "sandbox machine failure: " + f.reason());
             }
+        }
+    }
+
+    /** Back in the kernel: a shootdown waiting for this vCPU may go on (it flushes before it runs the program again). */
+    private static void leftUser(Cpu cpu, KernelLock lock) {
+        cpu.setInUser(false);
+        if (cpu.tlbStale()) {
+            lock.wakeAll();
         }
     }
 
@@ -277,12 +302,14 @@ public final class Task {
             result = kernel.dispatcher().dispatch(process.table(), process.strace(), tid, regs);
         } catch (UserStateReplaced r) {
             return;
-        } catch (GuestMemoryException | ArithmeticException | IndexOutOfBoundsException e) {
-            result = -Errno.EFAULT;
+        } catch (ThreadExit | ProgramTermination end) {
+            throw end;
         } catch (OutOfFramesException e) {
             result = -Errno.ENOMEM;
         } catch (OutOfCpusException e) {
             result = -Errno.EAGAIN;
+        } catch (RuntimeException | Error e) {
+            throw new KernelBug(describeSyscall(regs), e);
         }
         boolean noSignal = nr == 44 && (regs.r10() & MSG_NOSIGNAL) != 0 || nr == 46 && (regs.rdx() & MSG_NOSIGNAL) != 0;
         if (result == -Errno.EPIPE && !noSignal && (nr == 1 || nr == 18 || nr == 20 || nr == 44 || nr == 46 || nr == 40)) {
@@ -290,6 +317,14 @@ public final class Task {
         }
         interruptedCall = result == -KernelLock.ERESTARTSYS ? nr : -1;
         cpu.resumeFromSyscall(regs, result);
+    }
+
+    /** The call in {@code regs} as strace would show it: name (or number) and the six argument registers. */
+    private String describeSyscall(Regs regs) {
+        var entry = process.table().get(regs.rax());
+        String name = entry != null ? entry.name() : "syscall_" + regs.rax();
+        return String.format("%s(0x%x, 0x%x, 0x%x, 0x%x, 0x%x, 0x%x) in task %d", name, regs.rdi(), regs.rsi(), regs.rdx(),
+                regs.r10(), regs.r8(), regs.r9(), tid);
     }
 
     long takeInterruptedCall() {

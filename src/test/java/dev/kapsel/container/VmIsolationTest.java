@@ -92,7 +92,7 @@ class VmIsolationTest {
         Path data = Files.createDirectory(dir.resolve("data"));
         List<ContainerLaunch.Mount> mounts = List.of(new ContainerLaunch.Mount("bind", hosts.toString(), "/etc/hosts", List.of("ro")),
                 new ContainerLaunch.Mount("none", data.toString(), "/data", List.of("rbind")));
-        assertEquals(Map.of("/etc/hosts", hosts), VmIsolation.fileBinds(mounts));
+        assertEquals(Map.of("/etc/hosts", hosts), MountLimitations.fileBinds(mounts));
     }
 
     @Test

@@ -45,6 +45,21 @@ final class GuestPrograms {
         return exe;
     }
 
+    /** Runs {@code exe} on the host (the reference a conformance program's sandbox output must equal); its stdout. */
+    static String runNatively(Path exe, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(exe.toAbsolutePath().toString());
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(exe + " did not end natively within 60 s");
+        }
+        return out;
+    }
+
     /** The dynamically linked (glibc) executable built from {@code name}.c. */
     static synchronized Path compileDynamic(String name) throws IOException, InterruptedException {
         Files.createDirectories(OUT);
@@ -123,6 +138,10 @@ final class GuestPrograms {
             SandboxConfig config = adjust.apply(SandboxConfig.of(rootfs, List.of(argv))).withStdio(inFd, outFd, errFd)
                     .withStrace(strace ? new PrintStream(trace, true, StandardCharsets.UTF_8) : null);
             SandboxResult r = Sandbox.run(config);
+            if (r.kernelBug()) {
+                // a Java exception in the kernel fails every test, whatever the program printed
+                throw new AssertionError(r.reason() + "\n--- stdout\n" + Files.readString(out) + "--- stderr\n" + Files.readString(err));
+            }
             return new Run(r, Files.readString(out), Files.readString(err), trace.toString(StandardCharsets.UTF_8));
         } finally {
             Libc.close(outFd);

@@ -11,6 +11,8 @@ public final class MemoryFile extends Node implements FileData {
     private long size;
     private int mode;
     private long mtime = System.currentTimeMillis() / 1000;
+    /** Names in the directory tree (st_nlink), counted by the directories that add and remove it. */
+    private int links;
 
     public MemoryFile(UpperQuota quota, int mode) {
         this.quota = quota;
@@ -23,7 +25,19 @@ public final class MemoryFile extends Node implements FileData {
 
     @Override
     public Stat stat() {
-        return new Stat(2, ino(), S_IFREG | mode, 1, 0, 0, 0, size, mtime, 0);
+        return new Stat(2, ino(), S_IFREG | mode, links, 0, 0, 0, size, mtime, 0);
+    }
+
+    void linked() {
+        links++;
+    }
+
+    /** One name fewer; the last one frees the memory (open descriptors then read an empty file: no orphan inodes yet). */
+    void unlinked() {
+        links = Math.max(0, links - 1);
+        if (links == 0) {
+            discard();
+        }
     }
 
     @Override
@@ -88,8 +102,7 @@ public final class MemoryFile extends Node implements FileData {
         return true;
     }
 
-    /** Frees the memory when the file is removed. */
-    void discard() {
+    private void discard() {
         quota.release(bytes.length);
         bytes = new byte[0];
         size = 0;

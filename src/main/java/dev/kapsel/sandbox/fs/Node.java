@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** A file, directory, symbolic link or device in the sandbox's file system view. */
 public abstract class Node {
     public static final int S_IFMT = 0170000, S_IFDIR = 0040000, S_IFREG = 0100000, S_IFLNK = 0120000,
-            S_IFCHR = 0020000, S_IFIFO = 0010000, S_IFSOCK = 0140000;
+            S_IFCHR = 0020000, S_IFBLK = 0060000, S_IFIFO = 0010000, S_IFSOCK = 0140000;
     private static final AtomicLong INODES = new AtomicLong(100);
 
     private final long ino = INODES.incrementAndGet();

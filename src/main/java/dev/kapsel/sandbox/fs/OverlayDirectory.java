@@ -133,7 +133,12 @@ public final class OverlayDirectory extends Directory {
             throw new ErrnoException(Errno.EINVAL);
         }
         whiteouts.remove(name);
-        children.put(name, node);
+        if (node instanceof MemoryFile f) {
+            f.linked(); // before the old entry goes: a rename onto itself keeps the file
+        }
+        if (children.put(name, node) instanceof MemoryFile replaced) {
+            replaced.unlinked();
+        }
         mtime = System.currentTimeMillis() / 1000;
     }
 
@@ -141,7 +146,7 @@ public final class OverlayDirectory extends Directory {
     public void remove(String name) {
         Node old = children.remove(name);
         if (old instanceof MemoryFile f) {
-            f.discard();
+            f.unlinked();
         }
         if (lower != null) {
             whiteouts.add(name);
@@ -154,6 +159,7 @@ public final class OverlayDirectory extends Directory {
         byte[] content = file.readAll(Integer.MAX_VALUE - 16);
         MemoryFile copy = new MemoryFile(quota, file.stat().mode());
         copy.write(0, content, 0, content.length);
+        copy.linked();
         children.put(name, copy);
         return copy;
     }

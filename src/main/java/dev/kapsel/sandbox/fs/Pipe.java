@@ -35,6 +35,16 @@ public final class Pipe extends Node {
         throw new ErrnoException(Errno.ENXIO);
     }
 
+    /** Open read ends. */
+    int readers() {
+        return readers;
+    }
+
+    /** Open write ends. */
+    int writers() {
+        return writers;
+    }
+
     /** Data waiting to be read. */
     public int available() {
         return count;

@@ -23,6 +23,11 @@ public final class UpperQuota {
         used = Math.max(0, used - bytes);
     }
 
+    /** The most bytes the layer may hold. */
+    public long limit() {
+        return limit;
+    }
+
     public long used() {
         return used;
     }

@@ -162,6 +162,30 @@ public final class Vfs {
         r.parent().directory().add(r.name(), new OverlayDirectory(null, quota(), mode));
     }
 
+    /**
+     * link(2): {@code to} becomes a second name of the file {@code from} names. A file of the
+     * read-only lower layer is copied up first, as overlayfs does, so both names share the copy.
+     */
+    public void link(Resolved from, Resolved to) {
+        if (from.node() == null) {
+            throw new ErrnoException(Errno.ENOENT);
+        }
+        if (from.node() instanceof Directory) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        if (to.node() != null || to.name().isEmpty()) {
+            throw new ErrnoException(Errno.EEXIST);
+        }
+        if (from.name().isEmpty() && from.node() instanceof HostFile) {
+            throw new ErrnoException(Errno.EXDEV); // a lower-layer file open by descriptor has no name to copy up under
+        }
+        Node target = forWriting(from);
+        if (!(target instanceof MemoryFile) && !(target instanceof Symlink)) {
+            throw new ErrnoException(Errno.EPERM); // devices, sockets and the synthetic files of /proc and /dev
+        }
+        to.parent().directory().add(to.name(), target); // the directory counts the new name
+    }
+
     public void unlink(Resolved r, boolean directory) {
         if (r.node() == null) {
             throw new ErrnoException(Errno.ENOENT);

@@ -31,6 +31,13 @@ public final class Cpu {
     private final long tssPage;
     private final long flushPage;
     private long exits;
+    /** CR3 of the address space this vCPU last ran: its TLB may hold that space's translations. */
+    private volatile long loadedRoot = -1;
+    /** Between the kernel's release of the vCPU to user mode and its return to the kernel. */
+    private volatile boolean inUser;
+    /** Another vCPU made translations of {@link #loadedRoot} stricter: flush before running it again. */
+    private volatile boolean tlbStale;
+    private long shootdownFlushes;
 
     Cpu(VcpuFd vcpu, GuestMemory memory, long tssPage, long flushPage) {
         this.vcpu = vcpu;
@@ -63,6 +70,12 @@ public final class Cpu {
         b.cr0 = Machine.CR0;
         b.cr4 = Machine.CR4;
         b.cr3 = table.root();
+        if (table.root() != loadedRoot) {
+            // KVM flushes the vCPU's TLB when KVM_SET_SREGS changes CR3 (kvm_mmu_load on the next
+            // entry); the same CR3 again keeps what the TLB holds, so a pending shootdown stays due
+            loadedRoot = table.root();
+            tlbStale = false;
+        }
         b.efer = Machine.EFER;
         vcpu.setSregs(b.build());
         vcpu.setFpu(FpuState.FCW_DEFAULT, FpuState.MXCSR_DEFAULT);
@@ -195,15 +208,6 @@ public final class Cpu {
      * translation; {@code invlpg} then clears this vCPU's TLB.
      */
     public void flush(List<Invalidation> entries) {
-        if (entries.isEmpty()) {
-            return;
-        }
-        Regs saved = vcpu.getRegs();
-        SpecialRegisters user = vcpu.getSregs();
-        SpecialRegisters.Builder b = user.toBuilder();
-        b.cs = kernelCode();
-        b.ss = kernelData();
-        vcpu.setSregs(b.build());
         int capacity = (int) (KernelLayout.PAGE_SIZE / 24);
         for (int from = 0; from < entries.size(); from += capacity) {
             int count = Math.min(capacity, entries.size() - from);
@@ -214,12 +218,61 @@ public final class Cpu {
                 memory.writeU64(slot + 8, memory.readU64(p.entryAddress()));
                 memory.writeU64(slot + 16, p.va());
             }
-            vcpu.setRegs(Regs.INITIAL.withRip(EntryStub.flushEntryVirtual())
-                    .withRsp(KernelLayout.kernelVirtual(stackTop()))
-                    .withRsi(KernelLayout.kernelVirtual(flushPage))
-                    .withRcx(count));
-            runUntilFlushed();
+            runStub(EntryStub.flushEntryVirtual(), KernelLayout.kernelVirtual(flushPage), count);
         }
+    }
+
+    /** CR3 of the address space this vCPU last ran (-1 before the first). */
+    public long loadedRoot() {
+        return loadedRoot;
+    }
+
+    /** Is the program running (or about to run) on this vCPU, outside the kernel? */
+    public boolean inUser() {
+        return inUser;
+    }
+
+    /** Set by the task's thread, under the kernel lock, around each run of the program. */
+    public void setInUser(boolean running) {
+        inUser = running;
+    }
+
+    /** A shootdown's mark: the TLB may hold translations made stricter; {@link #flushIfStale} before the next run. */
+    public void markTlbStale() {
+        tlbStale = true;
+    }
+
+    public boolean tlbStale() {
+        return tlbStale;
+    }
+
+    /** How many shootdowns this vCPU has taken (reloaded CR3 for). */
+    public long shootdownFlushes() {
+        return shootdownFlushes;
+    }
+
+    /**
+     * On this vCPU's thread: if a shootdown marked it, reloads CR3 inside the guest so its TLB
+     * forgets every translation; the entries are not rewritten (the initiating vCPU did that).
+     */
+    public void flushIfStale() {
+        if (!tlbStale) {
+            return;
+        }
+        runStub(EntryStub.reloadEntryVirtual(), 0, 0);
+        tlbStale = false;
+        shootdownFlushes++;
+    }
+
+    /** Runs one stub entry at CPL0 until it reports done, then puts back the user registers it found. */
+    private void runStub(long entry, long rsi, long rcx) {
+        Regs saved = vcpu.getRegs();
+        SpecialRegisters.Builder b = vcpu.getSregs().toBuilder();
+        b.cs = kernelCode();
+        b.ss = kernelData();
+        vcpu.setSregs(b.build());
+        vcpu.setRegs(Regs.INITIAL.withRip(entry).withRsp(KernelLayout.kernelVirtual(stackTop())).withRsi(rsi).withRcx(rcx));
+        runUntilFlushed();
         b = vcpu.getSregs().toBuilder();
         b.cs = userCode();
         b.ss = userData();
@@ -227,17 +280,26 @@ public final class Cpu {
         vcpu.setRegs(saved);
     }
 
+    /**
+     * Runs the stub until it reports done. A kick that arrives meanwhile (a signal for the task)
+     * is acknowledged to let the stub finish, then re-armed so the program's next run returns at once.
+     */
     private void runUntilFlushed() {
+        boolean kicked = false;
         while (true) {
             VcpuExit exit = vcpu.run();
             exits++;
             if (exit instanceof VcpuExit.IoOut out && out.port() == EntryStub.FLUSH_DONE_PORT) {
+                if (kicked) {
+                    vcpu.setImmediateExit(true);
+                }
                 return;
             }
             if (!(exit instanceof VcpuExit.Interrupted)) {
                 throw new IllegalStateException("TLB flush stub failed: " + exit + " at rip 0x" + Long.toHexString(vcpu.getRegs().rip()));
             }
             vcpu.kicker().acknowledge();
+            kicked = true;
         }
     }
 

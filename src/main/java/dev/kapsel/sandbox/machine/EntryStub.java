@@ -11,6 +11,9 @@ import dev.kapsel.memory.GuestMemory;
  * rewrites each entry from inside the guest and invalidates the address with {@code invlpg}. The
  * Java kernel has already written the value from the host side; the guest-side write is what makes
  * a shadow-paging KVM (kvm_pvm here) drop its cached translation, which {@code invlpg} alone does not.
+ * The reload entry writes CR3 back to itself, which empties this vCPU's TLB of every user
+ * translation (no page is global): what another vCPU of the same address space runs in a shootdown,
+ * where the entries may already belong to someone else and must not be written again.
  */
 public final class EntryStub {
     private EntryStub() {}
@@ -23,6 +26,7 @@ public final class EntryStub {
     private static final int ENTRY_SIZE = 8;
     public static final int SYSCALL_ENTRY = 0x200;
     public static final int FLUSH_ENTRY = 0x240;
+    public static final int RELOAD_ENTRY = 0x2c0;
 
     public static int vectorEntry(int vector) {
         return vector * ENTRY_SIZE;
@@ -34,6 +38,10 @@ public final class EntryStub {
 
     public static long flushEntryVirtual() {
         return KernelLayout.kernelVirtual(KernelLayout.STUB) + FLUSH_ENTRY;
+    }
+
+    public static long reloadEntryVirtual() {
+        return KernelLayout.kernelVirtual(KernelLayout.STUB) + RELOAD_ENTRY;
     }
 
     /** Is the exit port one of the exception entries? Returns the vector or -1. */
@@ -63,6 +71,13 @@ public final class EntryStub {
             (byte) 0xf4, (byte) 0xeb, (byte) 0xfd       // hlt; jmp hlt
         };
         memory.write(base + FLUSH_ENTRY, flush);
+        byte[] reload = {
+            0x0f, 0x20, (byte) 0xd8,                    // mov rax, cr3
+            0x0f, 0x22, (byte) 0xd8,                    // mov cr3, rax               (drops every non-global translation)
+            (byte) 0xe6, (byte) FLUSH_DONE_PORT,        // out FLUSH_DONE_PORT, al
+            (byte) 0xf4, (byte) 0xeb, (byte) 0xfd       // hlt; jmp hlt
+        };
+        memory.write(base + RELOAD_ENTRY, reload);
     }
 
     private static byte[] outHlt(int port) {

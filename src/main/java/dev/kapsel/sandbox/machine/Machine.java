@@ -108,7 +108,12 @@ public final class Machine implements AutoCloseable {
 
     /** A fresh address-space page table with all guest memory mapped supervisor-only at {@link KernelLayout#KERNEL_BASE}. */
     public PageTable newPageTable() {
-        PageTable table = new PageTable(memory, frames::allocate);
+        return newPageTable(memory, frames);
+    }
+
+    /** As {@link #newPageTable()} over any guest memory and its allocator (tests of the address space use no KVM). */
+    public static PageTable newPageTable(GuestMemory memory, FrameAllocator frames) {
+        PageTable table = new PageTable(memory, frames::allocateTable);
         for (long pa = 0; pa < KernelLayout.LARGE_PAGE_SIZE; pa += KernelLayout.PAGE_SIZE) {
             long flags = PageTable.WRITABLE;
             if (pa != KernelLayout.STUB) {
@@ -120,6 +125,11 @@ public final class Machine implements AutoCloseable {
             table.mapLarge(KernelLayout.kernelVirtual(pa), pa, PageTable.WRITABLE | PageTable.NO_EXECUTE);
         }
         return table;
+    }
+
+    /** The vCPUs created so far. */
+    public synchronized List<Cpu> cpus() {
+        return List.copyOf(cpus);
     }
 
     /** Exits from the guest on all vCPUs so far. */

@@ -2,13 +2,15 @@ package dev.kapsel.sandbox.machine;
 
 import dev.kapsel.arch.x86.PageTableEntry;
 import dev.kapsel.memory.GuestMemory;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
  * A 4-level x86-64 page table (PML4, PDPT, PD, PT) kept in guest-physical memory and changed only
  * by the Java kernel. Maps 4 KiB pages; intermediate tables are allowed everything (present,
  * writable, user) so the leaf entry alone decides. Tables come from {@code tableAllocator}, which
- * must return zeroed, page-aligned guest-physical frames; they are never freed while the table lives.
+ * must return zeroed, page-aligned guest-physical frames. A leaf table left empty can be unlinked
+ * ({@link #unlinkIfEmpty}); {@link #forEachTable} lists every table for freeing the whole tree.
  * Changing a present entry does not reach the vCPU's TLB: callers collect the addresses and flush.
  */
 public final class PageTable {
@@ -140,6 +142,55 @@ public final class PageTable {
     /** Does the entry hold a frame (present, or hidden by PROT_NONE)? */
     public static boolean hasFrame(long entry) {
         return (entry & (PRESENT | HIDDEN)) != 0;
+    }
+
+    /** A leaf table (the page of 512 4 KiB entries) and the directory entry that points to it. */
+    public record LeafTable(long directoryEntry, long frame) {}
+
+    /**
+     * If the leaf table covering the 2 MiB around {@code va} holds no entry, clears the directory
+     * entry that points to it (host side only: the caller invalidates {@code directoryEntry} and
+     * frees the frame once every vCPU has flushed) and returns it; otherwise null.
+     */
+    public LeafTable unlinkIfEmpty(long va) {
+        long table = root;
+        for (int level = 3; level >= 2; level--) {
+            long entry = memory.readU64(table + index(va, level) * 8L);
+            if ((entry & PRESENT) == 0) {
+                return null;
+            }
+            table = entry & ADDRESS_MASK;
+        }
+        long directoryEntry = table + index(va, 1) * 8L;
+        long entry = memory.readU64(directoryEntry);
+        if ((entry & PRESENT) == 0 || (entry & LARGE) != 0) {
+            return null;
+        }
+        long leaf = entry & ADDRESS_MASK;
+        for (int i = 0; i < 512; i++) {
+            if (memory.readU64(leaf + i * 8L) != 0) {
+                return null;
+            }
+        }
+        memory.writeU64(directoryEntry, 0);
+        return new LeafTable(directoryEntry, leaf);
+    }
+
+    /** Calls {@code action} with the frame of every table of the tree, the root last. */
+    public void forEachTable(LongConsumer action) {
+        forEachTable(root, 3, action);
+    }
+
+    private void forEachTable(long table, int level, LongConsumer action) {
+        if (level > 0) {
+            for (int i = 0; i < 512; i++) {
+                long entry = memory.readU64(table + i * 8L);
+                if ((entry & PRESENT) != 0 && (entry & LARGE) == 0) {
+                    forEachTable(entry & ADDRESS_MASK, level - 1, action);
+                }
+            }
+        }
+        action.accept(table);
     }
 
     /** Translates {@code va} to a guest-physical address, or -1 if not mapped. */

@@ -5,6 +5,8 @@ import static dev.kapsel.sandbox.machine.KernelLayout.USER_END;
 import static dev.kapsel.sandbox.machine.KernelLayout.USER_START;
 
 import dev.kapsel.sandbox.ErrnoException;
+import dev.kapsel.memory.GuestMemory;
+import dev.kapsel.sandbox.machine.FrameAllocator;
 import dev.kapsel.sandbox.machine.Invalidation;
 import dev.kapsel.sandbox.machine.Machine;
 import dev.kapsel.sandbox.machine.OutOfFramesException;
@@ -14,12 +16,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * A program's virtual address space: its areas ({@link Vma}), the page table that maps the pages
- * touched so far, and the program break. Pages are populated on demand ({@link #handleFault});
- * every change that makes a present translation stricter is reported to the {@link Machine} so the
- * vCPU's TLB forgets it. All arguments come from the guest and are checked here.
+ * touched so far, and the program break. Pages are populated on demand ({@link #handleFault}).
+ * A change that makes a present translation stricter does not free anything at once: the
+ * translation and the frames (pages and emptied leaf tables) it released wait in {@link Changes}
+ * until the kernel's TLB shootdown has made every vCPU running this space forget them; only then
+ * does {@link #free(Changes)} give the frames back. All arguments come from the guest and are
+ * checked here.
  */
 public final class AddressSpace {
     public static final long STACK_TOP = 0x7fff_ffff_e000L;
@@ -28,7 +34,9 @@ public final class AddressSpace {
     private static final int MAX_AREAS = 65530;
     private static final int FAULT_AROUND_PAGES = 16;
 
-    private final Machine machine;
+    private final GuestMemory memory;
+    private final FrameAllocator frames;
+    private final Supplier<PageTable> tables;
     private final PageTable table;
     private final TreeMap<Long, Vma> areas = new TreeMap<>();
     private long brkStart;
@@ -36,29 +44,56 @@ public final class AddressSpace {
     private long faults;
 
     public AddressSpace(Machine machine) {
-        this.machine = machine;
-        this.table = machine.newPageTable();
+        this(machine.memory(), machine.frames(), machine::newPageTable);
     }
 
-    /** Translations made stricter since the last {@link #takeInvalidations()}. */
+    /** An address space over {@code memory} whose page tables come from {@code tables} (tests use no KVM). */
+    public AddressSpace(GuestMemory memory, FrameAllocator frames, Supplier<PageTable> tables) {
+        this.memory = memory;
+        this.frames = frames;
+        this.tables = tables;
+        this.table = tables.get();
+    }
+
+    /**
+     * What a change released and the vCPUs must forget before it is reused: the translations made
+     * stricter, the data frames no longer mapped and the leaf page-table pages unlinked.
+     */
+    public record Changes(List<Invalidation> invalidations, List<Long> frames, List<Long> tables) {
+        public boolean isEmpty() {
+            return invalidations.isEmpty() && frames.isEmpty() && tables.isEmpty();
+        }
+    }
+
     private List<Invalidation> invalidations = new ArrayList<>();
+    private List<Long> releasedFrames = new ArrayList<>();
+    private List<Long> releasedTables = new ArrayList<>();
 
     private void invalidate(long entryAddress, long va) {
         invalidations.add(new Invalidation(entryAddress, va & ~(PAGE_SIZE - 1)));
     }
 
     /**
-     * The translations made stricter since the last call, for the vCPU about to run this space to
-     * flush ({@link dev.kapsel.sandbox.machine.Cpu#flush}). On a shadow-paging KVM the guest-side
-     * rewrite done by that flush drops the shadow entry for every vCPU.
+     * What was released since the last call. The kernel flushes the invalidations on the calling
+     * vCPU ({@link dev.kapsel.sandbox.machine.Cpu#flush}: on a shadow-paging KVM the guest-side
+     * rewrite drops the shadow entry for every vCPU), makes every other vCPU running this space
+     * reload CR3, and then calls {@link #free(Changes)}.
      */
-    public List<Invalidation> takeInvalidations() {
-        if (invalidations.isEmpty()) {
-            return List.of();
+    public Changes takeChanges() {
+        if (invalidations.isEmpty() && releasedFrames.isEmpty() && releasedTables.isEmpty()) {
+            return new Changes(List.of(), List.of(), List.of());
         }
-        List<Invalidation> out = invalidations;
+        Changes c = new Changes(invalidations, releasedFrames, releasedTables);
         invalidations = new ArrayList<>();
-        return out;
+        releasedFrames = new ArrayList<>();
+        releasedTables = new ArrayList<>();
+        return c;
+    }
+
+    /** Gives the frames of {@code changes} back, once no vCPU can reach them through its TLB. */
+    public void free(Changes changes) {
+        changes.frames().forEach(frames::free);
+        changes.tables().forEach(frames::free);
     }
 
     public PageTable pageTable() {
@@ -185,6 +220,7 @@ public final class AddressSpace {
             areas.remove(v.start());
             releasePages(v.start(), v.end());
         }
+        releaseEmptyTables(start, end);
     }
 
     private void releasePages(long start, long end) {
@@ -199,7 +235,18 @@ public final class AddressSpace {
                 invalidate(entry, va);
             }
             if (PageTable.hasFrame(old)) {
-                machine.frames().free(old & PageTable.ADDRESS_MASK);
+                releasedFrames.add(old & PageTable.ADDRESS_MASK);
+            }
+        }
+    }
+
+    /** Unlinks the leaf tables of {@code [start, end)} that no longer map anything. */
+    private void releaseEmptyTables(long start, long end) {
+        for (long block = start & ~((1L << 21) - 1); block < end; block += 1L << 21) {
+            PageTable.LeafTable leaf = table.unlinkIfEmpty(block);
+            if (leaf != null) {
+                invalidate(leaf.directoryEntry(), block);
+                releasedTables.add(leaf.frame());
             }
         }
     }
@@ -399,7 +446,7 @@ public final class AddressSpace {
     }
 
     private long populate(Vma v, long page) {
-        long frame = machine.frames().allocate();
+        long frame = frames.allocate();
         if (v.backing() != null && page < v.fileEnd()) {
             int n = (int) Math.min(PAGE_SIZE, v.fileEnd() - page);
             byte[] data = new byte[n];
@@ -411,7 +458,7 @@ public final class AddressSpace {
                 }
                 got += r;
             }
-            machine.memory().write(frame, data, 0, got);
+            memory.write(frame, data, 0, got);
         }
         table.map(page, frame, pteFlags(v.prot()));
         return frame;
@@ -461,6 +508,35 @@ public final class AddressSpace {
         }
     }
 
+    /** ENOMEM unless every page of {@code [start, start+length)} is in an area (madvise, mlock). */
+    public void checkMapped(long start, long length) {
+        long len = pageUp(length);
+        if (!validRange(start, len)) {
+            throw new ErrnoException(Errno.ENOMEM);
+        }
+        for (long p = start; p < start + len; ) {
+            Vma v = find(p);
+            if (v == null) {
+                throw new ErrnoException(Errno.ENOMEM);
+            }
+            p = v.end();
+        }
+    }
+
+    /** Is all of {@code [start, start+length)} private anonymous memory (MADV_FREE's domain)? ENOMEM on gaps. */
+    public boolean privateAnonymous(long start, long length) {
+        checkMapped(start, length);
+        long end = start + pageUp(length);
+        for (long p = start; p < end; ) {
+            Vma v = find(p);
+            if (v.backing() != null) {
+                return false;
+            }
+            p = v.end();
+        }
+        return true;
+    }
+
     /** madvise(MADV_DONTNEED): drops the pages; the next access sees zeros (or the file again). */
     public void discard(long start, long length) {
         if ((start & (PAGE_SIZE - 1)) != 0 || length < 0) {
@@ -481,11 +557,12 @@ public final class AddressSpace {
             releasePages(p, Math.min(v.end(), start + len));
             p = v.end();
         }
+        releaseEmptyTables(start, start + len);
     }
 
     /** fork: a new address space with the same areas and a private copy of every page present now. */
     public AddressSpace copy() {
-        AddressSpace child = new AddressSpace(machine);
+        AddressSpace child = new AddressSpace(memory, frames, tables);
         child.brkStart = brkStart;
         child.brk = brk;
         for (Vma v : areas.values()) {
@@ -500,8 +577,8 @@ public final class AddressSpace {
                 if (!PageTable.hasFrame(pte)) {
                     continue;
                 }
-                long frame = machine.frames().allocate();
-                machine.memory().slice(frame, PAGE_SIZE).copyFrom(machine.memory().slice(pte & PageTable.ADDRESS_MASK, PAGE_SIZE));
+                long frame = frames.allocate();
+                memory.slice(frame, PAGE_SIZE).copyFrom(memory.slice(pte & PageTable.ADDRESS_MASK, PAGE_SIZE));
                 if ((pte & PageTable.PRESENT) != 0) {
                     child.table.map(va, frame, pteFlags(v.prot()));
                 } else {
@@ -513,11 +590,18 @@ public final class AddressSpace {
         return child;
     }
 
-    /** Frees every page (the program ended). */
+    /**
+     * Frees every page and every page-table page (the program ended or replaced itself). The
+     * caller guarantees that no vCPU runs this space any more; a vCPU that ran it last reloads CR3
+     * before it runs anything else, and its tables are never tables again ({@link FrameAllocator}),
+     * so no flush is needed. Nothing of the space may be used afterwards.
+     */
     public void release() {
         for (Vma v : new ArrayList<>(areas.values())) {
             releasePages(v.start(), v.end());
         }
         areas.clear();
+        free(takeChanges());
+        table.forEachTable(frames::free);
     }
 }

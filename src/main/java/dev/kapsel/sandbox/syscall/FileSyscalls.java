@@ -12,6 +12,7 @@ import dev.kapsel.sandbox.SandboxProcess;
 import dev.kapsel.sandbox.fs.Directory;
 import dev.kapsel.sandbox.fs.DirectoryHandle;
 import dev.kapsel.sandbox.fs.FdTable;
+import dev.kapsel.sandbox.fs.Fifo;
 import dev.kapsel.sandbox.fs.Location;
 import dev.kapsel.sandbox.fs.MemoryFile;
 import dev.kapsel.sandbox.fs.Node;
@@ -31,7 +32,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class FileSyscalls {
     static final int AT_FDCWD = -100;
-    static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
+    static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_SYMLINK_FOLLOW = 0x400, AT_EMPTY_PATH = 0x1000;
     static final int O_ACCMODE = 3, O_CREAT = 0100, O_EXCL = 0200, O_TRUNC = 01000, O_DIRECTORY = 0200000,
             O_NOFOLLOW = 0400000, O_CLOEXEC = 02000000, O_TMPFILE = 020000000;
     private static final int CHUNK = 64 << 10;
@@ -55,6 +56,8 @@ public final class FileSyscalls {
         t.define(3, "close", (a, b, c, d, e, f) -> { p.fds().close(a); return 0; }, FD);
         t.define(4, "stat", (a, b, c, d, e, f) -> fstatat(AT_FDCWD, a, b, 0), PATH, HEX);
         t.define(5, "fstat", (a, b, c, d, e, f) -> { writeStat(b, p.fds().get(a).stat()); return 0; }, FD, HEX);
+        t.define(137, "statfs", (a, b, c, d, e, f) -> statfs(a, b), PATH, HEX);
+        t.define(138, "fstatfs", (a, b, c, d, e, f) -> fstatfs(a, b), FD, HEX);
         t.define(6, "lstat", (a, b, c, d, e, f) -> fstatat(AT_FDCWD, a, b, AT_SYMLINK_NOFOLLOW), PATH, HEX);
         t.define(8, "lseek", (a, b, c, d, e, f) -> p.fds().get(a).seek(b, (int) c), FD, INT, INT);
         t.define(16, "ioctl", (a, b, c, d, e, f) -> ioctl(a, b, c), FD, HEX, HEX);
@@ -78,6 +81,9 @@ public final class FileSyscalls {
         t.define(83, "mkdir", (a, b, c, d, e, f) -> mkdirat(AT_FDCWD, a, b), PATH, OCT);
         t.define(84, "rmdir", (a, b, c, d, e, f) -> unlinkat(AT_FDCWD, a, AT_REMOVEDIR), PATH);
         t.define(85, "creat", (a, b, c, d, e, f) -> openat(AT_FDCWD, a, O_CREAT | O_TRUNC | 1, b), PATH, OCT);
+        t.define(133, "mknod", (a, b, c, d, e, f) -> mknodat(AT_FDCWD, a, b, c), PATH, HEX, HEX);
+        t.define(259, "mknodat", (a, b, c, d, e, f) -> mknodat(a, b, c, d), FD, PATH, HEX, HEX);
+        t.define(86, "link", (a, b, c, d, e, f) -> linkat(AT_FDCWD, a, AT_FDCWD, b, 0), PATH, PATH);
         t.define(87, "unlink", (a, b, c, d, e, f) -> unlinkat(AT_FDCWD, a, 0), PATH);
         t.define(88, "symlink", (a, b, c, d, e, f) -> symlinkat(a, AT_FDCWD, b), PATH, PATH);
         t.define(89, "readlink", (a, b, c, d, e, f) -> readlinkat(AT_FDCWD, a, b, c), PATH, HEX, INT);
@@ -94,6 +100,7 @@ public final class FileSyscalls {
         t.define(262, "newfstatat", (a, b, c, d, e, f) -> fstatat(a, b, c, d), FD, PATH, HEX, HEX);
         t.define(263, "unlinkat", (a, b, c, d, e, f) -> unlinkat(a, b, c), FD, PATH, HEX);
         t.define(264, "renameat", (a, b, c, d, e, f) -> renameat(a, b, c, d, 0), FD, PATH, FD, PATH);
+        t.define(265, "linkat", (a, b, c, d, e, f) -> linkat(a, b, c, d, e), FD, PATH, FD, PATH, HEX);
         t.define(266, "symlinkat", (a, b, c, d, e, f) -> symlinkat(a, b, c), PATH, FD, PATH);
         t.define(267, "readlinkat", (a, b, c, d, e, f) -> readlinkat(a, b, c, d), FD, PATH, HEX, INT);
         t.define(268, "fchmodat", (a, b, c, d, e, f) -> chmod(at(a, b, true).node(), c), FD, PATH, OCT);
@@ -386,6 +393,49 @@ public final class FileSyscalls {
 
     // ---- metadata ------------------------------------------------------------------------------
 
+    // ---- statfs ---------------------------------------------------------------------------------
+
+    /** f_type values (linux/magic.h) of the file systems a sandbox path can be on. */
+    private static final long OVERLAYFS_SUPER_MAGIC = 0x794c7630L, PROC_SUPER_MAGIC = 0x9fa0L, TMPFS_MAGIC = 0x01021994L,
+            ANON_INODE_FS_MAGIC = 0x09041934L;
+    /** f_flags: ST_VALID (the kernel always sets it), ST_RELATIME; proc adds ST_NOSUID, ST_NODEV, ST_NOEXEC. */
+    private static final long ST_VALID = 0x20, ST_RELATIME = 0x400, ST_PROC = 0x2 | 0x4 | 0x8;
+    private static final int STATFS_SIZE = 120;
+    private static final long STATFS_FILES = 1L << 20;
+
+    long statfs(long pathAddress, long buf) {
+        Vfs.Resolved r = at(AT_FDCWD, pathAddress, true);
+        if (r.node() == null) {
+            throw new ErrnoException(Errno.ENOENT);
+        }
+        return writeStatfs(buf, pathOf(r));
+    }
+
+    long fstatfs(long fd, long buf) {
+        return writeStatfs(buf, p.paths().of(p.fds().get(fd)));
+    }
+
+    /**
+     * struct statfs for the file system {@code path} is on: the writable layer's quota gives the
+     * block counts of the root (what a program sees as its disk), /proc and /dev are in memory.
+     */
+    private long writeStatfs(long buf, String path) {
+        long type = path.equals("/proc") || path.startsWith("/proc/") ? PROC_SUPER_MAGIC
+                : path.equals("/dev") || path.startsWith("/dev/") ? TMPFS_MAGIC
+                : path.startsWith("/") ? OVERLAYFS_SUPER_MAGIC : ANON_INODE_FS_MAGIC;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(STATFS_SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long blocks = type == OVERLAYFS_SUPER_MAGIC ? vfs.quota().limit() / 4096 : 0;
+        long free = type == OVERLAYFS_SUPER_MAGIC ? Math.max(0, vfs.quota().limit() - vfs.quota().used()) / 4096 : 0;
+        b.putLong(type).putLong(4096).putLong(blocks).putLong(free).putLong(free)
+                .putLong(type == OVERLAYFS_SUPER_MAGIC ? STATFS_FILES : 0).putLong(type == OVERLAYFS_SUPER_MAGIC ? STATFS_FILES / 2 : 0)
+                .putLong(0)                 // f_fsid
+                .putLong(255)               // f_namelen
+                .putLong(4096)              // f_frsize
+                .putLong(ST_VALID | ST_RELATIME | (type == PROC_SUPER_MAGIC ? ST_PROC : 0));
+        mem.write(buf, b.array());
+        return 0;
+    }
+
     long fstatat(long dirfd, long pathAddress, long statbuf, long flags) {
         String path = mem.readPath(pathAddress);
         Stat st;
@@ -508,6 +558,43 @@ public final class FileSyscalls {
 
     long mkdirat(long dirfd, long pathAddress, long mode) {
         vfs.mkdir(at(dirfd, pathAddress, false), (int) mode & ~p.umask());
+        return 0;
+    }
+
+    /**
+     * mknodat(2): a FIFO ({@link Fifo}) or an empty regular file; devices need CAP_MKNOD, which a
+     * container lacks (EPERM), and socket inodes come only from bind (EPERM here).
+     */
+    long mknodat(long dirfd, long pathAddress, long mode, long dev) {
+        int type = (int) mode & Node.S_IFMT;
+        Vfs.Resolved r = at(dirfd, pathAddress, false);
+        if (r.node() != null || r.name().isEmpty()) {
+            throw new ErrnoException(Errno.EEXIST);
+        }
+        int perms = (int) mode & 07777 & ~p.umask();
+        switch (type) {
+            case Node.S_IFIFO -> r.parent().directory().add(r.name(), new Fifo(p.kernel().lock(), perms));
+            case 0, Node.S_IFREG -> vfs.createFile(r, perms);
+            case Node.S_IFCHR, Node.S_IFBLK, Node.S_IFSOCK -> throw new ErrnoException(Errno.EPERM);
+            default -> throw new ErrnoException(Errno.EINVAL);
+        }
+        return 0;
+    }
+
+    /** linkat(2): AT_SYMLINK_FOLLOW links what a symbolic link names; AT_EMPTY_PATH links the file {@code olddirfd} has open. */
+    long linkat(long olddirfd, long oldAddress, long newdirfd, long newAddress, long flags) {
+        if ((flags & ~(long) (AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        String oldPath = mem.readPath(oldAddress);
+        Vfs.Resolved from;
+        if (oldPath.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
+            OpenFile f = p.fds().get(olddirfd);
+            from = new Vfs.Resolved(p.cwd(), "", f.node()); // only its node matters: a file opened here is already a copy-up or a memory file
+        } else {
+            from = vfs.resolve(base(olddirfd, oldPath), oldPath, (flags & AT_SYMLINK_FOLLOW) != 0);
+        }
+        vfs.link(from, at(newdirfd, newAddress, false));
         return 0;
     }
 

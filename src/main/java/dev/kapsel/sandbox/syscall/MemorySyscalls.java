@@ -16,7 +16,12 @@ import dev.kapsel.sys.Errno;
 public final class MemorySyscalls {
     static final int MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_FIXED_NOREPLACE = 0x100000;
     static final int MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
-    private static final int MADV_DONTNEED = 4;
+    private static final int MADV_WILLNEED = 3, MADV_DONTNEED = 4, MADV_FREE = 8;
+    /** Advice values Linux 6.1 knows (madvise(2)); any other is EINVAL. */
+    private static final java.util.Set<Integer> MADV_KNOWN = java.util.Set.of(0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+            18, 19, 20, 21, 22, 23, 100, 101);
+    private static final int MLOCK_ONFAULT = 1;
+    private static final int MCL_CURRENT = 1, MCL_FUTURE = 2, MCL_ONFAULT = 4;
 
     private final SandboxProcess p;
 
@@ -33,8 +38,18 @@ public final class MemorySyscalls {
         t.define(26, "msync", (a, b, c, d, e, f) -> 0, HEX, INT, HEX);
         t.define(27, "mincore", (a, b, c, d, e, f) -> mincore(a, b, c), HEX, INT, HEX);
         t.define(28, "madvise", (a, b, c, d, e, f) -> madvise(a, b, c), HEX, INT, INT);
-        t.define(149, "mlock", (a, b, c, d, e, f) -> 0, HEX, INT);
-        t.define(150, "munlock", (a, b, c, d, e, f) -> 0, HEX, INT);
+        // The mlock family is accepted and checked as Linux does, and then does nothing: the sandbox's
+        // memory is guest RAM the host never swaps out on its own (it is the container's limit).
+        t.define(149, "mlock", (a, b, c, d, e, f) -> lockRange(a, b), HEX, INT);
+        t.define(150, "munlock", (a, b, c, d, e, f) -> lockRange(a, b), HEX, INT);
+        t.define(151, "mlockall", (a, b, c, d, e, f) -> mlockall(a), HEX);
+        t.define(152, "munlockall", (a, b, c, d, e, f) -> 0);
+        t.define(325, "mlock2", (a, b, c, d, e, f) -> {
+            if ((c & ~(long) MLOCK_ONFAULT) != 0) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            return lockRange(a, b);
+        }, HEX, INT, HEX);
     }
 
     long mmap(long addr, long length, long prot, long flags, long fd, long offset) {
@@ -91,10 +106,46 @@ public final class MemorySyscalls {
         return p.space().remap(old, oldLength, newLength, (flags & MREMAP_MAYMOVE) != 0, (flags & MREMAP_FIXED) != 0, newAddress);
     }
 
+    /**
+     * madvise(2): DONTNEED drops the pages (the next access sees zeros, or the file again); FREE,
+     * which Linux may serve lazily, is served at once the same way for private anonymous memory
+     * (a program may see either its data or zeros, and zeros are what it gets); WILLNEED and the
+     * other hints are accepted. Unknown advice is EINVAL, a range with unmapped pages ENOMEM.
+     */
     long madvise(long addr, long length, long advice) {
+        if ((addr & 0xfff) != 0 || length < 0 || !MADV_KNOWN.contains((int) advice) || advice != (int) advice) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (length == 0) {
+            return 0;
+        }
         if (advice == MADV_DONTNEED) {
             p.space().discard(addr, length);
-        } else if ((addr & 0xfff) != 0) {
+        } else if (advice == MADV_FREE) {
+            if (!p.space().privateAnonymous(addr, length)) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            p.space().discard(addr, length);
+        } else {
+            p.space().checkMapped(addr, length);
+        }
+        return 0;
+    }
+
+    private long lockRange(long addr, long length) {
+        long start = addr & ~0xfffL;
+        long len = length + (addr - start);
+        if (length < 0 || len < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (len > 0) {
+            p.space().checkMapped(start, len);
+        }
+        return 0;
+    }
+
+    private long mlockall(long flags) {
+        if (flags == 0 || (flags & ~(long) (MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) != 0 || flags == MCL_ONFAULT) {
             throw new ErrnoException(Errno.EINVAL);
         }
         return 0;
@@ -108,7 +159,10 @@ public final class MemorySyscalls {
         if (pages > (1 << 20)) {
             throw new ErrnoException(Errno.ENOMEM);
         }
-        p.space().checkAccess(addr, Math.max(1, length), false);
+        if (pages == 0) {
+            return 0;
+        }
+        p.space().checkMapped(addr, length); // mincore(2): ENOMEM for unmapped pages, whatever their protection
         byte[] v = new byte[(int) pages];
         for (int i = 0; i < pages; i++) {
             v[i] = (byte) ((p.space().pageTable().lookup(addr + i * 4096L) & 1) != 0 ? 1 : 0);

@@ -8,6 +8,7 @@ import dev.kapsel.sandbox.ErrnoException;
 import dev.kapsel.sandbox.ProgramTermination;
 import dev.kapsel.sandbox.SandboxProcess;
 import dev.kapsel.sandbox.SigAction;
+import dev.kapsel.sandbox.UtsNames;
 import dev.kapsel.sandbox.Signals;
 import dev.kapsel.sandbox.fs.CharDevice;
 import dev.kapsel.sandbox.machine.KernelLayout;
@@ -37,15 +38,10 @@ public final class ProcessSyscalls {
         t.define(97, "getrlimit", (a, b, c, d, e, f) -> prlimit(0, a, 0, b), INT, HEX);
         t.define(98, "getrusage", (a, b, c, d, e, f) -> { mem.write(b, new byte[144]); return 0; }, INT, HEX);
         t.define(99, "sysinfo", (a, b, c, d, e, f) -> sysinfo(a), HEX);
-        t.define(102, "getuid", (a, b, c, d, e, f) -> 0);
-        t.define(104, "getgid", (a, b, c, d, e, f) -> 0);
-        t.define(105, "setuid", (a, b, c, d, e, f) -> 0, INT);
-        t.define(106, "setgid", (a, b, c, d, e, f) -> 0, INT);
-        t.define(107, "geteuid", (a, b, c, d, e, f) -> 0);
-        t.define(108, "getegid", (a, b, c, d, e, f) -> 0);
-        t.define(115, "getgroups", (a, b, c, d, e, f) -> 0, INT, HEX);
         t.define(157, "prctl", (a, b, c, d, e, f) -> prctl(a, b), INT, HEX);
         t.define(160, "setrlimit", (a, b, c, d, e, f) -> 0, INT, HEX);
+        t.define(170, "sethostname", (a, b, c, d, e, f) -> setName(a, b, true), HEX, INT);
+        t.define(171, "setdomainname", (a, b, c, d, e, f) -> setName(a, b, false), HEX, INT);
         t.define(204, "sched_getaffinity", (a, b, c, d, e, f) -> schedGetaffinity(b, c), INT, INT, HEX);
         t.define(302, "prlimit64", (a, b, c, d, e, f) -> prlimit(a, b, c, d), INT, INT, HEX, HEX);
         t.define(318, "getrandom", (a, b, c, d, e, f) -> getrandom(a, b, c), HEX, INT, HEX);
@@ -104,14 +100,31 @@ public final class ProcessSyscalls {
         return 0;
     }
 
+    private static void putName(byte[] b, int at, byte[] name) {
+        System.arraycopy(name, 0, b, at, Math.min(name.length, UtsNames.MAX_LENGTH)); // the rest of the 65 bytes stays NUL
+    }
+
+    /** sethostname(2)/setdomainname(2): EINVAL beyond 64 bytes, EPERM unless root, EFAULT for a bad buffer. */
+    private long setName(long address, long length, boolean host) {
+        int n = UtsNames.checkedLength(length);
+        byte[] name = mem.read(address, n);
+        if (host) {
+            p.kernel().uts().setHostname(name, p.credentials());
+        } else {
+            p.kernel().uts().setDomainname(name, p.credentials());
+        }
+        return 0;
+    }
+
     long uname(long buf) {
         byte[] b = new byte[65 * 6];
         Bytes.putString(b, 0, "Linux", 65);
-        Bytes.putString(b, 65, "kapsel", 65);
+        UtsNames uts = p.kernel().uts();
+        putName(b, 65, uts.hostname());
         Bytes.putString(b, 130, "6.1.0-kapsel-sandbox", 65);
         Bytes.putString(b, 195, "#1 SMP kapsel sandbox", 65);
         Bytes.putString(b, 260, "x86_64", 65);
-        Bytes.putString(b, 325, "(none)", 65);
+        putName(b, 325, uts.domainname());
         mem.write(buf, b);
         return 0;
     }
