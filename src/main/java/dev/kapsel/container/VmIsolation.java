@@ -41,7 +41,7 @@ final class VmIsolation implements Isolation {
             "the guest's root is the image under a writable in-memory overlay",
             "the guest's /dev is its own devtmpfs",
             "the VM is the boundary; the profile is not applied inside the guest",
-            "the VM has its own kernel and no network device");
+            "the VM has its own kernel");
 
     @Override
     public IsolationKind kind() {
@@ -87,8 +87,9 @@ final class VmIsolation implements Isolation {
                     + memoryMib(launch.resources()) + " MiB: VMs have " + MIN_MEMORY_MIB + "-" + VmConfig.MAX_MEMORY_MIB
                     + " MiB, the guest kernel included)"));
         }
-        if (!launch.network().equals(ContainerLaunch.Network.NONE)) {
-            out.add(new Limitation(Limitation.Kind.NETWORK, "network " + launch.network().mode() + " (containers have no network yet)"));
+        if (!launch.network().isNone() && !ContainerLaunch.Network.MODE_NAMESPACE.equals(launch.network().mode())) {
+            out.add(new Limitation(Limitation.Kind.NETWORK, "network " + launch.network().mode()
+                    + " (micro-VMs join an engine's network namespace only)"));
         }
         return out;
     }
