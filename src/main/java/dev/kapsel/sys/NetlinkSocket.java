@@ -217,8 +217,13 @@ public final class NetlinkSocket implements AutoCloseable {
         return in.asSlice(0, n).asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
-    private void acknowledged(String what, NetlinkMessage m) {
-        int s = send(m);
+    /** What to do with one reply to our request: return true when it was the last one. */
+    private interface Reply {
+        boolean take(ByteBuffer datagram, int type, int message, int length);
+    }
+
+    /** Reads datagrams and hands {@code reply} each message answering request {@code s} until it says it was the last. */
+    private void replies(int s, String what, Reply reply) {
         try (Arena arena = Arena.ofConfined()) {
             while (true) {
                 ByteBuffer b = receive(arena);
@@ -227,12 +232,14 @@ public final class NetlinkSocket implements AutoCloseable {
                     if (len < NLMSGHDR_SIZE || p + len > b.limit()) {
                         throw new IllegalStateException(what + ": a netlink reply of length " + len + " overruns the datagram");
                     }
-                    if (b.getInt(p + 8) == s && Short.toUnsignedInt(b.getShort(p + 4)) == NLMSG_ERROR) {
-                        int error = b.getInt(p + NLMSGHDR_SIZE);
-                        if (error != 0) {
-                            throw new SyscallException(what, -error);
+                    if (b.getInt(p + 8) == s) {
+                        int type = Short.toUnsignedInt(b.getShort(p + 4));
+                        if (type == NLMSG_ERROR && b.getInt(p + NLMSGHDR_SIZE) != 0) {
+                            throw new SyscallException(what, -b.getInt(p + NLMSGHDR_SIZE));
                         }
-                        return;
+                        if (reply.take(b, type, p, len)) {
+                            return;
+                        }
                     }
                     p += (len + 3) & ~3;
                 }
@@ -240,36 +247,22 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
+    private void acknowledged(String what, NetlinkMessage m) {
+        replies(send(m), what, (b, type, p, len) -> type == NLMSG_ERROR);
+    }
+
     private <T> List<T> dump(NetlinkMessage request, int type, Parser<T> parser) {
-        int s = send(request);
         List<T> out = new ArrayList<>();
-        try (Arena arena = Arena.ofConfined()) {
-            while (true) {
-                ByteBuffer b = receive(arena);
-                for (int p = 0; p + NLMSGHDR_SIZE <= b.limit(); ) {
-                    int len = b.getInt(p);
-                    if (len < NLMSGHDR_SIZE || p + len > b.limit()) {
-                        throw new IllegalStateException("netlink dump: a message of length " + len + " overruns the datagram");
-                    }
-                    int t = Short.toUnsignedInt(b.getShort(p + 4));
-                    if (b.getInt(p + 8) == s) {
-                        if (t == NLMSG_DONE) {
-                            return out;
-                        }
-                        if (t == NLMSG_ERROR && b.getInt(p + NLMSGHDR_SIZE) != 0) {
-                            throw new SyscallException("netlink dump of type " + type, -b.getInt(p + NLMSGHDR_SIZE));
-                        }
-                        if (t == type) {
-                            T item = parser.parse(b, p + NLMSGHDR_SIZE, p + len);
-                            if (item != null) {
-                                out.add(item);
-                            }
-                        }
-                    }
-                    p += (len + 3) & ~3;
+        replies(send(request), "netlink dump of type " + type, (b, t, p, len) -> {
+            if (t == type) {
+                T item = parser.parse(b, p + NLMSGHDR_SIZE, p + len);
+                if (item != null) {
+                    out.add(item);
                 }
             }
-        }
+            return t == NLMSG_DONE || t == NLMSG_ERROR;
+        });
+        return out;
     }
 
     @Override
