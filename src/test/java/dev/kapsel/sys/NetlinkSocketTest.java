@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kapsel.testing.TestNetns;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -69,28 +70,17 @@ class NetlinkSocketTest {
         assertEquals(1, NetlinkMessage.attributes(b, 0, 8).size());
     }
 
-    private static String sh(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new AssertionError(String.join(" ", cmd) + ": " + out);
-        }
-        return out;
-    }
-
     @Test
     void theLiveKernelListsTheVethAndJoinsATapToItBothWays() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root for a network namespace");
-        String ns = "kapsel-nl-" + ProcessHandle.current().pid();
-        sh("ip", "netns", "add", ns);
-        try {
-            sh("ip", "-n", ns, "link", "add", "veth0", "mtu", "1400", "address", "02:42:0a:58:00:05", "type", "veth", "peer", "name", "veth1");
-            sh("ip", "-n", ns, "addr", "add", "10.88.0.5/16", "dev", "veth0");
-            sh("ip", "-n", ns, "link", "set", "veth0", "up");
-            sh("ip", "-n", ns, "link", "set", "veth1", "up");
-            sh("ip", "-n", ns, "route", "add", "default", "via", "10.88.0.1");
-            sh("ip", "-n", ns, "neigh", "add", "10.88.0.1", "lladdr", "02:00:00:00:00:01", "dev", "veth0", "nud", "permanent");
-            Path path = Path.of("/run/netns", ns);
+        assumeTrue(TestNetns.possible(), "needs root for a network namespace");
+        try (TestNetns ns = TestNetns.create("nl")) {
+            ns.ip("link", "add", "veth0", "mtu", "1400", "address", "02:42:0a:58:00:05", "type", "veth", "peer", "name", "veth1");
+            ns.ip("addr", "add", "10.88.0.5/16", "dev", "veth0");
+            ns.ip("link", "set", "veth0", "up");
+            ns.ip("link", "set", "veth1", "up");
+            ns.ip("route", "add", "default", "via", "10.88.0.1");
+            ns.ip("neigh", "add", "10.88.0.1", "lladdr", "02:00:00:00:00:01", "dev", "veth0", "nud", "permanent");
+            Path path = ns.path();
             String shown = NetNamespace.call(path, () -> {
                 try (NetlinkSocket nl = NetlinkSocket.open()) {
                     NetlinkSocket.Link veth = nl.links().stream().filter(l -> l.name().equals("veth0")).findFirst().orElseThrow();
@@ -117,8 +107,8 @@ class NetlinkSocketTest {
                     SyscallException twice = assertThrows(SyscallException.class, () -> nl.addIngressQdisc(tap));
                     assertEquals(Errno.EEXIST, twice.errno(), twice.getMessage());
                     assertEquals(1400, nl.links().stream().filter(l -> l.index() == tap).findFirst().orElseThrow().mtu());
-                    return sh("ip", "netns", "exec", ns, "tc", "filter", "show", "dev", "veth0", "ingress")
-                            + sh("ip", "netns", "exec", ns, "tc", "filter", "show", "dev", "tap0_kt", "ingress");
+                    return ns.exec("tc", "filter", "show", "dev", "veth0", "ingress")
+                            + ns.exec("tc", "filter", "show", "dev", "tap0_kt", "ingress");
                 }
             });
             assertTrue(shown.contains("mirred (Egress Redirect to device tap0_kt) stolen"), shown);
@@ -134,10 +124,8 @@ class NetlinkSocketTest {
                 }
                 return null;
             });
-            assertFalse(sh("ip", "netns", "exec", ns, "tc", "qdisc", "show", "dev", "veth0").contains("ingress"));
+            assertFalse(ns.exec("tc", "qdisc", "show", "dev", "veth0").contains("ingress"));
             assertThrows(SyscallException.class, () -> NetNamespace.call(Path.of("/run/netns/kapsel-no-such-ns"), () -> null));
-        } finally {
-            sh("ip", "netns", "del", ns);
         }
     }
 }
