@@ -27,16 +27,20 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("guest")
 class EnginesVmGuestTest {
-    private static final String KAPSEL = Guest.REPO.resolve("bin/kapsel").toString();
-    private static final String PODMAN_IMAGE = "localhost/kapsel-vm-busybox:latest";
+    static final String KAPSEL = Guest.REPO.resolve("bin/kapsel").toString();
+    static final String PODMAN_IMAGE = "localhost/kapsel-vm-busybox:latest";
     /** Prints the VM's memory size: the container's 256 MiB VM, not the 6 GiB machine it runs on. */
     private static final String MEMORY = "while read k v u; do [ \"$k\" = MemTotal: ] && echo mem=$v; done < /proc/meminfo; true";
-    private static Path work;
+    static Path work;
     /** podman's config: kapsel registered as its default runtime (L1 has no crun or runc), the harness's engine settings. */
-    private static Map<String, String> podmanEnv;
+    static Map<String, String> podmanEnv;
 
+    /** Imports the busybox image into podman and containerd once per JVM (NetworkGuestTest shares it). */
     @BeforeAll
-    static void images() throws Exception {
+    static synchronized void images() throws Exception {
+        if (work != null) {
+            return;
+        }
         for (String tool : List.of("podman", "conmon", "containerd", "ctr")) {
             assumeTrue(onPath(tool), tool + " is not installed (bin/setup, then a fresh harness image)");
         }
@@ -69,12 +73,12 @@ class EnginesVmGuestTest {
         return false;
     }
 
-    private static Guest.Result ok(Guest.Result r) {
+    static Guest.Result ok(Guest.Result r) {
         assertEquals(0, r.exitCode(), r.toString());
         return r;
     }
 
-    private static Guest.Result podman(String... args) throws IOException, InterruptedException {
+    static Guest.Result podman(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("podman", "--runtime", KAPSEL));
         cmd.addAll(List.of(args));
         return Guest.run(cmd, podmanEnv);

@@ -1,0 +1,113 @@
+package dev.kapsel.oci.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kapsel.testing.Guest;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * podman runs a kapsel micro-VM in a network namespace made as an engine's network plugin makes one
+ * (a veth eth0 with an address and a default route, its peer on the host, L1): the VM's NIC is joined
+ * to the veth by tc redirects and the agent configures it, so the container's busybox httpd serves a
+ * file to {@code wget} on L1 and the container fetches a file from an httpd on L1.
+ *
+ * L1 has no CNI plugins or iptables, so the namespace is built here with busybox's {@code unshare}
+ * and {@code ip} and handed to podman as {@code --network ns:PATH}; port publishing ({@code -p},
+ * the engine's DNAT to that same veth address) is therefore not exercised in the harness.
+ */
+@Tag("guest")
+class NetworkGuestTest {
+    private static final String NS = "/run/netns/kapsel-net1";
+    private static final String CONTAINER_IP = "10.89.0.5";
+    private static final String HOST_IP = "10.89.0.1";
+    private static final String HOST_PORT = "18081";
+    private static Path hostWww;
+    private static Process hostHttpd;
+
+    private static Guest.Result sh(String script) throws Exception {
+        return Guest.run(List.of("/bin/sh", "-c", script));
+    }
+
+    @BeforeAll
+    static void namespaceAndHostServer() throws Exception {
+        EnginesVmGuestTest.images();
+        // the tc pieces are modules in the cloud kernel; modprobe may be absent where the kernel has them built in
+        sh("for m in veth tun sch_ingress cls_u32 act_mirred; do modprobe $m 2>/dev/null; done; true");
+        EnginesVmGuestTest.ok(sh(String.join("\n",
+                "set -e",
+                "mkdir -p /run/netns && touch " + NS,
+                "busybox unshare --net=" + NS + " true",
+                // made inside: eth0 and its peer (busybox names it veth0), which then moves to L1 (PID 1's namespace)
+                "busybox nsenter --net=" + NS + " /bin/sh -c '"
+                        + "busybox ip link add eth0 type veth && busybox ip link set veth0 netns 1"
+                        + " && busybox ip addr add " + CONTAINER_IP + "/24 dev eth0 && busybox ip link set eth0 up"
+                        + " && busybox ip link set lo up && busybox ip route add default via " + HOST_IP + "'",
+                "busybox ip link set veth0 name knet-host",
+                "busybox ip addr add " + HOST_IP + "/24 dev knet-host",
+                "busybox ip link set knet-host up")));
+        hostWww = Files.createDirectories(EnginesVmGuestTest.work.resolve("host-www"));
+        Files.writeString(hostWww.resolve("host.txt"), "from-L1\n");
+        hostHttpd = new ProcessBuilder("busybox", "httpd", "-f", "-p", HOST_IP + ":" + HOST_PORT, "-h", hostWww.toString())
+                .redirectInput(new File("/dev/null")).redirectErrorStream(true)
+                .redirectOutput(EnginesVmGuestTest.work.resolve("host-httpd.log").toFile()).start();
+    }
+
+    @AfterAll
+    static void removeNamespace() throws Exception {
+        if (hostHttpd != null) {
+            hostHttpd.destroy();
+            hostHttpd.waitFor(10, TimeUnit.SECONDS);
+        }
+        sh("busybox ip link del knet-host; umount " + NS + "; rm -f " + NS);
+    }
+
+    private static String inNamespace(String cmd) throws Exception {
+        return sh("busybox nsenter --net=" + NS + " " + cmd).stdout();
+    }
+
+    @Test
+    void theContainerServesL1AndFetchesFromL1ThroughTheEnginesNamespace() throws Exception {
+        String script = "mkdir -p /www && echo served-by-kapsel > /www/index.html"
+                + " && busybox wget -q -O /www/fetched http://" + HOST_IP + ":" + HOST_PORT + "/host.txt;"
+                + " exec busybox httpd -f -p 80 -h /www";
+        ProcessBuilder runD = new ProcessBuilder("podman", "--runtime", EnginesVmGuestTest.KAPSEL, "run", "-d", "--network", "ns:" + NS,
+                "--name", "knet1", EnginesVmGuestTest.PODMAN_IMAGE, "sh", "-c", script);
+        runD.environment().putAll(EnginesVmGuestTest.podmanEnv);
+        Path err = EnginesVmGuestTest.work.resolve("net-run-d.err");
+        Process run = runD.redirectInput(new File("/dev/null")).redirectOutput(EnginesVmGuestTest.work.resolve("net-run-d.out").toFile())
+                .redirectError(err.toFile()).start();
+        assertTrue(run.waitFor(Guest.BOOT_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        assertEquals(0, run.exitValue(), Files.readString(err));
+        try {
+            String links = inNamespace("busybox ip link");
+            assertTrue(links.contains("tap0_kapsel"), "the VM's tap sits in the engine's namespace: " + links);
+            String filters = inNamespace("tc filter show dev eth0 ingress 2>/dev/null; true");
+            String served = "";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!served.contains("served-by-kapsel") && System.nanoTime() < deadline) {
+                served = sh("busybox wget -q -T 5 -O - http://" + CONTAINER_IP + "/index.html 2>&1").stdout();
+                if (!served.contains("served-by-kapsel")) {
+                    Thread.sleep(1000);
+                }
+            }
+            assertTrue(served.contains("served-by-kapsel"), "wget from L1 to the container's httpd: " + served + " " + filters
+                    + EnginesVmGuestTest.podman("logs", "knet1"));
+            Guest.Result fetched = sh("busybox wget -q -T 5 -O - http://" + CONTAINER_IP + "/fetched");
+            assertEquals("from-L1\n", fetched.stdout(), "the container fetched L1's file: " + fetched
+                    + EnginesVmGuestTest.podman("logs", "knet1"));
+        } finally {
+            EnginesVmGuestTest.podman("rm", "-f", "-t", "0", "knet1");
+        }
+        assertFalse(inNamespace("busybox ip link").contains("tap0_kapsel"), "the tap went with the container");
+    }
+}
