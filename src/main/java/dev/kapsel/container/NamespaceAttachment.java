@@ -46,11 +46,13 @@ final class NamespaceAttachment implements AutoCloseable {
         return interfaces;
     }
 
-    /** Joins a tap to each Ethernet interface of the namespace at {@code namespace}; none when it has none yet. */
+    /**
+     * Joins a tap to each Ethernet interface of the namespace at {@code namespace}; none when it has none.
+     * Called when the VM boots, at the OCI start: by then the engine has filled the namespace.
+     */
     static NamespaceAttachment attach(Path namespace) throws ContainerStartException.Network, InterruptedException {
         if (!Files.exists(namespace)) {
-            throw new ContainerStartException.Network("network namespace " + namespace
-                    + " (linux.namespaces[type=network].path) does not exist", null);
+            throw new ContainerStartException.Network(missing(namespace), null);
         }
         Deque<Undo> undo = new ArrayDeque<>();
         try {
@@ -71,6 +73,10 @@ final class NamespaceAttachment implements AutoCloseable {
             throw new ContainerStartException.Network("cannot attach the guest to network namespace " + namespace + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    static String missing(Path namespace) {
+        return "network namespace " + namespace + " (linux.namespaces[type=network].path) does not exist";
     }
 
     private static List<GuestInterface> join(NetlinkSocket nl, Deque<Undo> undo) {

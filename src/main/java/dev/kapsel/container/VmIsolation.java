@@ -69,6 +69,11 @@ final class VmIsolation implements Isolation {
                 }
             }
         }
+        ContainerLaunch.Network network = launch.network();
+        if (ContainerLaunch.Network.MODE_NAMESPACE.equals(network.mode()) && !Files.exists(network.namespace())) {
+            // create refuses it at once; the namespace's interfaces are read at start, when the VM boots
+            throw new ContainerStartException.Unsupported(NamespaceAttachment.missing(network.namespace()));
+        }
         if (!IsolationKind.vmBootsHere()) {
             throw new ContainerStartException.Unsupported("a micro-VM cannot boot here at a useful speed (no /dev/kvm, or the"
                     + " nested paravirtual kvm_pvm): use the sandbox isolation, or run inside the nested harness (harness/run)");
