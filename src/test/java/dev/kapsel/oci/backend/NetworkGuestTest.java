@@ -75,11 +75,19 @@ class NetworkGuestTest {
         return sh("busybox nsenter --net=" + NS + " " + cmd).stdout();
     }
 
+    /** What the guest, the namespace and L1 saw, for a container that does not answer. */
+    private static String diagnostics() throws Exception {
+        return "\nguest: " + EnginesVmGuestTest.podman("exec", "knet1", "sh", "-c", "busybox ip addr; busybox ip route; cat /proc/net/dev")
+                + "\nnamespace: " + inNamespace("cat /proc/net/dev")
+                + "\nL1: " + sh("busybox ping -c 2 -W 2 " + CONTAINER_IP + "; busybox ip neigh; cat /proc/net/dev").stdout();
+    }
+
     @Test
     void theContainerServesL1AndFetchesFromL1ThroughTheEnginesNamespace() throws Exception {
-        String script = "mkdir -p /www && echo served-by-kapsel > /www/index.html"
-                + " && busybox wget -q -O /www/fetched http://" + HOST_IP + ":" + HOST_PORT + "/host.txt;"
-                + " exec busybox httpd -f -p 80 -h /www";
+        // httpd first (busybox's daemonizes; the agent reaps it), then the fetch from L1 with a timeout, its status in the logs
+        String script = "mkdir -p /www && echo served-by-kapsel > /www/index.html && busybox httpd -p 80 -h /www;"
+                + " busybox wget -q -T 20 -O /www/fetched http://" + HOST_IP + ":" + HOST_PORT + "/host.txt; echo wget=$?;"
+                + " exec sleep 600";
         ProcessBuilder runD = new ProcessBuilder("podman", "--runtime", EnginesVmGuestTest.KAPSEL, "run", "-d", "--network", "ns:" + NS,
                 "--name", "knet1", EnginesVmGuestTest.PODMAN_IMAGE, "sh", "-c", script);
         runD.environment().putAll(EnginesVmGuestTest.podmanEnv);
@@ -94,7 +102,7 @@ class NetworkGuestTest {
             // run -d returns once the OCI start has; the monitor boots the VM (and joins the namespace) after that
             String served = "";
             boolean tap = false;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(100);
             while (!served.contains("served-by-kapsel") && System.nanoTime() < deadline) {
                 tap |= inNamespace("busybox ip link").contains("tap0_kapsel");
                 served = sh("busybox wget -q -T 5 -O - http://" + CONTAINER_IP + "/index.html 2>&1").stdout();
@@ -106,7 +114,7 @@ class NetworkGuestTest {
             tap |= inNamespace("busybox ip link").contains("tap0_kapsel");
             assertTrue(served.contains("served-by-kapsel"), "wget from L1 to the container's httpd: " + served + "\nlinks: "
                     + inNamespace("busybox ip link") + "\nstate: " + EnginesVmGuestTest.podman("inspect", "-f", "{{.State.Status}}", "knet1")
-                    + "\nlogs: " + EnginesVmGuestTest.podman("logs", "knet1"));
+                    + "\nlogs: " + EnginesVmGuestTest.podman("logs", "knet1") + diagnostics());
             assertTrue(tap, "the VM's tap sat in the engine's namespace");
             Guest.Result fetched = sh("busybox wget -q -T 5 -O - http://" + CONTAINER_IP + "/fetched");
             assertEquals("from-L1\n", fetched.stdout(), "the container fetched L1's file: " + fetched
