@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kapsel.agent.NetworkConfig;
+import dev.kapsel.sys.Tap;
 import dev.kapsel.testing.TestNetns;
 import dev.kapsel.vmm.NetConfig;
 import java.net.InetAddress;
@@ -60,6 +61,54 @@ class NamespaceAttachmentTest {
             }
             assertFalse(ns.ip("link", "show").contains("tap0_kapsel"), "the tap is gone");
             assertFalse(ns.exec("tc", "qdisc", "show", "dev", "eth0").contains("ingress"), "the veth's qdisc is gone");
+        }
+    }
+
+    /**
+     * Frames cross the join both ways: the tap's frames (virtio-net headers and all) are copied to and
+     * from a tap in a third namespace that plays the guest, with the veth's MAC and address; a ping
+     * from the bridge side is answered by that "guest" (a VM's NIC does what the copying thread does).
+     */
+    @Test
+    void framesCrossTheJoinBothWays() throws Exception {
+        assumeTrue(TestNetns.possible(), "needs root for a network namespace");
+        try (TestNetns bridge = TestNetns.create("bridge"); TestNetns ns = engineNamespace("flow", bridge);
+             TestNetns guest = TestNetns.create("guest")) {
+            bridge.ip("addr", "add", "10.88.0.1/16", "dev", "br-end");
+            try (NamespaceAttachment a = NamespaceAttachment.attach(ns.path());
+                 Tap vm = dev.kapsel.sys.NetNamespace.call(ns.path(), () -> Tap.open("tap0_kapsel", 12));
+                 Tap nic = dev.kapsel.sys.NetNamespace.call(guest.path(), () -> Tap.open("gnic", 12))) {
+                guest.ip("link", "set", "gnic", "address", "02:42:0a:58:00:05");
+                guest.ip("addr", "add", "10.88.0.5/16", "dev", "gnic");
+                guest.ip("link", "set", "gnic", "up");
+                Thread copy = Thread.ofPlatform().daemon().start(() -> {
+                    try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                        java.lang.foreign.MemorySegment buf = arena.allocate(65536 + 12);
+                        while (!Thread.currentThread().isInterrupted()) {
+                            boolean moved = false;
+                            for (Tap[] pair : new Tap[][] {{vm, nic}, {nic, vm}}) {
+                                int n = pair[0].read(buf);
+                                if (n > 0) {
+                                    pair[1].write(buf.asSlice(0, n));
+                                    moved = true;
+                                }
+                            }
+                            if (!moved) {
+                                Thread.sleep(1);
+                            }
+                        }
+                    } catch (InterruptedException | RuntimeException done) {
+                        // the test ended, or a tap closed under the thread
+                    }
+                });
+                try {
+                    String ping = bridge.exec("busybox", "ping", "-c", "2", "-W", "3", "10.88.0.5");
+                    assertTrue(ping.contains("2 packets received"), ping);
+                } finally {
+                    copy.interrupt();
+                    copy.join(5000);
+                }
+            }
         }
     }
 
