@@ -325,6 +325,26 @@ static void handle_start(int c, uint8_t type, uint32_t id, const uint8_t *payloa
     spec_free(&s);
 }
 
+/* NETWORK: configure the guest's interfaces (network.c), answered with NETWORK_DONE or an ERROR. */
+static void handle_network(int c, uint32_t id, const uint8_t *payload, size_t n)
+{
+    static struct net_config cfg; /* 60 KiB: not on the stack */
+    char msg[256];
+    if (id == 0) {
+        send_error(c, id, E_INVALID_ARGUMENT, "NETWORK needs a non-zero request id");
+        return;
+    }
+    int rc = net_decode(payload, n, &cfg, msg, sizeof msg);
+    if (rc == 0)
+        rc = net_apply(&cfg, msg, sizeof msg);
+    if (rc != 0) {
+        send_error(c, id, rc, msg);
+        return;
+    }
+    log_msg("network: %u interface(s) configured", cfg.n);
+    frame_put(&conns[c].out, T_NETWORK_DONE, id, NULL, 0);
+}
+
 static void handle_frame(int c, uint8_t type, uint32_t id, const uint8_t *payload, size_t n)
 {
     struct conn *k = &conns[c];
@@ -342,6 +362,10 @@ static void handle_frame(int c, uint8_t type, uint32_t id, const uint8_t *payloa
     }
     if (type == T_START || type == T_EXEC) {
         handle_start(c, type, id, payload, n);
+        return;
+    }
+    if (type == T_NETWORK) {
+        handle_network(c, id, payload, n);
         return;
     }
     if (type != T_STDIN && type != T_STDIN_CLOSE && type != T_RESIZE && type != T_SIGNAL) {

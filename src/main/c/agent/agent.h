@@ -28,10 +28,12 @@ enum frame_type {
     T_STDIN_CLOSE = 0x05,
     T_RESIZE = 0x06,
     T_SIGNAL = 0x07,
+    T_NETWORK = 0x08,
     T_STARTED = 0x10,
     T_STDOUT = 0x11,
     T_STDERR = 0x12,
     T_EXIT = 0x13,
+    T_NETWORK_DONE = 0x14,
     T_ERROR = 0x7f,
 };
 
@@ -159,6 +161,54 @@ struct process {
  * root is the directory the process chroots into ("/" for none). */
 int process_spawn(struct process *p, const struct spec *s, const char *root, char *msg, size_t msgcap);
 int process_resize(struct process *p, uint16_t rows, uint16_t cols);
+
+/* ---- network configuration (the NETWORK payload, applied with rtnetlink) ---- */
+
+#define NET_MAX_INTERFACES 8
+#define NET_MAX_ENTRIES 32
+#define NET_MIN_MTU 68
+#define NET_MAX_MTU 65535
+
+struct net_addr {
+    uint8_t family;      /* AF_INET or AF_INET6 */
+    uint8_t bytes[16];   /* 4 or 16 used */
+};
+
+struct net_prefix {
+    struct net_addr addr;
+    uint8_t prefix;
+};
+
+struct net_route {
+    struct net_prefix dst;
+    int has_gateway;
+    struct net_addr gateway;
+};
+
+struct net_neigh {
+    struct net_addr addr;
+    uint8_t lladdr[6];
+};
+
+struct net_iface {
+    uint8_t mac[6];
+    uint32_t mtu;
+    uint32_t naddrs, nroutes, nneighs;
+    struct net_prefix addrs[NET_MAX_ENTRIES];
+    struct net_route routes[NET_MAX_ENTRIES];
+    struct net_neigh neighs[NET_MAX_ENTRIES];
+};
+
+struct net_config {
+    uint32_t n;
+    struct net_iface ifaces[NET_MAX_INTERFACES];
+};
+
+/* Decodes a NETWORK payload: 0 or E_MALFORMED (structure, counts, families, trailing bytes). */
+int net_decode(const uint8_t *p, size_t len, struct net_config *cfg, char *msg, size_t msgcap);
+/* Checks the values and finds every NIC by MAC, then brings lo and the NICs up and sets addresses,
+ * routes and neighbours: 0, E_INVALID_ARGUMENT (nothing changed) or E_INTERNAL, with msg set. */
+int net_apply(const struct net_config *cfg, char *msg, size_t msgcap);
 
 /* ---- init duties and transports ---- */
 

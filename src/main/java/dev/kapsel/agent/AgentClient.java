@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +31,8 @@ public final class AgentClient implements AutoCloseable {
     private final int version;
     private final String agentName;
     private final Map<Integer, AgentProcess> processes = new ConcurrentHashMap<>();
+    /** NETWORK requests waiting for their answer, by id (ids are shared with processes, so never reused). */
+    private final Map<Integer, CompletableFuture<Void>> requests = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final Thread reader;
     private volatile IOException closedBecause;
@@ -102,6 +105,24 @@ public final class AgentClient implements AutoCloseable {
     /** Starts another process in the running container. */
     public AgentProcess exec(ProcessSpec spec) throws IOException, InterruptedException {
         return launch(FrameType.EXEC, spec);
+    }
+
+    /**
+     * Sends NETWORK and waits for the agent to have applied it (NETWORK_DONE); an {@link AgentErrorException}
+     * says what the guest refused (no NIC with a MAC, a route the guest kernel rejected).
+     */
+    public void configureNetwork(NetworkConfig config) throws IOException, InterruptedException {
+        int id = nextId.getAndIncrement();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        requests.put(id, done);
+        try {
+            send(new Frame(FrameType.NETWORK, id, config.encode()));
+            done.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } finally {
+            requests.remove(id);
+        }
     }
 
     private AgentProcess launch(FrameType type, ProcessSpec spec) throws IOException, InterruptedException {
@@ -190,10 +211,21 @@ public final class AgentClient implements AutoCloseable {
                     p.onExit(status);
                 }
             }
+            case NETWORK_DONE -> {
+                new PayloadReader(f.payload(), "NETWORK_DONE").end();
+                CompletableFuture<Void> r = requests.get(f.processId());
+                if (r != null) {
+                    r.complete(null);
+                }
+            }
             case ERROR -> {
                 AgentErrorException e = AgentErrorException.decode(f.processId(), f.payload());
                 if (ErrorCode.closesConnection(e.rawCode())) {
                     throw e;
+                }
+                CompletableFuture<Void> r = requests.get(f.processId());
+                if (r != null) {
+                    r.completeExceptionally(e);
                 }
                 if (p != null) {
                     p.onRejected(e);
@@ -214,6 +246,7 @@ public final class AgentClient implements AutoCloseable {
             }
         }
         processes.clear();
+        requests.values().forEach(r -> r.completeExceptionally(closedBecause));
         try {
             connection.close();
         } catch (Exception ignored) {

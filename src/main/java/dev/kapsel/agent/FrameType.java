@@ -18,6 +18,10 @@ public enum FrameType {
     RESIZE(0x06),
     /** Host to agent: deliver a signal. */
     SIGNAL(0x07),
+    /** Host to agent: configure the guest's network interfaces (before START). */
+    NETWORK(0x08),
+    /** Agent to host: the NETWORK request with this id was applied. */
+    NETWORK_DONE(0x14),
     /** Agent to host: a START or EXEC succeeded; carries the guest pid. */
     STARTED(0x10),
     /** Agent to host: bytes a process wrote to stdout (or to its terminal). */

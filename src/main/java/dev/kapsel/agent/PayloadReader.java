@@ -44,6 +44,13 @@ final class PayloadReader {
         return buf.getLong();
     }
 
+    byte[] bytes(int n) throws MalformedPayloadException {
+        need(n);
+        byte[] b = new byte[n];
+        buf.get(b);
+        return b;
+    }
+
     /** A count of items each at least minItemBytes long: checked against what is left before use. */
     int count(int minItemBytes, String items) throws MalformedPayloadException {
         long n = Integer.toUnsignedLong(u32());

@@ -13,6 +13,11 @@ final class PayloadWriter {
         return this;
     }
 
+    PayloadWriter bytes(byte[] b) {
+        out.writeBytes(b);
+        return this;
+    }
+
     PayloadWriter u16(int v) {
         out.write(v >>> 8);
         out.write(v);

@@ -134,9 +134,47 @@ public record ContainerLaunch(Process process, RootFs root, List<Mount> mounts, 
         }
     }
 
-    /** The container's network: only "none" exists yet (the networking issue adds the others). */
-    public record Network(String mode) {
-        public static final Network NONE = new Network("none");
+    /**
+     * The container's network. {@code mode} "none" gives the guest only loopback; "namespace" attaches
+     * it to the network namespace at {@code namespace} (an engine's, from {@code
+     * linux.namespaces[type=network].path}), whose interfaces the isolation reads at start when
+     * {@code interfaces} is empty. DNS and host names are files: {@code resolvConf} and {@code hosts}
+     * become the guest's {@code /etc/resolv.conf} and {@code /etc/hosts} unless a mount already binds
+     * one there (engines bind-mount theirs); null leaves the image's.
+     */
+    public record Network(String mode, Path namespace, List<GuestInterface> interfaces, Path resolvConf, Path hosts) {
+        public static final Network NONE = new Network("none", null, List.of(), null, null);
+        public static final String MODE_NONE = "none";
+        public static final String MODE_NAMESPACE = "namespace";
+
+        public Network {
+            Objects.requireNonNull(mode, "network mode");
+            interfaces = interfaces == null ? List.of() : List.copyOf(interfaces);
+            if (MODE_NAMESPACE.equals(mode) && (namespace == null || !namespace.isAbsolute())) {
+                throw new IllegalArgumentException("network mode namespace needs an absolute namespace path, not " + namespace);
+            }
+            if (MODE_NONE.equals(mode) && !interfaces.isEmpty()) {
+                throw new IllegalArgumentException("network mode none has no interfaces");
+            }
+            if (interfaces.size() > GuestInterface.MAX_INTERFACES) {
+                throw new IllegalArgumentException("at most " + GuestInterface.MAX_INTERFACES + " network interfaces, not "
+                        + interfaces.size());
+            }
+        }
+
+        /** The engine's namespace at {@code path}, its interfaces read later. */
+        public static Network ofNamespace(Path path) {
+            return new Network(MODE_NAMESPACE, path, List.of(), null, null);
+        }
+
+        public Network withInterfaces(List<GuestInterface> found) {
+            return new Network(mode, namespace, found, resolvConf, hosts);
+        }
+
+        @JsonIgnore
+        public boolean isNone() {
+            return MODE_NONE.equals(mode);
+        }
     }
 
     /** What the container may use: vCPUs and memory in bytes (0: the isolation's default). */

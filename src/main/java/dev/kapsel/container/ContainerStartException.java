@@ -106,4 +106,16 @@ public sealed abstract class ContainerStartException extends Exception {
             super(what + ": " + cause.getMessage(), cause);
         }
     }
+
+    /**
+     * The container's network could not be attached (a missing namespace path, an interface that
+     * cannot be redirected, a guest that refused the configuration); nothing of it is left behind.
+     */
+    public static final class Network extends ContainerStartException {
+        private static final long serialVersionUID = 1L;
+
+        Network(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 }

@@ -1,6 +1,8 @@
 package dev.kapsel.container;
 
 import dev.kapsel.agent.AgentClient;
+import dev.kapsel.agent.AgentErrorException;
+import dev.kapsel.agent.NetworkConfig;
 import dev.kapsel.agent.AgentProcess;
 import dev.kapsel.agent.ExitStatus;
 import dev.kapsel.agent.ProcessSpec;
@@ -9,6 +11,7 @@ import dev.kapsel.agent.TerminalSize;
 import dev.kapsel.agent.VsockConnector;
 import dev.kapsel.vmm.DiskConfig;
 import dev.kapsel.vmm.MicroVm;
+import dev.kapsel.vmm.NetConfig;
 import dev.kapsel.vmm.VmBuilder;
 import dev.kapsel.vmm.VmConfig;
 import dev.kapsel.vmm.VmExit;
@@ -34,8 +37,20 @@ public final class MicroVmContainer implements RunningContainer {
     /** The VM's kernel command line: vmm's, without the kernel's boot messages on the console. */
     static final String CMDLINE = VmConfig.DEFAULT_CMDLINE + " quiet";
 
-    /** What to boot: kernel, initramfs, the image disk and the VM size. */
-    public record Boot(Path kernel, Path initramfs, Path imageDisk, int vcpus, long memoryMib) {}
+    /**
+     * What to boot: kernel, initramfs, the image disk, the VM size, and the NICs with what the agent
+     * configures on them before the process starts (none: the guest has only loopback, not even up).
+     */
+    public record Boot(Path kernel, Path initramfs, Path imageDisk, int vcpus, long memoryMib, List<NetConfig> nets,
+                       NetworkConfig network) {
+        public Boot {
+            nets = nets == null ? List.of() : List.copyOf(nets);
+        }
+
+        public Boot withNetwork(List<NetConfig> n, NetworkConfig config) {
+            return new Boot(kernel, initramfs, imageDisk, vcpus, memoryMib, n, config);
+        }
+    }
 
     private final MicroVm vm;
     private final AgentClient agent;
@@ -78,13 +93,16 @@ public final class MicroVmContainer implements RunningContainer {
         try {
             VmConfig config = new VmConfig(boot.kernel(), Optional.of(boot.initramfs()), CMDLINE, boot.vcpus(),
                     boot.memoryMib(), List.of(new DiskConfig(boot.imageDisk(), true)), false,
-                    Optional.of(new VsockConfig(uds, VsockConfig.DEFAULT_GUEST_CID)), List.of());
+                    Optional.of(new VsockConfig(uds, VsockConfig.DEFAULT_GUEST_CID)), boot.nets());
             // KAPSEL_GUEST_CONSOLE=1 shows the guest's serial console on stderr, a debug knob for diagnosing boots.
             OutputStream consoleOut = System.getenv("KAPSEL_GUEST_CONSOLE") != null
                     ? new TeeOutputStream(console, new java.io.FileOutputStream(java.io.FileDescriptor.err)) : console;
             vm = VmBuilder.build(config, consoleOut);
             vm.start();
             AgentClient agent = connect(vm, uds, console);
+            if (boot.network() != null) {
+                configureNetwork(agent, boot.network());
+            }
             long booted = System.nanoTime();
             AgentProcess process = agent.start(spec);
             return new MicroVmContainer(vm, agent, uds, stdio.attach(process), cleanup, start, booted);
@@ -100,6 +118,16 @@ public final class MicroVmContainer implements RunningContainer {
         } catch (InterruptedException | RuntimeException e) {
             failed(vm, uds, cleanup, null);
             throw e;
+        }
+    }
+
+    private static void configureNetwork(AgentClient agent, NetworkConfig network) throws IOException, InterruptedException,
+            ContainerStartException.Network {
+        try {
+            agent.configureNetwork(network);
+        } catch (AgentErrorException e) {
+            agent.close();
+            throw new ContainerStartException.Network("the guest refused its network configuration: " + e.getMessage(), e);
         }
     }
 

@@ -80,7 +80,7 @@ final class SandboxIsolation implements Isolation {
             out.add(new Limitation(Limitation.Kind.MEMORY, "memory limit " + (launch.resources().memoryBytes() >> 20)
                     + " MiB (the sandbox caps memory at " + (MAX_MEMORY >> 20) + " MiB)"));
         }
-        if (!launch.network().equals(ContainerLaunch.Network.NONE)) {
+        if (!launch.network().isNone()) {
             out.add(new Limitation(Limitation.Kind.NETWORK, "network " + launch.network().mode() + " (containers have no network yet)"));
         }
         return out;

@@ -1,5 +1,6 @@
 package dev.kapsel.container;
 
+import dev.kapsel.agent.NetworkConfig;
 import dev.kapsel.agent.ProcessSpec;
 import dev.kapsel.agent.Rlimit;
 import dev.kapsel.agent.TerminalSize;
@@ -8,6 +9,7 @@ import dev.kapsel.host.StateDirectory;
 import dev.kapsel.image.ImageException;
 import dev.kapsel.image.RootfsBuilder;
 import dev.kapsel.sys.Terminal;
+import dev.kapsel.vmm.NetConfig;
 import dev.kapsel.vmm.VmConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +24,8 @@ import java.util.Set;
  * A micro-VM per container ({@link MicroVmContainer}): the stock kernel with the container initramfs,
  * the root as a read-only ext4 disk under a tmpfs overlay (an image's cached disk, or one built from a
  * root directory into the launch's scratch directory, with single-file bind mounts such as
- * {@code /etc/hosts} copied into it), and the guest agent starting the process.
+ * {@code /etc/hosts} copied into it), the NICs of an engine's network namespace joined to taps
+ * ({@link NamespaceAttachment}) and configured by the agent, and the guest agent starting the process.
  */
 final class VmIsolation implements Isolation {
     /** Below this the guest kernel, its initramfs and the agent leave the container nothing. */
@@ -41,7 +44,7 @@ final class VmIsolation implements Isolation {
             "the guest's root is the image under a writable in-memory overlay",
             "the guest's /dev is its own devtmpfs",
             "the VM is the boundary; the profile is not applied inside the guest",
-            "the VM has its own kernel and no network device");
+            "the VM has its own kernel");
 
     @Override
     public IsolationKind kind() {
@@ -66,6 +69,11 @@ final class VmIsolation implements Isolation {
                 }
             }
         }
+        ContainerLaunch.Network network = launch.network();
+        if (ContainerLaunch.Network.MODE_NAMESPACE.equals(network.mode()) && !Files.exists(network.namespace())) {
+            // create refuses it at once; the namespace's interfaces are read at start, when the VM boots
+            throw new ContainerStartException.Unsupported(NamespaceAttachment.missing(network.namespace()));
+        }
         if (!IsolationKind.vmBootsHere()) {
             throw new ContainerStartException.Unsupported("a micro-VM cannot boot here at a useful speed (no /dev/kvm, or the"
                     + " nested paravirtual kvm_pvm): use the sandbox isolation, or run inside the nested harness (harness/run)");
@@ -87,8 +95,9 @@ final class VmIsolation implements Isolation {
                     + memoryMib(launch.resources()) + " MiB: VMs have " + MIN_MEMORY_MIB + "-" + VmConfig.MAX_MEMORY_MIB
                     + " MiB, the guest kernel included)"));
         }
-        if (!launch.network().equals(ContainerLaunch.Network.NONE)) {
-            out.add(new Limitation(Limitation.Kind.NETWORK, "network " + launch.network().mode() + " (containers have no network yet)"));
+        if (!launch.network().isNone() && !ContainerLaunch.Network.MODE_NAMESPACE.equals(launch.network().mode())) {
+            out.add(new Limitation(Limitation.Kind.NETWORK, "network " + launch.network().mode()
+                    + " (micro-VMs join an engine's network namespace only)"));
         }
         return out;
     }
@@ -111,6 +120,7 @@ final class VmIsolation implements Isolation {
         GuestAssets assets = GuestAssets.locate(StateDirectory.resolve(), Installation.repository());
         Path scratch = null;
         Path built = null;
+        NamespaceAttachment attachment = null;
         boolean temporary = launch.scratch() == null;
         try {
             Path disk;
@@ -119,31 +129,70 @@ final class VmIsolation implements Isolation {
                 built = scratch.resolve(DISK);
                 Files.deleteIfExists(built);
                 RootfsBuilder.build(d.path(), built, d.path().toString());
-                RootfsBuilder.addFiles(built, MountLimitations.fileBinds(launch.mounts()));
+                RootfsBuilder.addFiles(built, files(launch));
                 disk = built;
             } else {
                 disk = ((ContainerLaunch.RootFs.ImageDisk) launch.root()).disk();
             }
             MicroVmContainer.Boot boot = assets.boot(disk, vcpus(launch.resources(), Runtime.getRuntime().availableProcessors()),
                     memoryMib(launch.resources()));
+            attachment = attach(launch.network());
+            List<GuestInterface> nics = attachment == null ? launch.network().interfaces() : attachment.interfaces();
+            if (!nics.isEmpty()) {
+                boot = boot.withNetwork(netConfigs(nics, launch.network().namespace()), agentNetwork(nics));
+            }
             HeldTerminal terminal = HeldTerminal.of(launch);
             ProcessSpec spec = spawnRequest(launch.process(), terminal.size(), launch.stdio().stdin() >= 0);
             Path s = scratch;
             Path b = built;
+            NamespaceAttachment a = attachment;
             return MicroVmContainer.start(boot, spec, ProcessStdio.of(launch.stdio()), () -> {
                 terminal.restore();
                 removeBuilt(b, temporary ? s : null);
+                if (a != null) {
+                    a.close();
+                }
             });
         } catch (ImageException e) {
-            removeBuilt(built, temporary ? scratch : null);
+            undo(built, temporary ? scratch : null, attachment);
             throw new ContainerStartException.RootImage(e);
         } catch (IOException e) {
-            removeBuilt(built, temporary ? scratch : null);
+            undo(built, temporary ? scratch : null, attachment);
             throw new ContainerStartException.HostIo("cannot prepare the micro-VM", e);
         } catch (ContainerStartException | RuntimeException e) {
-            removeBuilt(built, temporary ? scratch : null);
+            undo(built, temporary ? scratch : null, attachment);
             throw e;
         }
+    }
+
+    private static void undo(Path built, Path temporaryDir, NamespaceAttachment attachment) {
+        removeBuilt(built, temporaryDir);
+        if (attachment != null) {
+            attachment.close();
+        }
+    }
+
+    /** The engine's namespace joined to taps, when the launch names one and no interfaces yet; else null. */
+    private static NamespaceAttachment attach(ContainerLaunch.Network network) throws ContainerStartException, InterruptedException {
+        if (!ContainerLaunch.Network.MODE_NAMESPACE.equals(network.mode()) || !network.interfaces().isEmpty()) {
+            return null;
+        }
+        return NamespaceAttachment.attach(network.namespace());
+    }
+
+    /** The VM's NICs: each on its tap (in {@code namespace}) with the MAC of the interface it stands for. */
+    static List<NetConfig> netConfigs(List<GuestInterface> nics, Path namespace) {
+        return nics.stream().map(i -> new NetConfig(i.tap(), i.macAddress(), namespace)).toList();
+    }
+
+    /** What the agent configures on those NICs before the process starts. */
+    static NetworkConfig agentNetwork(List<GuestInterface> nics) {
+        return new NetworkConfig(nics.stream().map(i -> new NetworkConfig.Interface(i.macAddress(), i.mtu(),
+                i.addresses().stream().map(a -> new NetworkConfig.Prefix(a.ip(), a.prefix())).toList(),
+                i.routes().stream().map(r -> new NetworkConfig.Route(new NetworkConfig.Prefix(GuestInterface.ip(r.destination()),
+                        r.prefix()), r.gateway() == null ? null : GuestInterface.ip(r.gateway()))).toList(),
+                i.neighbours().stream().map(n -> new NetworkConfig.Neighbour(GuestInterface.ip(n.address()),
+                        GuestInterface.macBytes(n.mac()))).toList())).toList());
     }
 
     private static void removeBuilt(Path disk, Path temporaryDir) {
@@ -210,6 +259,21 @@ final class VmIsolation implements Isolation {
             throw new IllegalArgumentException(what + " " + value + " is outside 0..4294967294");
         }
         return (int) value;
+    }
+
+    /**
+     * The single host files the root image gets: the bind mounts of files, then the network's
+     * resolv.conf and hosts where no mount binds one (the engine's own, bind-mounted, win).
+     */
+    static Map<String, Path> files(ContainerLaunch launch) {
+        Map<String, Path> files = MountLimitations.fileBinds(launch.mounts());
+        if (launch.network().resolvConf() != null) {
+            files.putIfAbsent("/etc/resolv.conf", launch.network().resolvConf());
+        }
+        if (launch.network().hosts() != null) {
+            files.putIfAbsent("/etc/hosts", launch.network().hosts());
+        }
+        return files;
     }
 
     /**

@@ -77,6 +77,7 @@ public final class Libc {
     private static final MethodHandle SOCKET = handle("socket", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT));
     private static final MethodHandle CONNECT = handle("connect", FunctionDescriptor.of(C_INT, C_INT, C_PTR, C_INT));
     private static final MethodHandle SENDMSG = handle("sendmsg", FunctionDescriptor.of(C_LONG, C_INT, C_PTR, C_INT));
+    private static final MethodHandle SETNS = handle("setns", FunctionDescriptor.of(C_INT, C_INT, C_INT));
     private static final MethodHandle CHMOD = handle("chmod", FunctionDescriptor.of(C_INT, C_PTR, C_INT));
     private static final MethodHandle LCHOWN = handle("lchown", FunctionDescriptor.of(C_INT, C_PTR, C_INT, C_INT));
     private static final MethodHandle MKNOD = handle("mknod", FunctionDescriptor.of(C_INT, C_PTR, C_INT, C_LONG));
@@ -320,6 +321,16 @@ public final class Libc {
         MemorySegment state = STATE.get();
         try {
             return check("sendmsg", (long) SENDMSG.invokeExact(state, fd, msghdr, flags), state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** setns(2): moves the calling thread (only it) into the namespace {@code fd} refers to. */
+    public static void setns(int fd, int nstype) {
+        MemorySegment state = STATE.get();
+        try {
+            check("setns", (int) SETNS.invokeExact(state, fd, nstype), state);
         } catch (Throwable t) {
             throw rethrow(t);
         }

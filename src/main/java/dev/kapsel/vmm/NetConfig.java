@@ -1,13 +1,15 @@
 package dev.kapsel.vmm;
 
+import java.nio.file.Path;
 
 /**
  * A virtio-net device backed by an existing host tap device.
  *
  * @param tap the tap interface name (at most 15 bytes, as IFNAMSIZ allows)
  * @param mac the guest's MAC address, 6 bytes
+ * @param namespace the network namespace the tap lives in ({@code /run/netns/NAME}); null for this process's own
  */
-public record NetConfig(String tap, byte[] mac) {
+public record NetConfig(String tap, byte[] mac, Path namespace) {
     /** Locally administered, unicast: what the guest gets when no mac= is given (last byte: the device index). */
     public static final byte[] DEFAULT_MAC_PREFIX = {0x06, 0x00, (byte) 0xac, 0x10, 0x00};
 
@@ -19,6 +21,11 @@ public record NetConfig(String tap, byte[] mac) {
             throw new IllegalArgumentException("net mac must be a unicast address like 06:00:ac:10:00:02");
         }
         mac = mac.clone();
+    }
+
+    /** A tap of this process's network namespace. */
+    public NetConfig(String tap, byte[] mac) {
+        this(tap, mac, null);
     }
 
     @Override

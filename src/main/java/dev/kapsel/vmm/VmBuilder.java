@@ -12,6 +12,7 @@ import dev.kapsel.devices.virtio.block.BlockDevice;
 import dev.kapsel.devices.virtio.block.DiskImage;
 import dev.kapsel.devices.virtio.net.NetDevice;
 import dev.kapsel.devices.virtio.net.TapBackend;
+import dev.kapsel.sys.NetNamespace;
 import dev.kapsel.devices.virtio.rng.EntropyDevice;
 import dev.kapsel.devices.virtio.vsock.VsockDevice;
 import dev.kapsel.kvm.CpuidEntry;
@@ -160,8 +161,13 @@ public final class VmBuilder {
             throws VmSetupException {
         TapBackend tap;
         try {
-            tap = cleanup.add(TapBackend.open(net.tap()));
-        } catch (RuntimeException e) {
+            // a tap opened on a thread inside its namespace stays bound to it: the device's I/O thread needs no setns
+            tap = cleanup.add(net.namespace() == null ? TapBackend.open(net.tap())
+                    : NetNamespace.call(net.namespace(), () -> TapBackend.open(net.tap())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VmSetupException.Device("nets", index, "tap " + net.tap() + ": interrupted while attaching", e);
+        } catch (Exception e) {
             throw new VmSetupException.Device("nets", index, "tap " + net.tap()
                     + ": cannot attach to the tap device (does it exist, and may this user open /dev/net/tun?)", e);
         }

@@ -96,6 +96,32 @@ class VmIsolationTest {
     }
 
     @Test
+    void theNetworksResolvConfAndHostsJoinTheImageUnlessAMountBindsThem() throws Exception {
+        Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 box\n");
+        Path ours = Files.writeString(dir.resolve("our-hosts"), "10.0.0.2 box\n");
+        Path resolv = Files.writeString(dir.resolve("resolv.conf"), "nameserver 10.0.0.1\n");
+        ContainerLaunch launch = new ContainerLaunch(ContainerLaunch.Process.of(List.of("sh"), List.of(), "/"),
+                new ContainerLaunch.RootFs.Directory(dir, false),
+                List.of(new ContainerLaunch.Mount("bind", hosts.toString(), "/etc/hosts", List.of())),
+                new ContainerLaunch.Network("namespace", Path.of("/run/netns/x"), List.of(), resolv, ours),
+                ContainerLaunch.Resources.ofMib(1, 256), null, null, null);
+        assertEquals(Map.of("/etc/hosts", hosts, "/etc/resolv.conf", resolv), VmIsolation.files(launch));
+    }
+
+    @Test
+    void aNetworkNamespaceThatDoesNotExistIsRefusedAtCreate() throws Exception {
+        Files.createDirectories(dir.resolve("bin"));
+        Files.copy(Path.of("/bin/true"), dir.resolve("bin/sh"));
+        ContainerLaunch launch = new ContainerLaunch(ContainerLaunch.Process.of(List.of("/bin/sh"), List.of(), "/"),
+                new ContainerLaunch.RootFs.Directory(dir, false), List.of(),
+                ContainerLaunch.Network.ofNamespace(Path.of("/run/netns/kapsel-none-such")), ContainerLaunch.Resources.ofMib(1, 256),
+                null, null, null);
+        ContainerStartException.Unsupported e = assertThrows(ContainerStartException.Unsupported.class,
+                () -> new VmIsolation().check(launch));
+        assertEquals("network namespace /run/netns/kapsel-none-such (linux.namespaces[type=network].path) does not exist", e.getMessage());
+    }
+
+    @Test
     void theGuestKernelCommandLineIsTheVmmsOwnPlusQuiet() {
         assertEquals(VmConfig.DEFAULT_CMDLINE + " quiet", MicroVmContainer.CMDLINE);
     }

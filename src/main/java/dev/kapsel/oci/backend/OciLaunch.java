@@ -21,6 +21,8 @@ import java.util.List;
  * features no isolation applies. The one place that reads {@code linux.resources}.
  */
 public final class OciLaunch {
+    static final String NETWORK = "network";
+
     private OciLaunch() {}
 
     /** The container's first process as the bundle describes it, on this process's stdio 0, 1 and 2. */
@@ -29,11 +31,25 @@ public final class OciLaunch {
         LinuxFeatures features = linux == null ? LinuxFeatures.NONE : new LinuxFeatures(
                 linux.devices().stream().map(Linux.Device::path).toList(),
                 linux.seccomp() != null && !linux.seccomp().isNull(),
-                linux.namespaces().stream().filter(n -> n.path() != null && !n.path().isEmpty()).map(n -> n.type() + "=" + n.path()).toList());
+                linux.namespaces().stream().filter(n -> n.path() != null && !n.path().isEmpty() && !NETWORK.equals(n.type()))
+                        .map(n -> n.type() + "=" + n.path()).toList());
         List<Mount> mounts = config.mounts().stream().map(m -> new Mount(m.isBind() ? "bind" : m.type(), m.source(), m.destination(),
                 m.options())).toList();
         return new ContainerLaunch(process(config.process(), config.hostname()), new RootFs.Directory(rootfs(config, bundle),
-                config.root().readonly()), mounts, ContainerLaunch.Network.NONE, resources(config), features, Stdio.INHERITED, null);
+                config.root().readonly()), mounts, network(linux), resources(config), features, Stdio.INHERITED, null);
+    }
+
+    /**
+     * The engine's network namespace, {@code linux.namespaces[type=network].path}, whose interfaces the
+     * isolation reads when it starts the container; none without a path. (A network namespace without a
+     * path asks for a new, empty one: the guest's own, which has only loopback.)
+     */
+    static ContainerLaunch.Network network(Linux linux) {
+        if (linux == null) {
+            return ContainerLaunch.Network.NONE;
+        }
+        return linux.namespaces().stream().filter(n -> NETWORK.equals(n.type()) && n.path() != null && !n.path().isEmpty())
+                .findFirst().map(n -> ContainerLaunch.Network.ofNamespace(Path.of(n.path()))).orElse(ContainerLaunch.Network.NONE);
     }
 
     /** The process of {@code config.json} or of an {@code exec --process} file. */

@@ -27,15 +27,19 @@ import org.junit.jupiter.api.Test;
 @Tag("guest")
 class EnginesVmGuestTest {
     private static final String KAPSEL = PodmanWithKapsel.KAPSEL;
-    private static final String PODMAN_IMAGE = "localhost/kapsel-vm-busybox:latest";
+    static final String PODMAN_IMAGE = "localhost/kapsel-vm-busybox:latest";
     /** Prints the VM's memory size: the container's 256 MiB VM, not the 6 GiB machine it runs on. */
     private static final String MEMORY = "while read k v u; do [ \"$k\" = MemTotal: ] && echo mem=$v; done < /proc/meminfo; true";
-    private static Path work;
+    static Path work;
     /** podman with kapsel as its default runtime (L1 has no crun or runc), the harness's engine settings. */
-    private static PodmanWithKapsel podman;
+    static PodmanWithKapsel podman;
 
+    /** Imports the busybox image into podman and containerd once per JVM (NetworkGuestTest shares it). */
     @BeforeAll
-    static void images() throws Exception {
+    static synchronized void images() throws Exception {
+        if (work != null) {
+            return;
+        }
         for (String tool : List.of("podman", "conmon", "containerd", "ctr")) {
             assumeTrue(onPath(tool), tool + " is not installed (bin/setup, then a fresh harness image)");
         }

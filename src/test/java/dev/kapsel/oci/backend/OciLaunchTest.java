@@ -107,13 +107,28 @@ class OciLaunchTest {
                 {"ociVersion": "1.0.2", "root": {"path": "rootfs"}, "process": {"args": ["sh"], "cwd": "/"},
                  "linux": {"devices": [{"type": "c", "path": "/dev/fuse", "major": 10, "minor": 229}],
                            "seccomp": {"defaultAction": "SCMP_ACT_ERRNO"},
-                           "namespaces": [{"type": "network", "path": "/run/netns/n1"}, {"type": "pid"}]}}"""), dir);
+                           "namespaces": [{"type": "ipc", "path": "/proc/1/ns/ipc"}, {"type": "pid"}]}}"""), dir);
         List<Limitation.Kind> expected = List.of(Limitation.Kind.DEVICES, Limitation.Kind.SECCOMP, Limitation.Kind.NAMESPACES);
         assertEquals(expected, kinds(IsolationKind.SANDBOX.isolation().limitations(launch)));
         assertEquals(expected, kinds(IsolationKind.VM.isolation().limitations(launch)));
         // one wording check: the line names the feature and the isolation's reason
-        assertEquals("joining namespaces network=/run/netns/n1 (the VM has its own kernel and no network device)",
+        assertEquals("joining namespaces ipc=/proc/1/ns/ipc (the VM has its own kernel)",
                 IsolationKind.VM.isolation().limitations(launch).get(2).line());
+    }
+
+    @Test
+    void theEnginesNetworkNamespaceIsTheLaunchsNetworkWhichTheVmAttachesAndTheSandboxReports() {
+        ContainerLaunch launch = OciLaunch.of(config("{\"args\": [\"sh\"], \"cwd\": \"/\"}",
+                "\"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"network\", \"path\": \"/run/netns/n1\"}]},"),
+                Path.of("/b"));
+        assertEquals(ContainerLaunch.Network.ofNamespace(Path.of("/run/netns/n1")), launch.network());
+        assertEquals(List.of(), launch.linux().joinedNamespaces(), "the network namespace is not a namespace the VM ignores");
+        assertEquals(List.of(), IsolationKind.VM.isolation().limitations(launch));
+        assertEquals(List.of(Limitation.Kind.NETWORK), kinds(IsolationKind.SANDBOX.isolation().limitations(launch)));
+        // a new, empty network namespace (no path) is what the guest has anyway: its own, with loopback only
+        ContainerLaunch fresh = OciLaunch.of(config("{\"args\": [\"sh\"], \"cwd\": \"/\"}",
+                "\"linux\": {\"namespaces\": [{\"type\": \"network\"}]},"), Path.of("/b"));
+        assertTrue(fresh.network().isNone());
     }
 
     @Test
