@@ -33,6 +33,8 @@ public final class AgentClient implements AutoCloseable {
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final Thread reader;
     private volatile IOException closedBecause;
+    /** The MOUNT waiting for its answer (MOUNTED, or an ERROR with id 0); one at a time. */
+    private volatile java.util.concurrent.CompletableFuture<Void> pendingMount;
 
     private AgentClient(InputStream in, OutputStream out, AutoCloseable connection, int version, String agentName) {
         this.in = in;
@@ -102,6 +104,29 @@ public final class AgentClient implements AutoCloseable {
     /** Starts another process in the running container. */
     public AgentProcess exec(ProcessSpec spec) throws IOException, InterruptedException {
         return launch(FrameType.EXEC, spec);
+    }
+
+    /** MOUNT flag bits (docs/agent-protocol.md). */
+    public static final int MOUNT_READ_ONLY = 0x01;
+    public static final int MOUNT_NOSUID = 0x02;
+    public static final int MOUNT_NODEV = 0x04;
+    public static final int MOUNT_NOEXEC = 0x08;
+
+    /**
+     * Mounts the virtio-fs device tagged {@code tag} at {@code target} inside the container's root
+     * (made where missing), before START; returns once it is mounted, or throws the agent's refusal.
+     */
+    public synchronized void mount(String tag, String target, int flags) throws IOException, InterruptedException {
+        var done = new java.util.concurrent.CompletableFuture<Void>();
+        pendingMount = done;
+        try {
+            send(new Frame(FrameType.MOUNT, 0, new PayloadWriter().string(tag).string(target).u8(flags).toByteArray()));
+            done.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } finally {
+            pendingMount = null;
+        }
     }
 
     private AgentProcess launch(FrameType type, ProcessSpec spec) throws IOException, InterruptedException {
@@ -190,10 +215,21 @@ public final class AgentClient implements AutoCloseable {
                     p.onExit(status);
                 }
             }
+            case MOUNTED -> {
+                new PayloadReader(f.payload(), "MOUNTED").end();
+                var m = pendingMount;
+                if (m != null) {
+                    m.complete(null);
+                }
+            }
             case ERROR -> {
                 AgentErrorException e = AgentErrorException.decode(f.processId(), f.payload());
                 if (ErrorCode.closesConnection(e.rawCode())) {
                     throw e;
+                }
+                var m = pendingMount;
+                if (f.processId() == 0 && m != null) {
+                    m.completeExceptionally(e);
                 }
                 if (p != null) {
                     p.onRejected(e);
@@ -214,6 +250,10 @@ public final class AgentClient implements AutoCloseable {
             }
         }
         processes.clear();
+        var m = pendingMount;
+        if (m != null) {
+            m.completeExceptionally(closedBecause);
+        }
         try {
             connection.close();
         } catch (Exception ignored) {

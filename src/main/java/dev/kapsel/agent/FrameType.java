@@ -18,6 +18,8 @@ public enum FrameType {
     RESIZE(0x06),
     /** Host to agent: deliver a signal. */
     SIGNAL(0x07),
+    /** Host to agent, before START: mount a virtio-fs tag inside the container's root. */
+    MOUNT(0x0c),
     /** Agent to host: a START or EXEC succeeded; carries the guest pid. */
     STARTED(0x10),
     /** Agent to host: bytes a process wrote to stdout (or to its terminal). */
@@ -26,6 +28,8 @@ public enum FrameType {
     STDERR(0x12),
     /** Agent to host: a process ended; the last frame for its id. */
     EXIT(0x13),
+    /** Agent to host: the MOUNT succeeded. */
+    MOUNTED(0x18),
     /** Either way in principle, agent to host in practice: a request failed or the protocol was broken. */
     ERROR(0x7f);
 
