@@ -5,6 +5,7 @@ import dev.kapsel.initramfs.ModuleException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -51,7 +52,8 @@ public record GuestAssets(Path kernel, Path modules, Path agent, Path initramfsC
     }
 
     /** A boot of this size of these assets with {@code imageDisk} as the container's root. */
-    public MicroVmContainer.Boot boot(Path imageDisk, int vcpus, long memoryMib) throws ContainerStartException {
-        return new MicroVmContainer.Boot(kernel, initramfs(), imageDisk, vcpus, memoryMib);
+    public MicroVmContainer.Boot boot(Path imageDisk, int vcpus, long memoryMib, List<MicroVmContainer.Share> shares)
+            throws ContainerStartException {
+        return new MicroVmContainer.Boot(kernel, initramfs(), imageDisk, vcpus, memoryMib, shares);
     }
 }

@@ -1,5 +1,8 @@
 package dev.kapsel.container;
 
+import dev.kapsel.agent.AgentErrorException;
+import dev.kapsel.vmm.SharedDirConfig;
+
 import dev.kapsel.agent.AgentClient;
 import dev.kapsel.agent.AgentProcess;
 import dev.kapsel.agent.ExitStatus;
@@ -35,7 +38,14 @@ public final class MicroVmContainer implements RunningContainer {
     static final String CMDLINE = VmConfig.DEFAULT_CMDLINE + " quiet";
 
     /** What to boot: kernel, initramfs, the image disk and the VM size. */
-    public record Boot(Path kernel, Path initramfs, Path imageDisk, int vcpus, long memoryMib) {}
+    public record Boot(Path kernel, Path initramfs, Path imageDisk, int vcpus, long memoryMib, List<Share> shares) {
+        public Boot {
+            shares = List.copyOf(shares);
+        }
+    }
+
+    /** A host directory over virtio-fs and where the agent mounts it ({@code flags}: AgentClient.MOUNT_*). */
+    public record Share(SharedDirConfig device, String target, int flags) {}
 
     private final MicroVm vm;
     private final AgentClient agent;
@@ -78,7 +88,8 @@ public final class MicroVmContainer implements RunningContainer {
         try {
             VmConfig config = new VmConfig(boot.kernel(), Optional.of(boot.initramfs()), CMDLINE, boot.vcpus(),
                     boot.memoryMib(), List.of(new DiskConfig(boot.imageDisk(), true)), false,
-                    Optional.of(new VsockConfig(uds, VsockConfig.DEFAULT_GUEST_CID)), List.of());
+                    Optional.of(new VsockConfig(uds, VsockConfig.DEFAULT_GUEST_CID)), List.of(), Optional.empty(),
+                    boot.shares().stream().map(Share::device).toList());
             // KAPSEL_GUEST_CONSOLE=1 shows the guest's serial console on stderr, a debug knob for diagnosing boots.
             OutputStream consoleOut = System.getenv("KAPSEL_GUEST_CONSOLE") != null
                     ? new TeeOutputStream(console, new java.io.FileOutputStream(java.io.FileDescriptor.err)) : console;
@@ -86,6 +97,7 @@ public final class MicroVmContainer implements RunningContainer {
             vm.start();
             AgentClient agent = connect(vm, uds, console);
             long booted = System.nanoTime();
+            mountShares(agent, boot.shares());
             AgentProcess process = agent.start(spec);
             return new MicroVmContainer(vm, agent, uds, stdio.attach(process), cleanup, start, booted);
         } catch (VmSetupException e) {
@@ -100,6 +112,19 @@ public final class MicroVmContainer implements RunningContainer {
         } catch (InterruptedException | RuntimeException e) {
             failed(vm, uds, cleanup, null);
             throw e;
+        }
+    }
+
+    /** The agent mounts each shared directory at its target before the process starts. */
+    private static void mountShares(AgentClient agent, List<Share> shares) throws IOException, InterruptedException,
+            ContainerStartException {
+        for (Share s : shares) {
+            try {
+                agent.mount(s.device().tag(), s.target(), s.flags());
+            } catch (AgentErrorException e) {
+                throw new ContainerStartException.HostIo("cannot mount " + s.device().source() + " at " + s.target()
+                        + " in the guest", e);
+            }
         }
     }
 
