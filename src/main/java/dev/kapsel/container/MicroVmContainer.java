@@ -97,7 +97,7 @@ public final class MicroVmContainer implements RunningContainer {
             vm.start();
             AgentClient agent = connect(vm, uds, console);
             long booted = System.nanoTime();
-            mountShares(agent, boot.shares());
+            mountShares(agent, boot.shares(), console);
             AgentProcess process = agent.start(spec);
             return new MicroVmContainer(vm, agent, uds, stdio.attach(process), cleanup, start, booted);
         } catch (VmSetupException e) {
@@ -116,14 +116,14 @@ public final class MicroVmContainer implements RunningContainer {
     }
 
     /** The agent mounts each shared directory at its target before the process starts. */
-    private static void mountShares(AgentClient agent, List<Share> shares) throws IOException, InterruptedException,
-            ContainerStartException {
+    private static void mountShares(AgentClient agent, List<Share> shares, TailBuffer console)
+            throws IOException, InterruptedException, ContainerStartException {
         for (Share s : shares) {
             try {
                 agent.mount(s.device().tag(), s.target(), s.flags());
             } catch (AgentErrorException e) {
                 throw new ContainerStartException.HostIo("cannot mount " + s.device().source() + " at " + s.target()
-                        + " in the guest", e);
+                        + " in the guest" + console.describeTail(), e);
             }
         }
     }
