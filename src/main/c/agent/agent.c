@@ -345,6 +345,32 @@ static void handle_network(int c, uint32_t id, const uint8_t *payload, size_t n)
     frame_put(&conns[c].out, T_NETWORK_DONE, id, NULL, 0);
 }
 
+static void handle_mount(int c, uint32_t id, const uint8_t *payload, size_t n)
+{
+    struct share s;
+    char msg[512];
+    int rc = share_decode(payload, n, &s);
+    if (rc) {
+        send_error(c, id, rc, rc == E_BAD_UTF8 ? "a string in MOUNT is not UTF-8 or holds a NUL"
+                                               : "the MOUNT payload is truncated or has trailing bytes");
+        return;
+    }
+    if (id == 0) {
+        snprintf(msg, sizeof msg, "MOUNT needs a non-zero request id");
+        rc = E_INVALID_ARGUMENT;
+    } else if (main_started) {
+        snprintf(msg, sizeof msg, "MOUNT comes before START: the container's process already runs");
+        rc = E_ALREADY_STARTED;
+    } else {
+        rc = share_mount(root_dir, &s, msg, sizeof msg);
+    }
+    if (rc)
+        send_error(c, id, rc, msg);
+    else
+        frame_put(&conns[c].out, T_MOUNTED, id, NULL, 0);
+    share_free(&s);
+}
+
 static void handle_frame(int c, uint8_t type, uint32_t id, const uint8_t *payload, size_t n)
 {
     struct conn *k = &conns[c];
@@ -366,6 +392,10 @@ static void handle_frame(int c, uint8_t type, uint32_t id, const uint8_t *payloa
     }
     if (type == T_NETWORK) {
         handle_network(c, id, payload, n);
+        return;
+    }
+    if (type == T_MOUNT) {
+        handle_mount(c, id, payload, n);
         return;
     }
     if (type != T_STDIN && type != T_STDIN_CLOSE && type != T_RESIZE && type != T_SIGNAL) {

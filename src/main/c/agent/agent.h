@@ -29,11 +29,13 @@ enum frame_type {
     T_RESIZE = 0x06,
     T_SIGNAL = 0x07,
     T_NETWORK = 0x08,
+    T_MOUNT = 0x0c,
     T_STARTED = 0x10,
     T_STDOUT = 0x11,
     T_STDERR = 0x12,
     T_EXIT = 0x13,
     T_NETWORK_DONE = 0x14,
+    T_MOUNTED = 0x18,
     T_ERROR = 0x7f,
 };
 
@@ -54,6 +56,7 @@ enum error_code {
     E_TOO_MANY = 21,
     E_INVALID_ARGUMENT = 22,
     E_INTERNAL = 23,
+    E_MOUNT_FAILED = 24,
 };
 #define E_FIRST_REQUEST_ERROR 16
 
@@ -122,6 +125,21 @@ struct spec {
     uint32_t nrlimits;
     struct rlimit_entry *rlimits;
 };
+
+/* MOUNT: a virtio-fs tag at a target inside the container's root (share.c) */
+#define SHARE_RO 0x01
+#define SHARE_NOSUID 0x02
+#define SHARE_NODEV 0x04
+#define SHARE_NOEXEC 0x08
+#define SHARE_FLAGS_KNOWN 0x0f
+struct share {
+    char *tag;
+    char *target;
+    uint8_t flags;
+};
+int share_decode(const uint8_t *p, size_t len, struct share *s);
+void share_free(struct share *s);
+int share_mount(const char *root, const struct share *s, char *msg, size_t cap);
 
 /* Decodes a START/EXEC payload; returns 0 or an error code (E_MALFORMED, E_BAD_UTF8). */
 int spec_decode(const uint8_t *p, size_t len, struct spec *s);

@@ -31,11 +31,12 @@ public final class AgentClient implements AutoCloseable {
     private final int version;
     private final String agentName;
     private final Map<Integer, AgentProcess> processes = new ConcurrentHashMap<>();
-    /** NETWORK requests waiting for their answer, by id (ids are shared with processes, so never reused). */
+    /** NETWORK and MOUNT requests waiting for their answer, by id (ids are shared with processes, so never reused). */
     private final Map<Integer, CompletableFuture<Void>> requests = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final Thread reader;
     private volatile IOException closedBecause;
+    /** The MOUNT waiting for its answer (MOUNTED, or an ERROR with id 0); one at a time. */
 
     private AgentClient(InputStream in, OutputStream out, AutoCloseable connection, int version, String agentName) {
         this.in = in;
@@ -112,11 +113,30 @@ public final class AgentClient implements AutoCloseable {
      * says what the guest refused (no NIC with a MAC, a route the guest kernel rejected).
      */
     public void configureNetwork(NetworkConfig config) throws IOException, InterruptedException {
+        request(FrameType.NETWORK, config.encode());
+    }
+
+    /** MOUNT flag bits (docs/agent-protocol.md). */
+    public static final int MOUNT_READ_ONLY = 0x01;
+    public static final int MOUNT_NOSUID = 0x02;
+    public static final int MOUNT_NODEV = 0x04;
+    public static final int MOUNT_NOEXEC = 0x08;
+
+    /**
+     * Mounts the virtio-fs device tagged {@code tag} at {@code target} inside the container's root
+     * (made where missing), before START; returns once it is mounted (MOUNTED), or throws the agent's refusal.
+     */
+    public void mount(String tag, String target, int flags) throws IOException, InterruptedException {
+        request(FrameType.MOUNT, new PayloadWriter().string(tag).string(target).u8(flags).toByteArray());
+    }
+
+    /** Sends a request frame with a fresh id and waits for its one answer (NETWORK_DONE, MOUNTED or ERROR). */
+    private void request(FrameType type, byte[] payload) throws IOException, InterruptedException {
         int id = nextId.getAndIncrement();
         CompletableFuture<Void> done = new CompletableFuture<>();
         requests.put(id, done);
         try {
-            send(new Frame(FrameType.NETWORK, id, config.encode()));
+            send(new Frame(type, id, payload));
             done.get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
@@ -211,8 +231,8 @@ public final class AgentClient implements AutoCloseable {
                     p.onExit(status);
                 }
             }
-            case NETWORK_DONE -> {
-                new PayloadReader(f.payload(), "NETWORK_DONE").end();
+            case NETWORK_DONE, MOUNTED -> {
+                new PayloadReader(f.payload(), f.type().name()).end();
                 CompletableFuture<Void> r = requests.get(f.processId());
                 if (r != null) {
                     r.complete(null);

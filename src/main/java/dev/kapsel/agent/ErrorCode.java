@@ -20,6 +20,8 @@ public enum ErrorCode {
     TOO_MANY_PROCESSES(21),
     INVALID_ARGUMENT(22),
     INTERNAL(23),
+    /** MOUNT: the target could not be made or the virtio-fs tag not mounted on it. */
+    MOUNT_FAILED(24),
     /** A code this client does not know (a newer agent); {@link AgentErrorException#rawCode()} has it. */
     UNKNOWN(-1);
 

@@ -22,6 +22,8 @@ public enum FrameType {
     NETWORK(0x08),
     /** Agent to host: the NETWORK request with this id was applied. */
     NETWORK_DONE(0x14),
+    /** Host to agent, before START: mount a virtio-fs tag inside the container's root. */
+    MOUNT(0x0c),
     /** Agent to host: a START or EXEC succeeded; carries the guest pid. */
     STARTED(0x10),
     /** Agent to host: bytes a process wrote to stdout (or to its terminal). */
@@ -30,6 +32,8 @@ public enum FrameType {
     STDERR(0x12),
     /** Agent to host: a process ended; the last frame for its id. */
     EXIT(0x13),
+    /** Agent to host: the MOUNT succeeded. */
+    MOUNTED(0x18),
     /** Either way in principle, agent to host in practice: a request failed or the protocol was broken. */
     ERROR(0x7f);
 

@@ -1,6 +1,6 @@
 package dev.kapsel.cli;
 
-import dev.kapsel.image.registry.Credentials;
+import dev.kapsel.image.registry.RegistryCredentials;
 import dev.kapsel.image.registry.Login;
 import dev.kapsel.image.registry.RegistryOptions;
 import java.io.BufferedReader;
@@ -59,9 +59,9 @@ final class LoginCommand implements Callable<Integer> {
         if (password == null || password.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "empty password");
         }
-        Credentials credentials;
+        RegistryCredentials credentials;
         try {
-            credentials = new Credentials(user, password);
+            credentials = new RegistryCredentials(user, password);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

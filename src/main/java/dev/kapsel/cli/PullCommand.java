@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "pull", mixinStandardHelpOptions = true,
         description = {"Pull an image from a registry (OCI distribution API) into the store, named by the reference in Docker's"
             + " familiar form (busybox is docker.io/library/busybox:latest and is stored as busybox:latest).",
-            "Credentials come from 'kapsel login' (the containers auth.json) or ~/.docker/config.json. Interrupted downloads resume.",
+            "RegistryCredentials come from 'kapsel login' (the containers auth.json) or ~/.docker/config.json. Interrupted downloads resume.",
             "Options go before REF."},
         footer = {"", "Examples:", "  kapsel pull busybox", "  kapsel pull --platform linux/amd64 quay.io/org/app:1.2",
             "  kapsel pull --tls-verify=false registry.lan:5000/app@sha256:<hex>"})

@@ -111,6 +111,15 @@ final class RunCommand implements Callable<Integer> {
             + " always: pull before every run; never: only the store.")
     String pull = "missing";
 
+    @Option(names = {"-v", "--volume"}, paramLabel = "HOSTDIR:CTRDIR[:ro]",
+            description = {"Bind a host directory (or file) into the container (repeatable). In the micro-VM a directory is",
+                "shared over virtio-fs and ':ro' makes the host refuse every change; the sandbox reports it unhonoured."})
+    List<String> volumes = new ArrayList<>();
+
+    @Option(names = "--mount", paramLabel = "type=bind,source=S,target=T[,readonly]",
+            description = "The same bind, in --mount syntax (repeatable).")
+    List<String> bindMounts = new ArrayList<>();
+
     @Parameters(index = "0", paramLabel = "IMAGE", description = "Image name, as 'kapsel images' lists it, or a reference to pull.")
     String image;
 
@@ -135,12 +144,19 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandFailure(RUNTIME_FAILURE, "-d cannot be combined with -i or -t: a detached container has no"
                     + " stdin or terminal to attach; read its output with 'kapsel logs'", null);
         }
+        List<ContainerLaunch.Mount> binds = new ArrayList<>();
+        try {
+            volumes.forEach(v -> binds.add(BindOptions.volume(v)));
+            bindMounts.forEach(m -> binds.add(BindOptions.mount(m)));
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
+        }
         ImageStore store = ImageStore.openDefault();
         Image img = pullIfNeeded(store);
         image = img.name();
         ContainerProcess spec = processSpec(img.config());
         long prepareStart = System.nanoTime();
-        ContainerLaunch launch = launch(store, spec);
+        ContainerLaunch launch = launch(store, spec).withMounts(binds);
         long prepared = System.nanoTime() - prepareStart;
         if (detach) {
             return startDetached(spec, launch);

@@ -3,6 +3,7 @@ package dev.kapsel.cli;
 import dev.kapsel.vmm.BalloonConfig;
 import dev.kapsel.vmm.DiskConfig;
 import dev.kapsel.vmm.NetConfig;
+import dev.kapsel.vmm.SharedDirConfig;
 import dev.kapsel.vmm.VsockConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -10,7 +11,7 @@ import java.util.HexFormat;
 
 /**
  * The option syntax of {@code kapsel vm run}'s device flags ({@code --disk}, {@code --vsock},
- * {@code --net}, {@code --balloon}) turned into the vmm's config records. Messages name the flag the
+ * {@code --net}, {@code --balloon}, {@code --fs}) turned into the vmm's config records. Messages name the flag the
  * user typed; the records themselves check their fields and name those.
  */
 final class VmDeviceOptions {
@@ -125,5 +126,23 @@ final class VmDeviceOptions {
             deflate = true;
         }
         return new BalloonConfig(mib, deflate);
+    }
+
+    /** Parses the {@code --fs} syntax {@code TAG=HOSTDIR[,ro]}; the directory must exist. */
+    static SharedDirConfig share(String spec) {
+        int eq = spec.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("--fs " + spec + ": the syntax is TAG=HOSTDIR[,ro]");
+        }
+        String dir = spec.substring(eq + 1);
+        boolean readOnly = false;
+        if (dir.endsWith(",ro") || dir.endsWith(",rw")) {
+            readOnly = dir.endsWith(",ro");
+            dir = dir.substring(0, dir.length() - 3);
+        }
+        if (dir.isEmpty() || !java.nio.file.Files.isDirectory(Path.of(dir))) {
+            throw new IllegalArgumentException("--fs " + spec + ": '" + dir + "' is not a host directory");
+        }
+        return new SharedDirConfig(spec.substring(0, eq), Path.of(dir).toAbsolutePath(), readOnly);
     }
 }

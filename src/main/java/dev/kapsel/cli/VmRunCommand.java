@@ -78,6 +78,11 @@ final class VmRunCommand implements Callable<Integer> {
                 "guest may take it back under memory pressure. Off by default."})
     String balloon;
 
+    @Option(names = "--fs", paramLabel = "TAG=HOSTDIR[,ro]",
+            description = {"Share the host directory HOSTDIR as a virtio-fs device the guest mounts with",
+                "'mount -t virtiofs TAG DIR' (repeatable; guest feature fs). ',ro' makes the host refuse every change."})
+    List<String> shares = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         Path kernelPath = kernel != null ? kernel : defaultKernel();
@@ -90,7 +95,8 @@ final class VmRunCommand implements Callable<Integer> {
             }
             Optional<VsockConfig> vsockConfig = Optional.ofNullable(vsock).map(VmDeviceOptions::vsock);
             config = new VmConfig(kernelPath, Optional.ofNullable(initrd), cmdline, cpus, memoryMib, diskConfigs, rng,
-                    vsockConfig, netConfigs, Optional.ofNullable(balloon).map(VmDeviceOptions::balloon));
+                    vsockConfig, netConfigs, Optional.ofNullable(balloon).map(VmDeviceOptions::balloon),
+                    shares.stream().map(VmDeviceOptions::share).toList());
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(2, e.getMessage(), e);
         }

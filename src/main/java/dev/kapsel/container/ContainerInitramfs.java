@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The initramfs every container micro-VM boots: the block, vsock, overlay and virtio-net modules, the guest agent,
+ * The initramfs every container micro-VM boots: the block, vsock, overlay, virtio-net and virtio-fs modules, the guest agent,
  * and a script that mounts the image disk read-only under a tmpfs overlay (the container's writable
  * layer, gone with the VM), mounts proc, sys, dev, devpts, dev/shm, dev/mqueue (if the kernel has it) and tmp inside it, and hands over to the agent,
  * which runs container processes chrooted into that root. Built once per kernel and agent, then cached.
@@ -43,7 +43,7 @@ public final class ContainerInitramfs {
     /** The cached image for the kernel whose modules are in {@code moduleTree}, with the agent from {@code agentBinary}. */
     public static Path cached(Path moduleTree, Path agentBinary, Path cacheDirectory) throws IOException, ModuleException {
         return GuestInitramfs.forKernel(KernelModules.load(moduleTree))
-                .features(List.of(GuestFeature.BLOCK, GuestFeature.VSOCK, GuestFeature.OVERLAY, GuestFeature.NET))
+                .features(List.of(GuestFeature.BLOCK, GuestFeature.VSOCK, GuestFeature.OVERLAY, GuestFeature.NET, GuestFeature.FS))
                 .program(AGENT, agentBinary)
                 .script(SCRIPT)
                 .build()

@@ -37,6 +37,13 @@ public record ContainerLaunch(Process process, RootFs root, List<Mount> mounts, 
         return new ContainerLaunch(p, root, mounts, network, resources, linux, stdio, scratch);
     }
 
+    /** The same container with {@code extra} mounts after its own ({@code kapsel run -v}). */
+    public ContainerLaunch withMounts(List<Mount> extra) {
+        List<Mount> all = new ArrayList<>(mounts);
+        all.addAll(extra);
+        return new ContainerLaunch(process, root, all, network, resources, linux, stdio, scratch);
+    }
+
     public ContainerLaunch withStdio(Stdio s) {
         return new ContainerLaunch(process, root, mounts, network, resources, linux, s, scratch);
     }

@@ -52,7 +52,8 @@ public record GuestAssets(Path kernel, Path modules, Path agent, Path initramfsC
     }
 
     /** A boot of this size of these assets with {@code imageDisk} as the container's root. */
-    public MicroVmContainer.Boot boot(Path imageDisk, int vcpus, long memoryMib) throws ContainerStartException {
-        return new MicroVmContainer.Boot(kernel, initramfs(), imageDisk, vcpus, memoryMib, List.of(), null);
+    public MicroVmContainer.Boot boot(Path imageDisk, int vcpus, long memoryMib, List<MicroVmContainer.Share> shares)
+            throws ContainerStartException {
+        return new MicroVmContainer.Boot(kernel, initramfs(), imageDisk, vcpus, memoryMib, List.of(), null, shares);
     }
 }

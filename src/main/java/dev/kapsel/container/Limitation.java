@@ -5,7 +5,7 @@ package dev.kapsel.container;
  * tests that decide by it) and one line saying what and why (for the user).
  */
 public record Limitation(Kind kind, String line) {
-    public enum Kind { USER, RLIMITS, HOSTNAME, READONLY_ROOT, DIRECTORY_BINDS, BIND_MOUNTS, OTHER_MOUNTS, DEVICES, SECCOMP,
+    public enum Kind { USER, RLIMITS, HOSTNAME, READONLY_ROOT, BIND_MOUNTS, OTHER_MOUNTS, DEVICES, SECCOMP,
         NAMESPACES, MEMORY, NETWORK }
 
     @Override

@@ -13,6 +13,7 @@ import dev.kapsel.vmm.DiskConfig;
 import dev.kapsel.vmm.MicroVm;
 import dev.kapsel.vmm.NetConfig;
 import dev.kapsel.vmm.VmBuilder;
+import dev.kapsel.vmm.SharedDirConfig;
 import dev.kapsel.vmm.VmConfig;
 import dev.kapsel.vmm.VmExit;
 import dev.kapsel.vmm.VmSetupException;
@@ -38,19 +39,24 @@ public final class MicroVmContainer implements RunningContainer {
     static final String CMDLINE = VmConfig.DEFAULT_CMDLINE + " quiet";
 
     /**
-     * What to boot: kernel, initramfs, the image disk, the VM size, and the NICs with what the agent
-     * configures on them before the process starts (none: the guest has only loopback, not even up).
+     * What to boot: kernel, initramfs, the image disk, the VM size, the NICs with what the agent
+     * configures on them before the process starts (none: the guest has only loopback, not even up),
+     * and the host directories shared over virtio-fs with where the agent mounts them.
      */
     public record Boot(Path kernel, Path initramfs, Path imageDisk, int vcpus, long memoryMib, List<NetConfig> nets,
-                       NetworkConfig network) {
+                       NetworkConfig network, List<Share> shares) {
         public Boot {
             nets = nets == null ? List.of() : List.copyOf(nets);
+            shares = shares == null ? List.of() : List.copyOf(shares);
         }
 
         public Boot withNetwork(List<NetConfig> n, NetworkConfig config) {
-            return new Boot(kernel, initramfs, imageDisk, vcpus, memoryMib, n, config);
+            return new Boot(kernel, initramfs, imageDisk, vcpus, memoryMib, n, config, shares);
         }
     }
+
+    /** A host directory over virtio-fs and where the agent mounts it ({@code flags}: AgentClient.MOUNT_*). */
+    public record Share(SharedDirConfig device, String target, int flags) {}
 
     private final MicroVm vm;
     private final AgentClient agent;
@@ -93,7 +99,8 @@ public final class MicroVmContainer implements RunningContainer {
         try {
             VmConfig config = new VmConfig(boot.kernel(), Optional.of(boot.initramfs()), CMDLINE, boot.vcpus(),
                     boot.memoryMib(), List.of(new DiskConfig(boot.imageDisk(), true)), false,
-                    Optional.of(new VsockConfig(uds, VsockConfig.DEFAULT_GUEST_CID)), boot.nets());
+                    Optional.of(new VsockConfig(uds, VsockConfig.DEFAULT_GUEST_CID)), boot.nets(), Optional.empty(),
+                    boot.shares().stream().map(Share::device).toList());
             // KAPSEL_GUEST_CONSOLE=1 shows the guest's serial console on stderr, a debug knob for diagnosing boots.
             OutputStream consoleOut = System.getenv("KAPSEL_GUEST_CONSOLE") != null
                     ? new TeeOutputStream(console, new java.io.FileOutputStream(java.io.FileDescriptor.err)) : console;
@@ -104,6 +111,7 @@ public final class MicroVmContainer implements RunningContainer {
                 configureNetwork(agent, boot.network());
             }
             long booted = System.nanoTime();
+            mountShares(agent, boot.shares(), console);
             AgentProcess process = agent.start(spec);
             return new MicroVmContainer(vm, agent, uds, stdio.attach(process), cleanup, start, booted);
         } catch (VmSetupException e) {
@@ -128,6 +136,19 @@ public final class MicroVmContainer implements RunningContainer {
         } catch (AgentErrorException e) {
             agent.close();
             throw new ContainerStartException.Network("the guest refused its network configuration: " + e.getMessage(), e);
+        }
+    }
+
+    /** The agent mounts each shared directory at its target before the process starts. */
+    private static void mountShares(AgentClient agent, List<Share> shares, TailBuffer console)
+            throws IOException, InterruptedException, ContainerStartException {
+        for (Share s : shares) {
+            try {
+                agent.mount(s.device().tag(), s.target(), s.flags());
+            } catch (AgentErrorException e) {
+                throw new ContainerStartException.HostIo("cannot mount " + s.device().source() + " at " + s.target()
+                        + " in the guest" + console.describeTail(), e);
+            }
         }
     }
 

@@ -15,9 +15,13 @@ import java.util.function.Predicate;
  * namespaces to join.
  *
  * @param provided        mounts the isolation makes itself (they are not limitations)
- * @param honoursFileBinds whether a bind of a single host file is honoured (the VM copies it into its root image)
+ * @param honoursFileBinds      whether a bind of a single host file is honoured (the VM copies it into its root
+ *                              image, the sandbox into its writable layer)
+ * @param honoursDirectoryBinds whether a bind of a host directory is honoured (the VM shares it over virtio-fs);
+ *                              binds of anything else are always reported
  */
-record MountLimitations(Predicate<ContainerLaunch.Mount> provided, boolean honoursFileBinds, String bindReason,
+record MountLimitations(Predicate<ContainerLaunch.Mount> provided, boolean honoursFileBinds, boolean honoursDirectoryBinds,
+                        String bindReason,
                         String mountReason, String readonlyReason, String devicesReason, String seccompReason,
                         String namespacesReason) {
     List<Limitation> of(ContainerLaunch launch) {
@@ -29,7 +33,7 @@ record MountLimitations(Predicate<ContainerLaunch.Mount> provided, boolean honou
                 continue;
             }
             if (m.isBind()) {
-                if (!honoursFileBinds || !isFile(m)) {
+                if (!(honoursFileBinds && isFile(m) || honoursDirectoryBinds && isDirectory(m))) {
                     binds.add(m.destination());
                 }
             } else {
@@ -37,9 +41,8 @@ record MountLimitations(Predicate<ContainerLaunch.Mount> provided, boolean honou
             }
         }
         if (!binds.isEmpty()) {
-            out.add(new Limitation(honoursFileBinds ? Limitation.Kind.DIRECTORY_BINDS : Limitation.Kind.BIND_MOUNTS,
-                    (honoursFileBinds ? "directory bind mounts at " : "bind mounts at ") + String.join(" ", binds)
-                            + " (" + bindReason + ")"));
+            out.add(new Limitation(Limitation.Kind.BIND_MOUNTS, "bind mounts at " + String.join(" ", binds)
+                    + " (" + bindReason + ")"));
         }
         if (!others.isEmpty()) {
             out.add(new Limitation(Limitation.Kind.OTHER_MOUNTS, "mounts " + String.join(" ", others) + " (" + mountReason + ")"));
@@ -60,6 +63,11 @@ record MountLimitations(Predicate<ContainerLaunch.Mount> provided, boolean honou
                     + " (" + namespacesReason + ")"));
         }
         return out;
+    }
+
+    /** A bind of a host directory (the VM shares those over virtio-fs). */
+    static boolean isDirectory(ContainerLaunch.Mount m) {
+        return m.source() != null && Files.isDirectory(Path.of(m.source()));
     }
 
     /** A bind of a single host file (the VM copies those into its root image). */

@@ -24,7 +24,7 @@ final class SandboxIsolation implements Isolation {
     /** Mount types whose effect the sandbox provides: its own /proc and /dev, tmpfs as the in-memory writable layer. */
     private static final Set<String> PROVIDED = Set.of("proc", "tmpfs", "devtmpfs");
     private static final MountLimitations MOUNTS = new MountLimitations(
-            m -> !m.isBind() && (PROVIDED.contains(m.type()) || m.destination().equals("/dev")), true,
+            m -> !m.isBind() && (PROVIDED.contains(m.type()) || m.destination().equals("/dev")), true, false,
             "the sandbox copies in bound files, not directories",
             "the sandbox provides only /proc, /dev and tmpfs-like writes",
             "writes go to the sandbox's in-memory layer and are discarded at exit",

@@ -1,5 +1,6 @@
 package dev.kapsel.container;
 
+import dev.kapsel.agent.AgentClient;
 import dev.kapsel.agent.NetworkConfig;
 import dev.kapsel.agent.ProcessSpec;
 import dev.kapsel.agent.Rlimit;
@@ -9,6 +10,7 @@ import dev.kapsel.host.StateDirectory;
 import dev.kapsel.image.ImageException;
 import dev.kapsel.image.RootfsBuilder;
 import dev.kapsel.sys.Terminal;
+import dev.kapsel.vmm.SharedDirConfig;
 import dev.kapsel.vmm.NetConfig;
 import dev.kapsel.vmm.VmConfig;
 import java.io.IOException;
@@ -25,7 +27,9 @@ import java.util.Set;
  * the root as a read-only ext4 disk under a tmpfs overlay (an image's cached disk, or one built from a
  * root directory into the launch's scratch directory, with single-file bind mounts such as
  * {@code /etc/hosts} copied into it), the NICs of an engine's network namespace joined to taps
- * ({@link NamespaceAttachment}) and configured by the agent, and the guest agent starting the process.
+ * ({@link NamespaceAttachment}) and configured by the agent, bind mounts of host directories shared
+ * over virtio-fs (one device each, mounted by the agent at their destinations before the process
+ * starts), and the guest agent starting the process.
  */
 final class VmIsolation implements Isolation {
     /** Below this the guest kernel, its initramfs and the agent leave the container nothing. */
@@ -38,8 +42,8 @@ final class VmIsolation implements Isolation {
     private static final Set<String> GUEST_MOUNTS = Set.of("proc:/proc", "sysfs:/sys", "tmpfs:/dev", "devtmpfs:/dev",
             "devpts:/dev/pts", "tmpfs:/dev/shm", "tmpfs:/tmp", "mqueue:/dev/mqueue", "bind:/dev/shm");
     private static final MountLimitations MOUNTS = new MountLimitations(
-            m -> GUEST_MOUNTS.contains((m.isBind() ? "bind" : m.type()) + ":" + m.destination()), true,
-            "no file system shared with the guest yet; single files are copied into the root image",
+            m -> GUEST_MOUNTS.contains((m.isBind() ? "bind" : m.type()) + ":" + m.destination()), true, true,
+            "only host files (copied into the root image) and directories (shared over virtio-fs) can be bound",
             "the guest mounts its own /proc, /sys, /dev, /dev/pts, /dev/shm, /dev/mqueue and /tmp",
             "the guest's root is the image under a writable in-memory overlay",
             "the guest's /dev is its own devtmpfs",
@@ -135,7 +139,7 @@ final class VmIsolation implements Isolation {
                 disk = ((ContainerLaunch.RootFs.ImageDisk) launch.root()).disk();
             }
             MicroVmContainer.Boot boot = assets.boot(disk, vcpus(launch.resources(), Runtime.getRuntime().availableProcessors()),
-                    memoryMib(launch.resources()));
+                    memoryMib(launch.resources()), directoryBinds(launch.mounts()));
             attachment = attach(launch.network());
             List<GuestInterface> nics = attachment == null ? launch.network().interfaces() : attachment.interfaces();
             if (!nics.isEmpty()) {
@@ -274,6 +278,27 @@ final class VmIsolation implements Isolation {
             files.putIfAbsent("/etc/hosts", launch.network().hosts());
         }
         return files;
+    }
+
+    /**
+     * Bind mounts of host directories, in the config's order: one virtio-fs device each (tag
+     * {@code kapsel-N}), read-only on the host with the {@code ro} option; nosuid, nodev and noexec
+     * apply in the guest. Recursive or not, a share shows what lies beneath the host directory,
+     * mounts included.
+     */
+    static List<MicroVmContainer.Share> directoryBinds(List<ContainerLaunch.Mount> mounts) {
+        List<MicroVmContainer.Share> shares = new java.util.ArrayList<>();
+        for (ContainerLaunch.Mount m : mounts) {
+            if (m.isBind() && MountLimitations.isDirectory(m)) {
+                List<String> o = m.options();
+                int flags = (o.contains("ro") ? AgentClient.MOUNT_READ_ONLY : 0) | (o.contains("nosuid") ? AgentClient.MOUNT_NOSUID : 0)
+                        | (o.contains("nodev") ? AgentClient.MOUNT_NODEV : 0) | (o.contains("noexec") ? AgentClient.MOUNT_NOEXEC : 0);
+                String target = Path.of(m.destination()).normalize().toString();
+                shares.add(new MicroVmContainer.Share(new SharedDirConfig("kapsel-" + shares.size(),
+                        Path.of(m.source()).toAbsolutePath(), o.contains("ro")), target, flags));
+            }
+        }
+        return List.copyOf(shares);
     }
 
     /**

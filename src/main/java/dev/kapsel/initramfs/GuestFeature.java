@@ -22,6 +22,8 @@ public enum GuestFeature {
     CONSOLE("virtio_mmio", "virtio_console"),
     /** virtio-balloon: the guest gives memory back to the host. */
     BALLOON("virtio_mmio", "virtio_balloon"),
+    /** virtio-fs: host directories mounted with {@code mount -t virtiofs TAG DIR} (the module pulls in fuse). */
+    FS("virtio_mmio", "virtiofs"),
     /** overlayfs, for a writable layer over a read-only root. */
     OVERLAY("overlay");
 

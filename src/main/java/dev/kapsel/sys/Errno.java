@@ -42,7 +42,9 @@ public final class Errno {
     public static final int ENOTEMPTY = 39;
     public static final int ELOOP = 40;
     public static final int EOPNOTSUPP = 95;
+    public static final int EPROTO = 71;
     public static final int ETIMEDOUT = 110;
+    public static final int ESTALE = 116;
 
     private static final Map<Integer, String[]> NAMES = Map.ofEntries(
             Map.entry(EPERM, new String[] {"EPERM", "Operation not permitted"}),
@@ -81,7 +83,9 @@ public final class Errno {
             Map.entry(ENOTEMPTY, new String[] {"ENOTEMPTY", "Directory not empty"}),
             Map.entry(ELOOP, new String[] {"ELOOP", "Too many levels of symbolic links"}),
             Map.entry(EOPNOTSUPP, new String[] {"EOPNOTSUPP", "Operation not supported"}),
-            Map.entry(ETIMEDOUT, new String[] {"ETIMEDOUT", "Connection timed out"}));
+            Map.entry(EPROTO, new String[] {"EPROTO", "Protocol error"}),
+            Map.entry(ETIMEDOUT, new String[] {"ETIMEDOUT", "Connection timed out"}),
+            Map.entry(ESTALE, new String[] {"ESTALE", "Stale file handle"}));
 
     public static String name(int errno) {
         String[] n = NAMES.get(errno);

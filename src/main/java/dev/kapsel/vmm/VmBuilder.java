@@ -8,6 +8,8 @@ import dev.kapsel.devices.legacy.AcpiPowerDevice;
 import dev.kapsel.devices.legacy.I8042;
 import dev.kapsel.devices.legacy.Serial16550;
 import dev.kapsel.devices.virtio.balloon.BalloonDevice;
+import dev.kapsel.devices.virtio.fs.FileServer;
+import dev.kapsel.devices.virtio.fs.FsDevice;
 import dev.kapsel.devices.virtio.block.BlockDevice;
 import dev.kapsel.devices.virtio.block.DiskImage;
 import dev.kapsel.devices.virtio.net.NetDevice;
@@ -103,7 +105,7 @@ public final class VmBuilder {
 
     /**
      * The disks (vda, vdb, ... in order), then the entropy device, the vsock device, the network
-     * devices (eth0, eth1, ...) and the balloon: one virtio-mmio window and IRQ each.
+     * devices (eth0, eth1, ...), the balloon and the shared directories: one virtio-mmio window and IRQ each.
      */
     private static void attachVirtioDevices(VmConfig config, MmioDeviceManager devices, RunGate gate, Cleanup cleanup)
             throws VmSetupException {
@@ -120,6 +122,17 @@ public final class VmBuilder {
             devices.attach(netDevice(config.nets().get(i), i, devices, gate, cleanup));
         }
         config.balloon().ifPresent(b -> devices.attach(new BalloonDevice(BalloonDevice.pagesOf(b.targetMib()), b.deflateOnOom())));
+        for (int i = 0; i < config.shares().size(); i++) {
+            devices.attach(fsDevice(config.shares().get(i), i, cleanup));
+        }
+    }
+
+    private static FsDevice fsDevice(SharedDirConfig share, int index, Cleanup cleanup) throws VmSetupException {
+        try {
+            return new FsDevice(share.tag(), cleanup.add(FileServer.open(share.source().toString(), share.readOnly())));
+        } catch (IOException e) {
+            throw new VmSetupException.Device("shares", index, e.getMessage(), e);
+        }
     }
 
     private static BlockDevice blockDevice(DiskConfig disk, int index, Cleanup cleanup) throws VmSetupException {

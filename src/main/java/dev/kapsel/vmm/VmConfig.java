@@ -18,10 +18,11 @@ import java.util.Optional;
  * @param vsock     an optional virtio-vsock device with its host Unix socket
  * @param nets      virtio-net devices, each on a host tap (eth0, eth1, ... in order)
  * @param balloon   an optional virtio-balloon device with its target
+ * @param shares    host directories as virtio-fs devices, tags unique
  */
 public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, int vcpus, long memoryMib,
                        List<DiskConfig> disks, boolean rng, Optional<VsockConfig> vsock, List<NetConfig> nets,
-                       Optional<BalloonConfig> balloon) {
+                       Optional<BalloonConfig> balloon, List<SharedDirConfig> shares) {
     public static final int MAX_VCPUS = 32;
     public static final long MIN_MEMORY_MIB = 32;
     public static final long MAX_MEMORY_MIB = 256 * 1024;
@@ -47,14 +48,25 @@ public record VmConfig(Path kernel, Optional<Path> initrd, String cmdline, int v
         this(kernel, initrd, cmdline, vcpus, memoryMib, disks, rng, vsock, nets, Optional.empty());
     }
 
+    /** A VM with every kind of device but shared directories. */
+    public VmConfig(Path kernel, Optional<Path> initrd, String cmdline, int vcpus, long memoryMib,
+                    List<DiskConfig> disks, boolean rng, Optional<VsockConfig> vsock, List<NetConfig> nets,
+                    Optional<BalloonConfig> balloon) {
+        this(kernel, initrd, cmdline, vcpus, memoryMib, disks, rng, vsock, nets, balloon, List.of());
+    }
+
     public VmConfig {
         disks = List.copyOf(disks);
         nets = List.copyOf(nets);
+        shares = List.copyOf(shares);
         int virtioDevices = disks.size() + (rng ? 1 : 0) + (vsock.isPresent() ? 1 : 0) + nets.size()
-                + (balloon.isPresent() ? 1 : 0);
+                + (balloon.isPresent() ? 1 : 0) + shares.size();
         if (virtioDevices > MAX_VIRTIO_DEVICES) {
             throw new IllegalArgumentException("at most " + MAX_VIRTIO_DEVICES
-                    + " virtio devices (disks, rng, vsock, nets, balloon) fit, not " + virtioDevices);
+                    + " virtio devices (disks, rng, vsock, nets, balloon, shares) fit, not " + virtioDevices);
+        }
+        if (shares.stream().map(SharedDirConfig::tag).distinct().count() != shares.size()) {
+            throw new IllegalArgumentException("shares: every tag must be unique");
         }
         if (balloon.isPresent() && balloon.get().targetMib() >= memoryMib) {
             throw new IllegalArgumentException("balloon target " + balloon.get().targetMib() + " MiB must be less than memory "

@@ -27,12 +27,18 @@ final class GuestAgentProcess implements AutoCloseable {
 
     /** Starts the agent, optionally under a command prefix (e.g. {@code unshare -u}). */
     static GuestAgentProcess start(Path dir, String... prefix) throws IOException, InterruptedException {
+        return start(dir, List.of(prefix), List.of());
+    }
+
+    /** Starts the agent under {@code prefix} with {@code extraArgs} after its own (e.g. {@code --root DIR}). */
+    static GuestAgentProcess start(Path dir, List<String> prefix, List<String> extraArgs) throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: the Maven build (generate-resources) makes it");
         }
         Path socket = dir.resolve("agent.sock");
-        List<String> cmd = new ArrayList<>(List.of(prefix));
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(BINARY.toAbsolutePath().toString(), "--unix", socket.toString(), "--no-mounts"));
+        cmd.addAll(extraArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("agent.log").toFile()).start();
         for (int i = 0; i < 500 && !Files.exists(socket); i++) {

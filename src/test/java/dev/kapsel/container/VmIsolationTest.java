@@ -122,6 +122,24 @@ class VmIsolationTest {
     }
 
     @Test
+    void directoryBindsBecomeOneVirtioFsShareEachWithTheirOptions() throws Exception {
+        Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 box\n");
+        Path data = Files.createDirectory(dir.resolve("data"));
+        Path cache = Files.createDirectory(dir.resolve("cache"));
+        List<ContainerLaunch.Mount> mounts = List.of(new ContainerLaunch.Mount("bind", hosts.toString(), "/etc/hosts", List.of("ro")),
+                new ContainerLaunch.Mount("none", data.toString(), "/data/", List.of("rbind", "ro", "nosuid", "nodev")),
+                new ContainerLaunch.Mount("bind", dir.resolve("missing").toString(), "/gone", List.of()),
+                new ContainerLaunch.Mount("bind", cache.toString(), "/var/cache", List.of("noexec")),
+                new ContainerLaunch.Mount("tmpfs", "tmpfs", "/run", List.of()));
+        assertEquals(List.of(
+                new MicroVmContainer.Share(new dev.kapsel.vmm.SharedDirConfig("kapsel-0", data, true), "/data",
+                        dev.kapsel.agent.AgentClient.MOUNT_READ_ONLY | dev.kapsel.agent.AgentClient.MOUNT_NOSUID
+                                | dev.kapsel.agent.AgentClient.MOUNT_NODEV),
+                new MicroVmContainer.Share(new dev.kapsel.vmm.SharedDirConfig("kapsel-1", cache, false), "/var/cache",
+                        dev.kapsel.agent.AgentClient.MOUNT_NOEXEC)), VmIsolation.directoryBinds(mounts));
+    }
+
+    @Test
     void theGuestKernelCommandLineIsTheVmmsOwnPlusQuiet() {
         assertEquals(VmConfig.DEFAULT_CMDLINE + " quiet", MicroVmContainer.CMDLINE);
     }

@@ -62,13 +62,13 @@ public final class AuthFiles {
     }
 
     /** The credentials for {@code registry} (as a reference names it: {@code docker.io}, {@code host:5000}), or null. */
-    public Credentials lookup(String registry) throws IOException {
+    public RegistryCredentials lookup(String registry) throws IOException {
         for (Path file : List.of(containers, docker)) {
             JsonNode auths = auths(file);
             for (String key : keys(registry)) {
                 JsonNode entry = auths.path(key);
                 if (entry.isObject() && entry.path("auth").isTextual()) {
-                    Credentials c = Credentials.decode(entry.path("auth").asText());
+                    RegistryCredentials c = RegistryCredentials.decode(entry.path("auth").asText());
                     if (c != null) {
                         return c;
                     }
@@ -77,7 +77,7 @@ public final class AuthFiles {
             // Docker also writes keys as URLs: https://host/ or http://host/v2/.
             for (var e : auths.properties()) {
                 if (e.getValue().path("auth").isTextual() && hostOf(e.getKey()).equals(registry)) {
-                    Credentials c = Credentials.decode(e.getValue().path("auth").asText());
+                    RegistryCredentials c = RegistryCredentials.decode(e.getValue().path("auth").asText());
                     if (c != null) {
                         return c;
                     }
@@ -100,7 +100,7 @@ public final class AuthFiles {
     }
 
     /** Stores credentials for {@code registry} in the containers auth file. */
-    public void store(String registry, Credentials credentials) throws IOException {
+    public void store(String registry, RegistryCredentials credentials) throws IOException {
         ObjectNode root = rootOf(containers);
         ObjectNode auths = root.path("auths").isObject() ? (ObjectNode) root.path("auths") : root.putObject("auths");
         auths.putObject(registry).put("auth", credentials.encoded());

@@ -15,7 +15,7 @@ import java.util.Map;
  * HTTP proxies from the environment as Go's {@code http.ProxyFromEnvironment} reads them (so as
  * Docker, Podman and skopeo do): {@code HTTPS_PROXY} for https, {@code HTTP_PROXY} for http (lower
  * case wins), {@code NO_PROXY} a comma list of domains (with their subdomains), {@code .domain} (subdomains only), {@code host:port} or
- * {@code *}; loopback hosts never go through a proxy. Credentials in a proxy URL are not supported.
+ * {@code *}; loopback hosts never go through a proxy. RegistryCredentials in a proxy URL are not supported.
  */
 final class EnvironmentProxy extends ProxySelector {
     private final InetSocketAddress http;

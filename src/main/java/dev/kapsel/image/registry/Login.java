@@ -20,7 +20,7 @@ public final class Login {
     }
 
     /** Checks {@code credentials} with the registry (a probe, and a token when it uses tokens) and stores them. */
-    public static void login(String registry, Credentials credentials, RegistryOptions options) throws IOException, RegistryException {
+    public static void login(String registry, RegistryCredentials credentials, RegistryOptions options) throws IOException, RegistryException {
         new RegistryClient(registry, options, credentials).checkCredentials(null);
         options.auth().store(registry, credentials);
     }

@@ -42,13 +42,13 @@ final class RegistryClient {
     private final String registry;
     private final String apiHost;
     private final boolean insecure;
-    private final Credentials credentials;
+    private final RegistryCredentials credentials;
     private final HttpClient http;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private volatile URI base;
     private volatile AuthChallenge challenge;
 
-    RegistryClient(String registry, RegistryOptions options, Credentials explicit) throws IOException {
+    RegistryClient(String registry, RegistryOptions options, RegistryCredentials explicit) throws IOException {
         this.registry = registry;
         // Docker Hub's API lives on registry-1.docker.io; docker.io itself redirects to the web site.
         this.apiHost = registry.equals(Reference.DOCKER_HUB) ? "registry-1.docker.io" : registry;

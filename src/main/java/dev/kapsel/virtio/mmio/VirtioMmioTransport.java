@@ -125,6 +125,9 @@ public final class VirtioMmioTransport implements BusDevice {
             case INTERRUPT_STATUS -> interruptStatus.get();
             case STATUS -> status;
             case CONFIG_GENERATION -> configGeneration;
+            // no device has shared memory regions: the spec's "no such region" is a length (and base) of all
+            // ones; Linux's virtio-fs takes a length of 0 for a DAX window at 0 and fails to probe
+            case SHM_LEN_LOW, SHM_LEN_HIGH, SHM_BASE_LOW, SHM_BASE_HIGH -> -1;
             default -> 0;
         };
     }

@@ -54,17 +54,17 @@ class AuthTest {
                     && anonymous.getMessage().contains("no credentials: kapsel login " + r.host()), anonymous.getMessage());
 
             RegistryHttpException refused = assertThrows(RegistryHttpException.class,
-                    () -> Login.login(r.host(), new Credentials("alice", "wrong"), options()));
+                    () -> Login.login(r.host(), new RegistryCredentials("alice", "wrong"), options()));
             assertEquals(401, refused.status());
             assertTrue(refused.getMessage().contains("credentials of alice refused"), refused.getMessage());
             assertFalse(refused.getMessage().contains("wrong"), "the password is never shown");
             assertFalse(Files.exists(options().auth().containersFile()), "a refused login stores nothing");
 
-            Login.login(r.host(), new Credentials("alice", "wonder"), options());
+            Login.login(r.host(), new RegistryCredentials("alice", "wonder"), options());
             Path auth = options().auth().containersFile();
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(auth)));
             assertFalse(Files.readString(auth).contains("wonder"), "auth.json holds base64, as podman writes it");
-            assertEquals(new Credentials("alice", "wonder"), options().auth().lookup(r.host()));
+            assertEquals(new RegistryCredentials("alice", "wonder"), options().auth().lookup(r.host()));
             TestRegistry.skopeo("inspect", "--tls-verify=false", "--authfile", auth.toString(), "docker://" + ref);
 
             assertEquals(pushed, pull(ref).manifestDigest());
@@ -76,7 +76,7 @@ class AuthTest {
             // Docker's config.json is read too.
             Files.createDirectories(dir.resolve("docker"));
             Files.writeString(dir.resolve("docker/config.json"), "{\"auths\": {\"http://" + r.host() + "/v2/\": {\"auth\": \""
-                    + new Credentials("alice", "wonder").encoded() + "\"}}}");
+                    + new RegistryCredentials("alice", "wonder").encoded() + "\"}}}");
             assertEquals(pushed, pull(ref).manifestDigest());
         }
     }
@@ -102,9 +102,9 @@ class AuthTest {
             assertTrue(denied.getMessage().contains(r.host() + "/private/img:v1"), denied.getMessage());
 
             RegistryAuthException wrong = assertThrows(RegistryAuthException.class,
-                    () -> Login.login(r.host(), new Credentials(TestTokenServer.USER, "nope"), options()));
+                    () -> Login.login(r.host(), new RegistryCredentials(TestTokenServer.USER, "nope"), options()));
             assertTrue(wrong.getMessage().contains("refused the credentials of " + TestTokenServer.USER + ": HTTP 401"), wrong.getMessage());
-            Login.login(r.host(), new Credentials(TestTokenServer.USER, TestTokenServer.PASSWORD), options());
+            Login.login(r.host(), new RegistryCredentials(TestTokenServer.USER, TestTokenServer.PASSWORD), options());
             assertEquals(priv, pull(r.host() + "/private/img:v1").manifestDigest());
             assertEquals(TestTokenServer.USER, tokens.requests().getLast().user());
 

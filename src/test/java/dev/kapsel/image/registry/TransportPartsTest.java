@@ -54,11 +54,11 @@ class TransportPartsTest {
 
     @Test
     void credentialsNeverShowThePassword() {
-        Credentials c = new Credentials("alice", "s3cret");
+        RegistryCredentials c = new RegistryCredentials("alice", "s3cret");
         assertFalse(c.toString().contains("s3cret"));
-        assertEquals(c, Credentials.decode(c.encoded()));
-        assertNull(Credentials.decode("not base64!"));
-        assertThrows(IllegalArgumentException.class, () -> new Credentials("a:b", "x"));
+        assertEquals(c, RegistryCredentials.decode(c.encoded()));
+        assertNull(RegistryCredentials.decode("not base64!"));
+        assertThrows(IllegalArgumentException.class, () -> new RegistryCredentials("a:b", "x"));
     }
 
     @Test

@@ -74,7 +74,7 @@ class OciLaunchTest {
     }
 
     @Test
-    void fileBindsAreHonouredDirectoryBindsAndForeignMountsAreReported() throws IOException {
+    void fileAndDirectoryBindsAreHonouredByTheVmOtherBindsAndForeignMountsAreReported() throws IOException {
         Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 box\n");
         Path env = Files.writeString(dir.resolve("containerenv"), "engine=\"podman\"\n");
         Path data = Files.createDirectory(dir.resolve("data"));
@@ -87,18 +87,19 @@ class OciLaunchTest {
                   {"destination": "/etc/hosts", "type": "bind", "source": "%s", "options": ["rbind", "ro"]},
                   {"destination": "/run/.containerenv", "type": "none", "source": "%s", "options": ["bind"]},
                   {"destination": "/data", "type": "bind", "source": "%s", "options": ["rbind"]},
+                  {"destination": "/gone", "type": "bind", "source": "%s/missing", "options": ["rbind"]},
                   {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup"}],
                 "linux": {"seccomp": {"defaultAction": "SCMP_ACT_ERRNO"}},
-                """.formatted(hosts, env, data));
+                """.formatted(hosts, env, data, dir));
         ContainerLaunch launch = OciLaunch.of(c, dir);
         List<Limitation> vm = IsolationKind.VM.isolation().limitations(launch);
-        assertEquals(List.of(Limitation.Kind.DIRECTORY_BINDS, Limitation.Kind.OTHER_MOUNTS, Limitation.Kind.SECCOMP), kinds(vm), vm.toString());
-        assertTrue(vm.get(0).line().startsWith("directory bind mounts at /data ("), vm.toString());
+        assertEquals(List.of(Limitation.Kind.BIND_MOUNTS, Limitation.Kind.OTHER_MOUNTS, Limitation.Kind.SECCOMP), kinds(vm), vm.toString());
+        assertTrue(vm.get(0).line().startsWith("bind mounts at /gone ("), vm.toString());
         assertTrue(vm.get(1).line().startsWith("mounts cgroup:/sys/fs/cgroup ("), vm.toString());
         List<Limitation> sandbox = IsolationKind.SANDBOX.isolation().limitations(launch);
-        assertEquals(List.of(Limitation.Kind.DIRECTORY_BINDS, Limitation.Kind.OTHER_MOUNTS, Limitation.Kind.SECCOMP), kinds(sandbox),
+        assertEquals(List.of(Limitation.Kind.BIND_MOUNTS, Limitation.Kind.OTHER_MOUNTS, Limitation.Kind.SECCOMP), kinds(sandbox),
                 sandbox.toString());
-        assertTrue(sandbox.get(0).line().startsWith("directory bind mounts at /data ("), sandbox.toString());
+        assertTrue(sandbox.get(0).line().startsWith("bind mounts at /data /gone ("), sandbox.toString());
     }
 
     @Test

@@ -69,6 +69,18 @@ class VirtioMmioTransportTest {
     }
 
     @Test
+    void noSharedMemoryRegionIsOfferedAsTheSpecSaysNoRegionIs() {
+        MockMmioDriver d = driver;
+        for (int id : new int[] {0, 1}) {
+            d.write32(MmioRegisters.SHM_SEL, id);
+            assertEquals(-1, d.read32(MmioRegisters.SHM_LEN_LOW));
+            assertEquals(-1, d.read32(MmioRegisters.SHM_LEN_HIGH));
+            assertEquals(-1, d.read32(MmioRegisters.SHM_BASE_LOW));
+            assertEquals(-1, d.read32(MmioRegisters.SHM_BASE_HIGH));
+        }
+    }
+
+    @Test
     void configSpaceIsForwardedAtOffset0x100() {
         byte[] b = new byte[1];
         transport.read(CONFIG + 5, b);

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /** A registry user name and password. {@link #toString()} never shows the password: credentials are not logged. */
-public record Credentials(String user, String password) {
-    public Credentials {
+public record RegistryCredentials(String user, String password) {
+    public RegistryCredentials {
         if (user == null || user.isEmpty() || user.contains(":")) {
             throw new IllegalArgumentException("a registry user name must be non-empty and hold no ':'");
         }
@@ -20,11 +20,11 @@ public record Credentials(String user, String password) {
     }
 
     /** Parses the {@code auth} field of auth.json or Docker's config.json; null when it is not {@code user:password}. */
-    static Credentials decode(String auth) {
+    static RegistryCredentials decode(String auth) {
         try {
             String pair = new String(Base64.getDecoder().decode(auth.trim()), StandardCharsets.UTF_8);
             int colon = pair.indexOf(':');
-            return colon <= 0 ? null : new Credentials(pair.substring(0, colon), pair.substring(colon + 1));
+            return colon <= 0 ? null : new RegistryCredentials(pair.substring(0, colon), pair.substring(colon + 1));
         } catch (IllegalArgumentException e) {
             return null;
         }
@@ -32,6 +32,6 @@ public record Credentials(String user, String password) {
 
     @Override
     public String toString() {
-        return "Credentials[user=" + user + ", password=<hidden>]";
+        return "RegistryCredentials[user=" + user + ", password=<hidden>]";
     }
 }
