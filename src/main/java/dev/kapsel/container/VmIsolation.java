@@ -186,7 +186,7 @@ final class VmIsolation implements Isolation {
 
     /** The VM's NICs: each on its tap (in {@code namespace}) with the MAC of the interface it stands for. */
     static List<NetConfig> netConfigs(List<GuestInterface> nics, Path namespace) {
-        return nics.stream().map(i -> new NetConfig(i.tap(), i.macAddress(), namespace)).toList();
+        return nics.stream().map(i -> new NetConfig(i.tap(), i.macAddress(), namespace, true)).toList();
     }
 
     /** What the agent configures on those NICs before the process starts. */

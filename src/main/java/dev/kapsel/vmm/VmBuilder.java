@@ -175,8 +175,8 @@ public final class VmBuilder {
         TapBackend tap;
         try {
             // a tap opened on a thread inside its namespace stays bound to it: the device's I/O thread needs no setns
-            tap = cleanup.add(net.namespace() == null ? TapBackend.open(net.tap())
-                    : NetNamespace.call(net.namespace(), () -> TapBackend.open(net.tap())));
+            tap = cleanup.add(net.namespace() == null ? TapBackend.open(net.tap(), net.takeOver())
+                    : NetNamespace.call(net.namespace(), () -> TapBackend.open(net.tap(), net.takeOver())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VmSetupException.Device("nets", index, "tap " + net.tap() + ": interrupted while attaching", e);

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kapsel.agent.NetworkConfig;
+import dev.kapsel.devices.virtio.net.TapBackend;
+import dev.kapsel.sys.NetNamespace;
 import dev.kapsel.sys.Tap;
 import dev.kapsel.testing.TestNetns;
 import dev.kapsel.vmm.NetConfig;
@@ -109,6 +111,23 @@ class NamespaceAttachmentTest {
                     copy.join(5000);
                 }
             }
+        }
+    }
+
+    /**
+     * The VMM takes the tap over (NetConfig.takeOver): once its fd closes the tap is gone even if the
+     * attachment is never closed, as when {@code delete --force} or the OOM killer ends the monitor outright.
+     */
+    @Test
+    void aTapTakenOverGoesWithTheVmmsFdWithoutAClose() throws Exception {
+        assumeTrue(TestNetns.possible(), "needs root for a network namespace");
+        try (TestNetns bridge = TestNetns.create("bridge"); TestNetns ns = engineNamespace("takeover", bridge)) {
+            NamespaceAttachment attached = NamespaceAttachment.attach(ns.path());
+            TapBackend vmm = NetNamespace.call(ns.path(), () -> TapBackend.open("tap0_kapsel", true));
+            assertTrue(ns.ip("link", "show").contains("tap0_kapsel"), "the VMM holds the tap");
+            vmm.close();
+            assertFalse(ns.ip("link", "show").contains("tap0_kapsel"), "no tap once the VMM's fd is closed: " + ns.ip("link", "show"));
+            attached.close();
         }
     }
 

@@ -23,9 +23,15 @@ public final class TapBackend implements NetBackend, AutoCloseable {
         this.offloads = Set.copyOf(offloads);
     }
 
-    /** Attaches to the existing tap interface {@code name} and probes its offloads. */
-    public static TapBackend open(String name) {
+    /**
+     * Attaches to the existing tap interface {@code name} and probes its offloads; with {@code takeOver} the tap stops being persistent, so it
+     * lives only as long as this fd: a VMM killed outright leaves no tap behind.
+     */
+    public static TapBackend open(String name, boolean takeOver) {
         Tap tap = Tap.open(name, NetDevice.HEADER_SIZE);
+        if (takeOver) {
+            tap.persist(false);
+        }
         Set<NetOffload> accepted = EnumSet.noneOf(NetOffload.class);
         if (tap.trySetOffload(Tap.TUN_F_CSUM | Tap.TUN_F_TSO4 | Tap.TUN_F_TSO6)) {
             accepted = EnumSet.allOf(NetOffload.class);
