@@ -22,10 +22,52 @@ import java.util.List;
  *   <li>{@code --enable-native-access=ALL-UNNAMED} always: every monitor makes FFM downcalls (KVM,
  *       setsid, the start FIFO), and a parent started without it (a test JVM) must not make the
  *       monitor print the JDK's warning into the container's output.</li>
+ *   <li>{@link #DENSITY} first, so an option the parent was given ({@code KAPSEL_JAVA_OPTS}) overrides it:
+ *       a monitor serves one container and many run side by side, so its resident memory is what counts.
+ *       See the constant for each choice, and {@code bench/density/RESULTS.md} for the figures.</li>
+ *   <li>{@code MALLOC_ARENA_MAX=2} in its environment ({@link #builder}): glibc would otherwise give
+ *       each of the monitor's threads that mallocs (FFM arenas, the JIT) an arena of its own, up to
+ *       8 per core, each holding freed memory; two arenas hold about as much as one thread uses.</li>
  * </ul>
  */
 public final class MonitorCommand {
     static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+
+    /**
+     * The JVM options that size a monitor for one container.
+     * <ul>
+     *   <li>{@code -Xms8m}: the JVM would start with 1/64 of the host's memory as heap and a young
+     *       generation of a third of that, whose pages the allocations of start-up touch and a young
+     *       collection never gives back (~28 MiB resident with a 380 MiB initial heap here). A sandbox
+     *       monitor running {@code sleep} keeps ~6 MiB live (most of it the AOT cache's heap objects),
+     *       so 8 MiB is a few young collections at start (a millisecond each) and the heap grows from
+     *       there as the serial collector's free ratios say. No {@code -Xmx}: the sandbox's writable
+     *       layer ({@code MemoryFile}) is on the heap, up to the container's memory limit (2 GiB at
+     *       most), and a ceiling below that would turn a large write into an OutOfMemoryError; the
+     *       ceiling costs nothing until it is used (reserved address space, not memory). Guest memory
+     *       is off the heap (mmap) in both isolations.</li>
+     *   <li>{@code -XX:ArchiveRelocationMode=0} (a diagnostic option, hence the unlock): JDK 25 maps
+     *       the AOT cache at a random address and relocates its pointers, which writes to every page
+     *       of it and so makes each monitor's copy private (~22 MiB each). Mapped at the address it was
+     *       made for, its read-only part is one set of page-cache pages shared by all monitors. The
+     *       cost is that the cache's address is not randomized; the JVM still relocates when that
+     *       address is taken.</li>
+     *   <li>{@code -XX:TrimNativeHeapInterval=5000}: the compiler's arenas of start-up (~7 MiB at their
+     *       peak) go back to malloc when it is done, and glibc keeps freed memory in its arenas; a
+     *       trim every 5 s (on a thread of its own, not at a safepoint) hands it back to the kernel.</li>
+     * </ul>
+     * Not set, on purpose: {@code -Xss} (a stack costs only the pages it touched, and the sandbox's
+     * threads run guest code whose depth kapsel does not choose), {@code -XX:ReservedCodeCacheSize}
+     * (reserved, not resident; a full code cache makes the JVM print a warning into the container's
+     * output), {@code -XX:MaxMetaspaceSize} (a limit only, and one the class count of a run with
+     * another isolation could hit). The garbage collector and compiler levels come from the parent
+     * ({@code kapsel_jvm_flags}: serial collector, C1 only).
+     */
+    static final List<String> DENSITY = List.of("-Xms8m", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
+            "-XX:TrimNativeHeapInterval=5000");
+
+    /** glibc's arena count for the monitor ({@code MALLOC_ARENA_MAX}). */
+    static final String MALLOC_ARENAS = "2";
 
     private MonitorCommand() {}
 
@@ -45,6 +87,7 @@ public final class MonitorCommand {
     public static List<String> of(String mainClass, List<String> args, boolean deliversSignals) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(DENSITY);
         command.addAll(inherited(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         if (!deliversSignals) {
             command.add("-Xrs");
@@ -55,5 +98,12 @@ public final class MonitorCommand {
         command.add(mainClass);
         command.addAll(args);
         return command;
+    }
+
+    /** {@link #of} in a process builder whose environment has the monitor's malloc arena count. */
+    public static ProcessBuilder builder(String mainClass, List<String> args, boolean deliversSignals) {
+        ProcessBuilder pb = new ProcessBuilder(of(mainClass, args, deliversSignals));
+        pb.environment().put("MALLOC_ARENA_MAX", MALLOC_ARENAS);
+        return pb;
     }
 }

@@ -3,6 +3,7 @@ package dev.kapsel.host;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,5 +23,25 @@ class MonitorCommandTest {
         assertEquals(List.of("x.Main", "/req.json"), forwarding.subList(forwarding.size() - 2, forwarding.size()));
         assertTrue(forwarding.contains(MonitorCommand.NATIVE_ACCESS) && !forwarding.contains("-Xrs"), forwarding.toString());
         assertTrue(plain.contains("-Xrs"), plain.toString());
+    }
+
+    @Test
+    void theMonitorIsSizedForOneContainerAndAParentsOptionStillWins() {
+        List<String> command = MonitorCommand.of("x.Main", List.of("/req.json"), false);
+        assertEquals(List.of("-Xms8m", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-XX:TrimNativeHeapInterval=5000"),
+                command.subList(1, 5));
+        assertTrue(command.stream().noneMatch(o -> o.startsWith("-Xmx")), "the writable layer is on the heap: no ceiling below the memory limit: " + command);
+        // the JVM takes the last of repeated options: the parent's (inherited) come after DENSITY
+        List<String> parent = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        int inheritedAt = 1 + MonitorCommand.DENSITY.size();
+        assertEquals(MonitorCommand.inherited(parent), command.subList(inheritedAt, inheritedAt + MonitorCommand.inherited(parent).size()));
+    }
+
+    @Test
+    void theMonitorsEnvironmentLimitsMallocArenasAndKeepsTheRest() {
+        ProcessBuilder pb = MonitorCommand.builder("x.Main", List.of("/req.json"), true);
+        assertEquals("2", pb.environment().get("MALLOC_ARENA_MAX"));
+        assertEquals(System.getenv("PATH"), pb.environment().get("PATH"));
+        assertEquals(MonitorCommand.of("x.Main", List.of("/req.json"), true), pb.command());
     }
 }

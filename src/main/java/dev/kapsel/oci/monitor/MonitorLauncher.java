@@ -42,7 +42,7 @@ public final class MonitorLauncher {
     }
 
     private static ProcessBuilder builder(Path requestFile, boolean deliversSignals) {
-        return new ProcessBuilder(MonitorCommand.of(ContainerMonitor.class.getName(), List.of(requestFile.toString()), deliversSignals));
+        return MonitorCommand.builder(ContainerMonitor.class.getName(), List.of(requestFile.toString()), deliversSignals);
     }
 
     private static Process start(ProcessBuilder pb) {
