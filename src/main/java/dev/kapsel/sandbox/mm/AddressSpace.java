@@ -557,7 +557,8 @@ public final class AddressSpace {
             releasePages(p, Math.min(v.end(), start + len));
             p = v.end();
         }
-        releaseEmptyTables(start, start + len);
+        // the range stays mapped, so its page tables stay, as Linux keeps them (free_pgtables runs at
+        // munmap and exit only): a thread's stack that glibc discards at thread exit is reused at once
     }
 
     /** fork: a new address space with the same areas and a private copy of every page present now. */
