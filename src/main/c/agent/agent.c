@@ -266,14 +266,24 @@ static void handle_hello(int c, const uint8_t *payload, size_t n)
     k->negotiated = 1;
 }
 
+/* The refusal of a payload its decoder rejected: a bad string (E_BAD_UTF8) or a wrong length. */
+static void send_decode_error(int c, uint32_t id, int rc, const char *what)
+{
+    char msg[160];
+    if (rc == E_BAD_UTF8)
+        snprintf(msg, sizeof msg, "a string in %s is not UTF-8 or holds a NUL", what);
+    else
+        snprintf(msg, sizeof msg, "%s is truncated or has trailing bytes", what);
+    send_error(c, id, rc, msg);
+}
+
 static void handle_start(int c, uint8_t type, uint32_t id, const uint8_t *payload, size_t n)
 {
     struct spec s;
     char msg[512];
     int rc = spec_decode(payload, n, &s);
     if (rc) {
-        send_error(c, id, rc, rc == E_BAD_UTF8 ? "a string in the process spec is not UTF-8 or holds a NUL"
-                                               : "the process spec is truncated or has trailing bytes");
+        send_decode_error(c, id, rc, "the process spec");
         return;
     }
     struct process *slot = NULL;
@@ -351,8 +361,7 @@ static void handle_mount(int c, uint32_t id, const uint8_t *payload, size_t n)
     char msg[512];
     int rc = share_decode(payload, n, &s);
     if (rc) {
-        send_error(c, id, rc, rc == E_BAD_UTF8 ? "a string in MOUNT is not UTF-8 or holds a NUL"
-                                               : "the MOUNT payload is truncated or has trailing bytes");
+        send_decode_error(c, id, rc, "the MOUNT payload");
         return;
     }
     if (id == 0) {
