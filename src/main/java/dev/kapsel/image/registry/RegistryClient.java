@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kapsel.image.OciJson;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -20,7 +21,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The HTTP side of one registry (distribution spec): the {@code /v2/} probe that picks https (or,
@@ -57,8 +59,8 @@ final class RegistryClient {
         HttpClient.Builder b = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).proxy(options.proxy());
         if (insecure) {
-            // Hostname checks of the JDK client can only be turned off process-wide; only an insecure registry does so.
-            System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
+            // Only this client trusts any certificate: the trust manager below is an extended one, so JSSE runs no
+            // hostname check of its own for it and no process-wide switch is needed (other clients still verify).
             b.sslContext(trustAll());
         }
         this.http = b.build();
@@ -69,12 +71,24 @@ final class RegistryClient {
     }
 
     private static SSLContext trustAll() throws IOException {
-        TrustManager all = new X509TrustManager() {
+        TrustManager all = new X509ExtendedTrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String type) {}
 
             @Override
             public void checkServerTrusted(X509Certificate[] chain, String type) {}
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String type, Socket socket) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String type, Socket socket) {}
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String type, SSLEngine engine) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String type, SSLEngine engine) {}
 
             @Override
             public X509Certificate[] getAcceptedIssuers() {

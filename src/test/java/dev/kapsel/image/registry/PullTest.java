@@ -2,6 +2,7 @@ package dev.kapsel.image.registry;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -114,6 +115,16 @@ class PullTest {
         assertEquals("hello from l2\n", Files.readString(root.resolve("l2/hello")));
         assertEquals(LAYER, Files.size(root.resolve("l0/data")));
         assertEquals(image.manifestDigest(), store.image(registry.host() + "/test/simple:v1").manifestDigest());
+    }
+
+    @Test
+    void anInsecureLoopbackRegistryLeavesOtherClientsVerifying() throws Exception {
+        // The front serves https with a self-signed certificate for "kapsel-test-front", not 127.0.0.1: the pull
+        // only works if the insecure client skips both the chain and the name check, and it must do so without the
+        // JDK's process-wide switch, which would turn hostname checks off for every other client in the JVM.
+        pull(front.host() + "/test/simple:v1");
+        assertTrue(front.seen().stream().anyMatch(s -> s.path().contains("/manifests/")), "pulled through the https front");
+        assertNull(System.getProperty("jdk.internal.httpclient.disableHostnameVerification"));
     }
 
     @Test
