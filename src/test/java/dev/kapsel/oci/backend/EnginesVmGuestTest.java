@@ -43,10 +43,14 @@ class EnginesVmGuestTest {
         for (String tool : List.of("podman", "conmon", "containerd", "ctr")) {
             assumeTrue(onPath(tool), tool + " is not installed (bin/setup, then a fresh harness image)");
         }
-        work = Guest.tempDir();
-        podman = PodmanWithKapsel.configure(work, List.of(), Map.of());
-        Path layout = podman.importBusybox(PODMAN_IMAGE);
-        ok(Guest.run(List.of("tar", "-C", layout.toString(), "-cf", work.resolve("layout.tar").toString(), ".")));
+        // Set up in locals and publish only at the end: a failed import must fail every test that needs the images,
+        // not leave the next one to find a work directory without them.
+        Path dir = Guest.tempDir();
+        PodmanWithKapsel engine = PodmanWithKapsel.configure(dir, List.of(), Map.of());
+        Path layout = engine.importBusybox(PODMAN_IMAGE);
+        ok(Guest.run(List.of("tar", "-C", layout.toString(), "-cf", dir.resolve("layout.tar").toString(), ".")));
+        podman = engine;
+        work = dir;
     }
 
     private static boolean onPath(String tool) {
