@@ -88,6 +88,11 @@ public final class AgentClient implements AutoCloseable {
         return client;
     }
 
+    /** Whether the thread that reads the agent's frames still runs (tests: it must end with the connection). */
+    boolean readerAlive() {
+        return reader.isAlive();
+    }
+
     /** The negotiated protocol version. */
     public int version() {
         return version;

@@ -34,12 +34,12 @@ import net.jqwik.api.constraints.Size;
  * unchanged and were never read into a reply, and the inode and handle tables stay within their bounds.
  */
 class FileServerProperties {
-    private static final String SECRET = "secret-outside-the-share";
+    static final String SECRET = "secret-outside-the-share";
     private static final int MAX_INODES = 16;
     private static final int MAX_OPEN = 8;
 
     /** A fresh world: base/outside/secret, base/share/{file, sub/, up -> ../outside, abs -> /etc, swap}. */
-    private static Path world() throws IOException {
+    static Path world() throws IOException {
         Path base = Files.createTempDirectory("fsprop");
         Path outside = Files.createDirectory(base.resolve("outside"));
         Files.writeString(outside.resolve("secret"), SECRET);
@@ -52,7 +52,7 @@ class FileServerProperties {
         return base;
     }
 
-    private static Map<String, String> snapshot(Path dir) throws IOException {
+    static Map<String, String> snapshot(Path dir) throws IOException {
         Map<String, String> files = new TreeMap<>();
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.toList()) {
@@ -63,7 +63,7 @@ class FileServerProperties {
         return files;
     }
 
-    private static void delete(Path base) throws IOException {
+    static void delete(Path base) throws IOException {
         try (Stream<Path> s = Files.walk(base)) {
             for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
