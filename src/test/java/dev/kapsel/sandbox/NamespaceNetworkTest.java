@@ -122,7 +122,22 @@ class NamespaceNetworkTest {
         assertTrue(r.stdout().contains("inet " + ADDRESS + "/24"), r.describe());
         assertTrue(r.stdout().contains("kv0") && r.stdout().contains("kv1") && r.stdout().contains("lo:"), r.describe());
         assertTrue(r.stdout().contains("inet 127.0.0.1/8"), r.describe());
-        // (busybox finds a link by name with ioctl(SIOCGIFINDEX), which the sandbox does not offer: `ip link show kv0` fails)
+        assertTrue(r.stdout().contains("qlen 1000") && r.stderr().isEmpty(), "SIOCGIFTXQLEN is answered: " + r.describe());
+        // busybox finds a link by name with ioctl(SIOCGIFINDEX) on an AF_UNIX socket
+        GuestPrograms.Run link = GuestPrograms.run(root, false, c -> c.withNetwork(new NetworkMode.Namespace(namespace)),
+                "/bin/busybox", "ip", "link", "show", "kv0");
+        assertEquals(0, link.result().exitStatus(), link.describe());
+        assertTrue(link.stdout().contains("kv0") && link.stdout().contains("link/ether") && !link.stdout().contains("kv1"),
+                link.describe());
+        GuestPrograms.Run down = GuestPrograms.run(root, false, c -> c.withNetwork(new NetworkMode.Namespace(namespace)),
+                "/bin/busybox", "ip", "link", "set", "kv0", "down");
+        assertTrue(down.result().exitStatus() != 0, "the program cannot change a link: " + down.describe());
+        int flags = NetNamespace.call(namespace, () -> {
+            try (var s = dev.kapsel.sys.NetlinkSocket.open()) {
+                return s.links().stream().filter(l -> l.name().equals("kv0")).findFirst().orElseThrow().flags();
+            }
+        });
+        assertEquals(1, flags & 1, "kv0 is still up in the namespace");
     }
 
     @Test

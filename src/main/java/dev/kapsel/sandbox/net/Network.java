@@ -84,6 +84,25 @@ public final class Network {
         }
     }
 
+    /** Whether ioctl {@code request} on a socket is an interface request ({@link InterfaceRequests}). */
+    public static boolean isInterfaceRequest(long request) {
+        return InterfaceRequests.covers(request);
+    }
+
+    /** sizeof(struct ifreq): what an interface request reads and writes back. */
+    public static final int IFREQ_SIZE = InterfaceRequests.IFREQ_SIZE;
+
+    /**
+     * An interface ioctl on a socket: the ifreq to copy back, answered from the network's interfaces;
+     * without a network ENOTTY, as every socket ioctl has failed so far.
+     */
+    public byte[] interfaceRequest(long request, byte[] ifreq) {
+        if (stack == null) {
+            throw new ErrnoException(dev.kapsel.sys.Errno.ENOTTY);
+        }
+        return InterfaceRequests.answer(request, ifreq, stack.interfaces());
+    }
+
     /** socketpair(AF_UNIX, type): two connected sockets. SOCK_SEQPACKET is served as a stream (message boundaries are not kept). */
     public SandboxSocket[] pair(int domain, int type, int protocol, int flags) {
         if (domain != AF_UNIX) {

@@ -157,11 +157,11 @@ final class RtnetlinkResponder {
         return null;
     }
 
-    /** RTM_NEWLINK for {@code l}: ifinfomsg, then name, MTU, and hardware and broadcast address when it has one. */
+    /** RTM_NEWLINK for {@code l}: ifinfomsg, then name, MTU, transmit queue length, and hardware and broadcast address when it has one. */
     static byte[] link(NetlinkSocket.Link l, int seq, int portId, int flags) {
         NetlinkMessage m = new NetlinkMessage(RTM_NEWLINK, 0, IFINFOMSG_SIZE)
                 .u16(2, l.type()).u32(4, l.index()).u32(8, l.flags())
-                .attrString(IFLA_IFNAME, l.name()).attrU32(IFLA_MTU, l.mtu());
+                .attrString(IFLA_IFNAME, l.name()).attrU32(IFLA_MTU, l.mtu()).attrU32(IFLA_TXQLEN, l.txQueueLength());
         if (l.mac().length > 0) {
             byte[] broadcast = new byte[l.mac().length];
             if (l.type() == ARPHRD_ETHER) {
