@@ -5,7 +5,9 @@ import dev.kapsel.host.KvmKind;
 import dev.kapsel.host.KvmProbe;
 import dev.kapsel.sandbox.SandboxConfig;
 import dev.kapsel.sandbox.SandboxLimits;
+import dev.kapsel.sandbox.net.NetworkMode;
 import dev.kapsel.sys.Libc;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +18,8 @@ import java.util.Set;
  * sandbox, memory bounded by the launch (256 MiB when unset). Every process, the container's first
  * and each {@code exec}, gets a sandbox of its own over the same root: writes of one are not seen by
  * another. It cannot deliver signals into the running program (the host process's default actions
- * end it), and it runs every program as uid 0.
+ * end it), and it runs every program as uid 0. When the config names a network namespace the program's
+ * TCP and UDP sockets are host sockets created in it, so the engine's interfaces and published ports apply.
  */
 final class SandboxIsolation implements Isolation {
     static final long MIN_MEMORY = 8L << 20;
@@ -54,6 +57,11 @@ final class SandboxIsolation implements Isolation {
         if (KvmProbe.quickKind() == KvmKind.NONE) {
             throw new ContainerStartException.Unsupported("the sandbox needs /dev/kvm, which is missing or not accessible");
         }
+        ContainerLaunch.Network network = launch.network();
+        if (ContainerLaunch.Network.MODE_NAMESPACE.equals(network.mode()) && !Files.exists(network.namespace())) {
+            throw new ContainerStartException.Unsupported("the network namespace " + network.namespace()
+                    + " named by the config does not exist");
+        }
     }
 
     private static Path tree(ContainerLaunch launch) throws ContainerStartException.Unsupported {
@@ -80,19 +88,29 @@ final class SandboxIsolation implements Isolation {
             out.add(new Limitation(Limitation.Kind.MEMORY, "memory limit " + (launch.resources().memoryBytes() >> 20)
                     + " MiB (the sandbox caps memory at " + (MAX_MEMORY >> 20) + " MiB)"));
         }
-        if (!launch.network().isNone()) {
-            out.add(new Limitation(Limitation.Kind.NETWORK, "network " + launch.network().mode() + " (containers have no network yet)"));
+        if (!launch.network().isNone() && networkMode(launch.network()) == NetworkMode.NONE) {
+            out.add(new Limitation(Limitation.Kind.NETWORK, "network " + launch.network().mode()
+                    + " (the sandbox joins only a network namespace the engine made)"));
         }
         return out;
     }
 
-    /** The sandbox's configuration: process, environment (with the default PATH), cwd, stdio and memory. */
+    /**
+     * The sandbox's network: the engine's namespace when the config names one (the program's sockets are
+     * created in it), else none.
+     */
+    static NetworkMode networkMode(ContainerLaunch.Network network) {
+        return ContainerLaunch.Network.MODE_NAMESPACE.equals(network.mode())
+                ? new NetworkMode.Namespace(network.namespace()) : NetworkMode.NONE;
+    }
+
+    /** The sandbox's configuration: process, environment (with the default PATH), cwd, stdio, memory and network. */
     static SandboxConfig config(ContainerLaunch launch, int stdin, int stdout, int stderr) throws ContainerStartException.Unsupported {
         long limit = launch.resources().memoryBytes();
         long memory = limit <= 0 ? SandboxLimits.DEFAULT_MEMORY : Math.min(MAX_MEMORY, limit) & ~((1L << 20) - 1);
         ContainerLaunch.Process p = launch.process();
         return new SandboxConfig(tree(launch), p.args(), p.envWithPath(), p.cwd(), stdin, stdout, stderr,
-                new SandboxLimits(memory, memory), null).withHostname(p.hostname()).withFiles(MountLimitations.fileBinds(launch.mounts()));
+                new SandboxLimits(memory, memory), null).withNetwork(networkMode(launch.network())).withHostname(p.hostname()).withFiles(MountLimitations.fileBinds(launch.mounts()));
     }
 
     @Override

@@ -134,7 +134,7 @@ public final class Kernel {
 
     private void bind(SandboxProcess p) {
         SyscallTable table = new SyscallTable();
-        new FileSyscalls(p).register(table);
+        new FileSyscalls(p, network).register(table);
         new MemorySyscalls(p).register(table);
         new ProcessSyscalls(p).register(table);
         new CredentialSyscalls(p).register(table);

@@ -268,7 +268,7 @@ final class SocketSyscalls {
             mem.writeU32(msgAddress + 8, from.length);
         }
         mem.writeU64(msgAddress + 40, 0); // no control messages
-        boolean truncated = r.fullLength() > data.length && s.socketType() == SandboxSocket.SOCK_DGRAM;
+        boolean truncated = r.fullLength() > data.length && s.socketType() != SandboxSocket.SOCK_STREAM;
         mem.writeU32(msgAddress + 48, truncated ? SandboxSocket.MSG_TRUNC : 0);
         return (flags & SandboxSocket.MSG_TRUNC) != 0 ? r.fullLength() : data.length;
     }

@@ -24,8 +24,15 @@ import java.util.Map;
 public final class NetlinkSocket implements AutoCloseable {
     private static final int RECEIVE_BUFFER = 64 * 1024;
 
-    /** A network interface as RTM_NEWLINK describes it; {@code kind} is its IFLA_INFO_KIND (veth, tun ...) or null. */
-    public record Link(int index, String name, byte[] mac, int mtu, int flags, int type, String kind) {
+    /**
+     * A network interface as RTM_NEWLINK describes it; {@code kind} is its IFLA_INFO_KIND (veth, tun ...) or
+     * null, {@code txQueueLength} its IFLA_TXQLEN (0 when not reported).
+     */
+    public record Link(int index, String name, byte[] mac, int mtu, int flags, int type, String kind, int txQueueLength) {
+        public Link(int index, String name, byte[] mac, int mtu, int flags, int type, String kind) {
+            this(index, name, mac, mtu, flags, type, kind, 0);
+        }
+
         public boolean isLoopback() {
             return (flags & IFF_LOOPBACK) != 0;
         }
@@ -116,7 +123,8 @@ public final class NetlinkSocket implements AutoCloseable {
         }
         return new Link(m.getInt(body + 4), NetlinkMessage.string(a.getOrDefault(IFLA_IFNAME, new byte[0])),
                 a.getOrDefault(IFLA_ADDRESS, new byte[0]), a.containsKey(IFLA_MTU) ? NetlinkMessage.u32(a.get(IFLA_MTU)) : 0,
-                m.getInt(body + 8), Short.toUnsignedInt(m.getShort(body + 2)), kind);
+                m.getInt(body + 8), Short.toUnsignedInt(m.getShort(body + 2)), kind,
+                a.containsKey(IFLA_TXQLEN) ? NetlinkMessage.u32(a.get(IFLA_TXQLEN)) : 0);
     }
 
     static IfAddress address(ByteBuffer m, int body, int end) {

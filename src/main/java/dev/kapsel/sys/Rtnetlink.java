@@ -24,6 +24,8 @@ public final class Rtnetlink {
     public static final int NLA_F_NESTED = 0x8000;
 
     public static final int NLMSG_ERROR = 2;
+    /** Types below this are netlink's own control messages (NOOP, ERROR, DONE, OVERRUN), not rtnetlink requests. */
+    public static final int NLMSG_MIN_TYPE = 0x10;
     public static final int NLMSG_DONE = 3;
     public static final int NLM_F_REQUEST = 0x01;
     public static final int NLM_F_MULTI = 0x02;
@@ -51,8 +53,10 @@ public final class Rtnetlink {
     /** struct ifinfomsg: u8 family, pad, u16 type, int index, u32 flags, u32 change. */
     public static final int IFINFOMSG_SIZE = 16;
     public static final int IFLA_ADDRESS = 1;
+    public static final int IFLA_BROADCAST = 2;
     public static final int IFLA_IFNAME = 3;
     public static final int IFLA_MTU = 4;
+    public static final int IFLA_TXQLEN = 13;
     public static final int IFLA_LINKINFO = 18;
     public static final int IFLA_INFO_KIND = 1;
     public static final int IFF_UP = 0x1;
@@ -63,6 +67,8 @@ public final class Rtnetlink {
     public static final int IFADDRMSG_SIZE = 8;
     public static final int IFA_ADDRESS = 1;
     public static final int IFA_LOCAL = 2;
+    public static final int IFA_LABEL = 3;
+    public static final int IFA_F_PERMANENT = 0x80;
 
     /** struct rtmsg: u8 family, dst_len, src_len, tos, table, protocol, scope, type, u32 flags. */
     public static final int RTMSG_SIZE = 12;

@@ -11,21 +11,24 @@ import java.nio.channels.Selector;
 import java.util.function.BooleanSupplier;
 
 /**
- * An AF_INET/AF_INET6 socket backed by a non-blocking host channel. Readiness is asked of the host
+ * An AF_INET/AF_INET6 socket backed by a non-blocking host channel, opened through the sandbox's
+ * {@link HostStack} (so in its network namespace). Readiness is asked of the host
  * with a probe selector ({@code selectNow}, under the kernel lock); a blocking call waits in a
  * second selector with the kernel lock released ({@link KernelLock#awaitHost}), so it wakes as soon
  * as the host socket is ready and still notices signals. poll/epoll see these sockets as host-backed.
  */
 abstract class HostSocket extends SocketBase {
     final int family;
+    final HostStack stack;
     private SelectableChannel channel;
     private Selector probe;
     private Selector waiter;
     private SelectionKey probeKey;
     private SelectionKey waitKey;
 
-    HostSocket(KernelLock lock, int family, int flags) {
+    HostSocket(KernelLock lock, HostStack stack, int family, int flags) {
         super(lock, flags);
+        this.stack = stack;
         this.family = family;
     }
 

@@ -14,7 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 
 /**
- * A TCP socket on the host (with --network host). Java decides at creation whether a channel
+ * A TCP socket on the host (with --network host, or in the container's network namespace). Java decides at creation whether a channel
  * listens or connects, so bind opens a host {@link ServerSocketChannel} at once (the name is taken
  * and EADDRINUSE reported where the program expects it; the host socket listens from then on) and
  * a later connect replaces it with a {@link SocketChannel} bound to the same address. connect of a
@@ -30,12 +30,12 @@ final class HostTcpSocket extends HostSocket {
     private int pendingError;
     private byte[] peeked = new byte[0];
 
-    HostTcpSocket(KernelLock lock, int family, int flags) {
-        super(lock, family, flags);
+    HostTcpSocket(KernelLock lock, HostStack stack, int family, int flags) {
+        super(lock, stack, family, flags);
     }
 
-    private HostTcpSocket(KernelLock lock, int family, int flags, SocketChannel accepted) {
-        super(lock, family, flags);
+    private HostTcpSocket(KernelLock lock, HostStack stack, int family, int flags, SocketChannel accepted) {
+        super(lock, stack, family, flags);
         connection = accepted;
         attach(accepted);
         applyOptions(accepted);
@@ -98,7 +98,7 @@ final class HostTcpSocket extends HostSocket {
     private void openServer(InetSocketAddress a, int backlog) {
         ServerSocketChannel s = null;
         try {
-            s = ServerSocketChannel.open(protocolFamily());
+            s = stack.server(protocolFamily());
             s.setOption(StandardSocketOptions.SO_REUSEADDR, stored(SOL_SOCKET, SO_REUSEADDR) == null || flag(SOL_SOCKET, SO_REUSEADDR));
             s.bind(a, backlog);
         } catch (IOException e) {
@@ -135,7 +135,7 @@ final class HostTcpSocket extends HostSocket {
                 throw new ErrnoException(HostErrors.errno(e));
             }
             if (c != null) {
-                return new HostTcpSocket(lock, family, flags, c);
+                return new HostTcpSocket(lock, stack, family, flags, c);
             }
             block(0, SelectionKey.OP_ACCEPT, () -> (readyOps() & SelectionKey.OP_ACCEPT) != 0 || !server.isOpen());
             if (!server.isOpen()) {
@@ -161,7 +161,7 @@ final class HostTcpSocket extends HostSocket {
             if (server != null) {
                 local = (InetSocketAddress) server.getLocalAddress();
             }
-            SocketChannel c = SocketChannel.open(protocolFamily());
+            SocketChannel c = stack.stream(protocolFamily());
             if (local != null) {
                 c.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 server = null;

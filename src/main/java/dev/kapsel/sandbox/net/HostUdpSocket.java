@@ -22,10 +22,10 @@ final class HostUdpSocket extends HostSocket {
     private final DatagramChannel channel;
     private Received peeked;
 
-    HostUdpSocket(KernelLock lock, int family, int flags) {
-        super(lock, family, flags);
+    HostUdpSocket(KernelLock lock, HostStack stack, int family, int flags) {
+        super(lock, stack, family, flags);
         try {
-            channel = DatagramChannel.open(protocolFamily());
+            channel = stack.datagram(protocolFamily());
         } catch (IOException e) {
             throw new ErrnoException(HostErrors.errno(e));
         }

@@ -22,12 +22,15 @@ import dev.kapsel.sandbox.fs.Stat;
 import dev.kapsel.sandbox.fs.Symlink;
 import dev.kapsel.sandbox.fs.Vfs;
 import dev.kapsel.sandbox.mm.UserMemory;
+import dev.kapsel.sandbox.net.Network;
+import dev.kapsel.sandbox.net.SandboxSocket;
 import dev.kapsel.sys.Errno;
 import java.nio.charset.StandardCharsets;
 
 /**
  * File system calls: open/close, read/write and their vector and positional forms, stat, directory
- * listing, links, directories, renames, descriptors, terminal ioctls and the working directory.
+ * listing, links, directories, renames, descriptors, terminal ioctls (and the interface ioctls of sockets,
+ * which the network answers) and the working directory.
  * Every buffer and length comes from the program and is checked by {@link UserMemory}.
  */
 public final class FileSyscalls {
@@ -42,8 +45,15 @@ public final class FileSyscalls {
     private final SandboxProcess p;
     private final UserMemory mem;
     private final Vfs vfs;
+    private final Network network;
 
     public FileSyscalls(SandboxProcess process) {
+        this(process, null);
+    }
+
+    /** With {@code network} answering the interface ioctls on sockets (null: none). */
+    public FileSyscalls(SandboxProcess process, Network network) {
+        this.network = network;
         this.p = process;
         this.mem = process.memory();
         this.vfs = process.vfs();
@@ -682,6 +692,10 @@ public final class FileSyscalls {
 
     long ioctl(long fd, long request, long arg) {
         OpenFile f = p.fds().get(fd);
+        if (network != null && f instanceof SandboxSocket && Network.isInterfaceRequest(request)) {
+            mem.write(arg, network.interfaceRequest(request, mem.read(arg, Network.IFREQ_SIZE)));
+            return 0;
+        }
         byte[] out = f.ioctl(request);
         if (out.length > 0) {
             mem.write(arg, out);
