@@ -166,6 +166,26 @@ class VfsMountTest {
     }
 
     @Test
+    void aDirectorySwappedForALinkOutOfTheShareBetweenCallsLeadsNowhereOutside() throws Exception {
+        Files.writeString(share.resolve("sub/inside"), "inside");
+        Location held = vfs.resolve(vfs.root(), "/data/sub", true).location(); // the program's cwd
+        Files.move(share.resolve("sub"), share.resolve("aside"));
+        Files.createSymbolicLink(share.resolve("sub"), outside);
+        errno(Errno.ENOENT, () -> vfs.lookup(vfs.root(), "/data/sub/secret")); // the link's text means nothing in the sandbox
+        errno(Errno.ENOENT, () -> vfs.createFile(at("/data/sub/planted"), 0644));
+        assertEquals("inside", read("/data/aside/inside"));
+        OpenFile f = vfs.createFile(vfs.resolve(held, "planted", false), 0644).open(1); // the held handle is the directory, now aside
+        f.write("p".getBytes(), 0, 1);
+        f.close();
+        assertEquals("p", Files.readString(share.resolve("aside/planted")));
+        byte[] b = new byte[16];
+        int n = vfs.lookup(held, "inside").open(0).read(b, b.length);
+        assertEquals("inside", new String(b, 0, n, StandardCharsets.UTF_8));
+        assertEquals("/data", vfs.resolve(held, "..", true).location().path());
+        assertEquals(List.of("secret"), List.of(outside.toFile().list()));
+    }
+
+    @Test
     void aReadOnlyShareRefusesEveryChange() throws Exception {
         Path ro = Files.createDirectories(dir.resolve("ro"));
         Files.writeString(ro.resolve("f"), "keep");
