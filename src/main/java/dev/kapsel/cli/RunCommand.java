@@ -113,7 +113,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-v", "--volume"}, paramLabel = "HOSTDIR:CTRDIR[:ro]",
             description = {"Bind a host directory (or file) into the container (repeatable). In the micro-VM a directory is",
-                "shared over virtio-fs and ':ro' makes the host refuse every change; the sandbox reports it unhonoured."})
+                "shared over virtio-fs, in the sandbox mounted in its file system; either way ':ro' makes the host refuse",
+                "every change."})
     List<String> volumes = new ArrayList<>();
 
     @Option(names = "--mount", paramLabel = "type=bind,source=S,target=T[,readonly]",

@@ -1,5 +1,6 @@
 package dev.kapsel.cli;
 
+import dev.kapsel.container.ContainerLaunch;
 import dev.kapsel.container.ExitCodes;
 import dev.kapsel.sys.Terminal;
 import dev.kapsel.sandbox.SandboxConfig;
@@ -52,6 +53,15 @@ public final class SandboxCommand implements Runnable {
                 + "goes to the sandbox's foreground process group")
         boolean tty;
 
+        @Option(names = {"-v", "--volume"}, paramLabel = "HOSTDIR:CTRDIR[:ro]",
+                description = {"Mount a host directory (or file) at CTRDIR (repeatable, in order). The sandbox resolves every name",
+                    "beneath it on the host (no '..' or symlink leaves it); ':ro' refuses every change with EROFS."})
+        List<String> volumes = new ArrayList<>();
+
+        @Option(names = "--mount", paramLabel = "type=bind,source=S,target=T[,readonly]",
+                description = "The same bind, in --mount syntax (repeatable).")
+        List<String> bindMounts = new ArrayList<>();
+
         @Parameters(arity = "1..*", paramLabel = "CMD [ARG...]")
         List<String> command;
 
@@ -85,8 +95,20 @@ public final class SandboxCommand implements Runnable {
                 environment.removeIf(v -> v.startsWith(key));
                 environment.add(e);
             }
+            List<SandboxConfig.Bind> binds = new ArrayList<>();
+            try {
+                List<ContainerLaunch.Mount> mounts = new ArrayList<>();
+                volumes.forEach(v -> mounts.add(BindOptions.volume(v)));
+                bindMounts.forEach(m -> mounts.add(BindOptions.mount(m)));
+                for (ContainerLaunch.Mount m : mounts) {
+                    binds.add(new SandboxConfig.Bind(Path.of(m.source()), m.destination(), m.readOnly()));
+                }
+            } catch (IllegalArgumentException e) {
+                System.err.println("kapsel sandbox: " + e.getMessage());
+                return ExitCodes.RUNTIME_FAILURE;
+            }
             SandboxConfig config = new SandboxConfig(rootfs, command, environment, workdir, 0, 1, 2, limits,
-                    strace ? System.err : null, networkMode, null, null);
+                    strace ? System.err : null, networkMode, null, null, binds, false);
             return SandboxLauncher.run(config, stats);
         }
     }

@@ -139,6 +139,12 @@ public record ContainerLaunch(Process process, RootFs root, List<Mount> mounts, 
         public boolean isBind() {
             return "bind".equals(type) || options.contains("bind") || options.contains("rbind");
         }
+
+        /** The {@code ro} option: every change under the mount is refused. */
+        @JsonIgnore
+        public boolean readOnly() {
+            return options.contains("ro");
+        }
     }
 
     /**

@@ -13,9 +13,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * kapsel's KVM user-mode sandbox ({@link dev.kapsel.sandbox.Sandbox}): the root directory as the
- * read-only lower layer with a writable layer in memory, {@code /proc} and {@code /dev} served by the
- * sandbox, memory bounded by the launch (256 MiB when unset). Every process, the container's first
+ * kapsel's KVM user-mode sandbox ({@link dev.kapsel.sandbox.Sandbox}): an image's root as the
+ * read-only lower layer with a writable layer in memory ({@code kapsel run}), or an engine bundle's
+ * root directory written through, so the engine sees what the container wrote ({@code podman cp},
+ * {@code podman diff}); bind mounts of host directories and files in the sandbox's mount table
+ * ({@code ro} refused on the host side), {@code /proc} and {@code /dev} served by the sandbox,
+ * memory bounded by the launch (256 MiB when unset). Every process, the container's first
  * and each {@code exec}, gets a sandbox of its own over the same root: writes of one are not seen by
  * another. It cannot deliver signals into the running program (the host process's default actions
  * end it), and it runs every program as uid 0. When the config names a network namespace the program's
@@ -27,10 +30,10 @@ final class SandboxIsolation implements Isolation {
     /** Mount types whose effect the sandbox provides: its own /proc and /dev, tmpfs as the in-memory writable layer. */
     private static final Set<String> PROVIDED = Set.of("proc", "tmpfs", "devtmpfs");
     private static final MountLimitations MOUNTS = new MountLimitations(
-            m -> !m.isBind() && (PROVIDED.contains(m.type()) || m.destination().equals("/dev")), true, false,
-            "the sandbox copies in bound files, not directories",
+            m -> !m.isBind() && (PROVIDED.contains(m.type()) || m.destination().equals("/dev")), true, true,
+            "the sandbox mounts host files and directories only",
             "the sandbox provides only /proc, /dev and tmpfs-like writes",
-            "writes go to the sandbox's in-memory layer and are discarded at exit",
+            "writes go to the sandbox's in-memory layer and are discarded at exit, or to the bundle's root",
             "the sandbox's /dev has null, zero, random, urandom, tty only",
             "the sandbox's system-call table is the whole surface; the profile is not applied",
             "a sandbox shares nothing with host processes");
@@ -104,13 +107,29 @@ final class SandboxIsolation implements Isolation {
                 ? new NetworkMode.Namespace(network.namespace()) : NetworkMode.NONE;
     }
 
-    /** The sandbox's configuration: process, environment (with the default PATH), cwd, stdio, memory and network. */
+    /**
+     * The sandbox's configuration: process, environment (with the default PATH), cwd, stdio, memory,
+     * network, every bind of a host directory or file, and for a bundle's root directory (an engine's
+     * overlay mount, {@link ContainerLaunch.RootFs.Directory}) writes through to it.
+     */
     static SandboxConfig config(ContainerLaunch launch, int stdin, int stdout, int stderr) throws ContainerStartException.Unsupported {
         long limit = launch.resources().memoryBytes();
         long memory = limit <= 0 ? SandboxLimits.DEFAULT_MEMORY : Math.min(MAX_MEMORY, limit) & ~((1L << 20) - 1);
         ContainerLaunch.Process p = launch.process();
         return new SandboxConfig(tree(launch), p.args(), p.envWithPath(), p.cwd(), stdin, stdout, stderr,
-                new SandboxLimits(memory, memory), null).withNetwork(networkMode(launch.network())).withHostname(p.hostname()).withFiles(MountLimitations.fileBinds(launch.mounts()));
+                new SandboxLimits(memory, memory), null).withNetwork(networkMode(launch.network())).withHostname(p.hostname()).withBinds(binds(launch.mounts()))
+                .withWriteThrough(launch.root() instanceof ContainerLaunch.RootFs.Directory d && !d.readonly());
+    }
+
+    /** The binds of host directories and files, in the config's order; anything else a bind names is reported, not mounted. */
+    static List<SandboxConfig.Bind> binds(List<ContainerLaunch.Mount> mounts) {
+        List<SandboxConfig.Bind> out = new java.util.ArrayList<>();
+        for (ContainerLaunch.Mount m : mounts) {
+            if (m.isBind() && (MountLimitations.isDirectory(m) || MountLimitations.isFile(m))) {
+                out.add(new SandboxConfig.Bind(Path.of(m.source()), Path.of(m.destination()).normalize().toString(), m.readOnly()));
+            }
+        }
+        return out;
     }
 
     @Override

@@ -2,7 +2,9 @@ package dev.kapsel.sandbox;
 
 import dev.kapsel.sandbox.fs.Directory;
 import dev.kapsel.sandbox.fs.FdTable;
+import dev.kapsel.sandbox.fs.HostShare;
 import dev.kapsel.sandbox.fs.HostStream;
+import dev.kapsel.sandbox.fs.OpenFile;
 import dev.kapsel.sandbox.fs.UpperQuota;
 import dev.kapsel.sandbox.fs.Vfs;
 import dev.kapsel.sandbox.machine.Cpu;
@@ -39,7 +41,13 @@ public final class Sandbox {
         memory = Math.min(KernelLayout.MAX_MEMORY, (memory + KernelLayout.LARGE_PAGE_SIZE - 1) & ~(KernelLayout.LARGE_PAGE_SIZE - 1));
         try (Machine machine = Machine.create(memory)) {
             UpperQuota quota = new UpperQuota(config.limits().upperLayerBytes());
-            Vfs vfs = new Vfs(config.rootfs(), quota);
+            Vfs vfs;
+            try {
+                vfs = config.writeThrough() ? Vfs.writeThrough(HostShare.open(config.rootfs(), false), quota)
+                        : new Vfs(config.rootfs(), quota);
+            } catch (java.io.IOException e) {
+                return failed(e.getMessage());
+            }
             Kernel kernel = new Kernel(machine, vfs, config.limits(), config.strace(), config.network(), config.hostname());
             KernelLock lock = kernel.lock();
             SandboxProcess[] init = new SandboxProcess[1];
@@ -48,7 +56,12 @@ public final class Sandbox {
                 return failed(copyFailure);
             }
             vfs.mount("dev", SandboxFiles.dev(new HostStream(config.stdout(), "/dev/tty", lock), quota));
-            vfs.mount("proc", SandboxFiles.proc(() -> Task.currentOrNull() != null ? Task.currentOrNull().process() : init[0]));
+            vfs.mount("proc", SandboxFiles.proc(() -> Task.currentOrNull() != null ? Task.currentOrNull().process() : init[0],
+                    vfs::mounts));
+            String bindFailure = bind(vfs, config.binds());
+            if (bindFailure != null) {
+                return failed(bindFailure);
+            }
             FdTable fds = new FdTable();
             fds.install(new HostStream(config.stdin(), "/dev/stdin", lock).open(0), false);
             fds.install(new HostStream(config.stdout(), "/dev/stdout", lock).open(1), false);
@@ -136,9 +149,29 @@ public final class Sandbox {
                 if (target.node() instanceof Directory) {
                     return "files: " + e.getKey() + " is a directory in the root file system";
                 }
-                vfs.createFile(target, 0644).write(0, content, 0, content.length);
+                OpenFile f = vfs.createFile(target, 0644).open(1);
+                try {
+                    f.write(content, 0, content.length);
+                } finally {
+                    f.close();
+                }
             } catch (ErrnoException ex) {
                 return "files: cannot place " + e.getKey() + ": " + Errno.describe(ex.errno()).toLowerCase();
+            }
+        }
+        return null;
+    }
+
+    /** Mounts each bind, in order (a later one may sit inside an earlier one). Returns why one could not be, or null. */
+    private static String bind(Vfs vfs, java.util.List<SandboxConfig.Bind> binds) {
+        for (SandboxConfig.Bind b : binds) {
+            try {
+                vfs.bind(b.target(), HostShare.bindSource(b.source(), b.readOnly()));
+            } catch (java.io.IOException e) {
+                return "bind " + b.source() + ":" + b.target() + ": " + e.getMessage();
+            } catch (ErrnoException e) {
+                return "bind " + b.source() + ":" + b.target() + ": cannot make the mount point: "
+                        + Errno.describe(e.errno()).toLowerCase();
             }
         }
         return null;

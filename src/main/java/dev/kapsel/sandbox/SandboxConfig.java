@@ -14,11 +14,24 @@ import java.util.Objects;
  * programs may use the host's network ({@link NetworkMode}, none by default), and the host name
  * uname reports ({@link #DEFAULT_HOSTNAME} when null or empty; the container's {@code hostname}), and
  * host files copied into the writable layer at start, by absolute sandbox path (the engine's
- * /etc/hosts, /etc/hostname, /etc/resolv.conf and every other file bind mount of the bundle).
+ * /etc/hosts, /etc/hostname, /etc/resolv.conf and every other file bind mount of the bundle), the
+ * {@link Bind}s (host directories and files mounted at sandbox paths, in order), and whether the root
+ * is written through ({@code writeThrough}: the program's writes land in {@code rootfs} itself, as
+ * for an engine's bundle) or kept read-only under an in-memory writable layer.
  */
 public record SandboxConfig(Path rootfs, List<String> argv, List<String> env, String workdir, int stdin, int stdout,
                             int stderr, SandboxLimits limits, PrintStream strace, NetworkMode network, String hostname,
-                            Map<String, Path> files) {
+                            Map<String, Path> files, List<Bind> binds, boolean writeThrough) {
+    /** A host directory or file mounted at the absolute sandbox path {@code target}; read-only refuses every change. */
+    public record Bind(Path source, String target, boolean readOnly) {
+        public Bind {
+            Objects.requireNonNull(source, "source");
+            if (target == null || !target.startsWith("/")) {
+                throw new IllegalArgumentException("bind target " + target + " is not an absolute path");
+            }
+        }
+    }
+
     public static final String DEFAULT_HOSTNAME = "kapsel";
 
     public static final List<String> DEFAULT_ENV = List.of(
@@ -40,6 +53,7 @@ public record SandboxConfig(Path rootfs, List<String> argv, List<String> env, St
             hostname = DEFAULT_HOSTNAME;
         }
         files = files == null ? Map.of() : Map.copyOf(files);
+        binds = binds == null ? List.of() : List.copyOf(binds);
         for (String destination : files.keySet()) {
             if (!destination.startsWith("/") || destination.equals("/")) {
                 throw new IllegalArgumentException("files: destination " + destination + " is not an absolute file path");
@@ -50,19 +64,28 @@ public record SandboxConfig(Path rootfs, List<String> argv, List<String> env, St
     /** Without host network access. */
     public SandboxConfig(Path rootfs, List<String> argv, List<String> env, String workdir, int stdin, int stdout, int stderr,
                          SandboxLimits limits, PrintStream strace) {
-        this(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, strace, NetworkMode.NONE, null, Map.of());
+        this(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, strace, NetworkMode.NONE, null, Map.of(), List.of(), false);
     }
 
     public SandboxConfig withNetwork(NetworkMode n) {
-        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, strace, n, hostname, files);
+        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, strace, n, hostname, files, binds, writeThrough);
     }
 
     public SandboxConfig withFiles(Map<String, Path> copies) {
-        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, strace, network, hostname, copies);
+        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, strace, network, hostname, copies, binds, writeThrough);
     }
 
     public SandboxConfig withHostname(String name) {
-        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, strace, network, name, files);
+        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, strace, network, name, files, binds, writeThrough);
+    }
+
+    public SandboxConfig withBinds(List<Bind> b) {
+        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, strace, network, hostname, files, b, writeThrough);
+    }
+
+    /** The program's writes land in the root directory itself rather than in memory. */
+    public SandboxConfig withWriteThrough(boolean w) {
+        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, strace, network, hostname, files, binds, w);
     }
 
     /** The host process's own stdio, default limits, no strace. */
@@ -71,14 +94,14 @@ public record SandboxConfig(Path rootfs, List<String> argv, List<String> env, St
     }
 
     public SandboxConfig withStdio(int in, int out, int err) {
-        return new SandboxConfig(rootfs, argv, env, workdir, in, out, err, limits, strace, network, hostname, files);
+        return new SandboxConfig(rootfs, argv, env, workdir, in, out, err, limits, strace, network, hostname, files, binds, writeThrough);
     }
 
     public SandboxConfig withStrace(PrintStream s) {
-        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, s, network, hostname, files);
+        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, limits, s, network, hostname, files, binds, writeThrough);
     }
 
     public SandboxConfig withLimits(SandboxLimits l) {
-        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, l, strace, network, hostname, files);
+        return new SandboxConfig(rootfs, argv, env, workdir, stdin, stdout, stderr, l, strace, network, hostname, files, binds, writeThrough);
     }
 }

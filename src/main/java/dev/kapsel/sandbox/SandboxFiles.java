@@ -2,6 +2,7 @@ package dev.kapsel.sandbox;
 
 import dev.kapsel.sandbox.fs.CharDevice;
 import dev.kapsel.sandbox.fs.GeneratedFile;
+import dev.kapsel.sandbox.fs.HostNode;
 import dev.kapsel.sandbox.fs.HostStream;
 import dev.kapsel.sandbox.fs.Node;
 import dev.kapsel.sandbox.fs.OpenFile;
@@ -34,7 +35,8 @@ final class SandboxFiles {
     }
 
     /** /proc; {@code self} is the process whose task is asking. */
-    static SyntheticDirectory proc(java.util.function.Supplier<SandboxProcess> current) {
+    static SyntheticDirectory proc(java.util.function.Supplier<SandboxProcess> current,
+                                   java.util.function.Supplier<Map<String, Node>> mounts) {
         SyntheticDirectory self = new SyntheticDirectory(() -> {
             SandboxProcess p = current.get();
             Map<String, Node> m = new LinkedHashMap<>();
@@ -58,9 +60,20 @@ final class SandboxFiles {
             return String.format("%.2f %.2f%n", up, up);
         }));
         top.put("version", new GeneratedFile(() -> "Linux version 6.1.0-kapsel-sandbox (kapsel) #1 SMP\n"));
-        top.put("mounts", new GeneratedFile(() -> "rootfs / overlay rw 0 0\nproc /proc proc ro 0 0\ndev /dev devtmpfs rw 0 0\n"));
+        top.put("mounts", new GeneratedFile(() -> mounts(mounts.get())));
         top.put("filesystems", new GeneratedFile(() -> "nodev\tproc\n\toverlay\n"));
         return new SyntheticDirectory(() -> top);
+    }
+
+    /** /proc/mounts: the root, /proc, /dev, then each bind in the order it was made (ro for a read-only share). */
+    private static String mounts(Map<String, Node> binds) {
+        StringBuilder b = new StringBuilder("rootfs / overlay rw 0 0\nproc /proc proc ro 0 0\ndev /dev devtmpfs rw 0 0\n");
+        for (var e : binds.entrySet()) {
+            if (e.getValue() instanceof HostNode h) {
+                b.append("kapsel ").append(e.getKey()).append(h.share().readOnly() ? " bind ro 0 0\n" : " bind rw 0 0\n");
+            }
+        }
+        return b.toString();
     }
 
     private static String name(SandboxProcess p) {

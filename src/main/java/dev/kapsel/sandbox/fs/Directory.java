@@ -12,6 +12,14 @@ public abstract class Directory extends Node {
     /** Names of the entries, without "." and "..". */
     public abstract List<String> list();
 
+    /** An entry as getdents64 reports it; {@code type} -1 when only a lookup can tell. */
+    public record Entry(String name, long ino, int type) {}
+
+    /** The entries with what is known of them without a lookup (here: nothing). */
+    public List<Entry> entries() {
+        return list().stream().map(n -> new Entry(n, 0, -1)).toList();
+    }
+
     public void add(String name, Node node) {
         throw new ErrnoException(Errno.EROFS);
     }

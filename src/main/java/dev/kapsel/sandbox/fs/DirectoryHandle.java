@@ -13,7 +13,7 @@ public final class DirectoryHandle implements OpenFile {
     private static final int DT_UNKNOWN = 0, DT_FIFO = 1, DT_CHR = 2, DT_DIR = 4, DT_REG = 8, DT_LNK = 10, DT_SOCK = 12;
     private final Directory dir;
     private int flags;
-    private List<String> names;
+    private List<Directory.Entry> names;
     private int position;
     /** The directory's place in the tree, for openat relative to it and fchdir. */
     private Location location;
@@ -57,13 +57,14 @@ public final class DirectoryHandle implements OpenFile {
     public byte[] getdents(int capacity) {
         if (names == null) {
             names = new ArrayList<>();
-            names.add(".");
-            names.add("..");
-            names.addAll(dir.list());
+            names.add(new Directory.Entry(".", dir.ino(), DT_DIR));
+            names.add(new Directory.Entry("..", dir.ino(), DT_DIR));
+            names.addAll(dir.entries());
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         while (position < names.size()) {
-            String name = names.get(position);
+            Directory.Entry entry = names.get(position);
+            String name = entry.name();
             byte[] n = name.getBytes(StandardCharsets.UTF_8);
             int reclen = (19 + n.length + 1 + 7) & ~7;
             if (out.size() + reclen > capacity) {
@@ -74,9 +75,9 @@ public final class DirectoryHandle implements OpenFile {
             }
             long ino;
             int type;
-            if (name.equals(".") || name.equals("..")) {
-                ino = dir.ino();
-                type = DT_DIR;
+            if (entry.type() >= 0) {
+                ino = entry.ino();
+                type = entry.type();
             } else {
                 Node child = dir.lookup(name);
                 ino = child == null ? 1 : child.ino();

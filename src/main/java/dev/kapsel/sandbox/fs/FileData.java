@@ -1,6 +1,10 @@
 package dev.kapsel.sandbox.fs;
 
-/** The bytes of a regular file, read and (if writable) written at a position. */
+/**
+ * The bytes of a regular file, read and (if writable) written at a position: in memory
+ * ({@link MemoryFile}), in the image ({@link HostFile}) or in a shared host directory
+ * ({@link HostFileData}). File mappings read through it too, so a page cache plugs in here.
+ */
 public interface FileData {
     long size();
 
@@ -11,4 +15,12 @@ public interface FileData {
     void truncate(long size);
 
     boolean writable();
+
+    /** A mapping was made from the open file: keep what backs it readable after the last close. */
+    default void pin() {
+    }
+
+    /** The last descriptor of the open file was closed. */
+    default void release() {
+    }
 }

@@ -95,6 +95,16 @@ public final class RegularHandle implements OpenFile {
         data.truncate(size);
     }
 
+    /** A mapping reads the file through this description from now on, after its last close too. */
+    public void pinForMapping() {
+        data.pin();
+    }
+
+    @Override
+    public void close() {
+        data.release();
+    }
+
     @Override
     public int statusFlags() {
         return flags;

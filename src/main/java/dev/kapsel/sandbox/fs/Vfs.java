@@ -7,19 +7,35 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * The sandbox's file system: an {@link OverlayDirectory} over the image root with /dev and /proc
- * on top, and path resolution done here, one component at a time. Symbolic links are read as text
- * and followed inside the sandbox (absolute targets restart at the sandbox root); ".." stops at
- * the root; more than 40 links fail with ELOOP. Nothing in a path can name a host file outside the root.
+ * The sandbox's file system: a root (an {@link OverlayDirectory} over the image with its writable
+ * layer in memory, or a {@link HostShare} written through) with /dev and /proc on top, a
+ * {@link MountTable} of bind mounts, and path resolution done here, one component at a time.
+ * Symbolic links are read as text and followed inside the sandbox (absolute targets restart at the
+ * sandbox root); ".." stops at the root and leaves a mounted directory for its mount point's parent;
+ * more than 40 links fail with ELOOP. Nothing in a path can name a host file outside the root or
+ * outside a share. Renames and links across mounts fail with EXDEV, removing or renaming a mount
+ * point with EBUSY.
  */
 public final class Vfs {
     public static final int MAX_LINKS = 40;
-    private final OverlayDirectory root;
+    private final Directory root;
+    private final UpperQuota quota;
     private final Location rootLocation;
+    private final MountTable mounts = new MountTable();
 
     public Vfs(Path lowerRoot, UpperQuota quota) {
-        this.root = new OverlayDirectory(lowerRoot.toAbsolutePath().normalize(), quota, 0755);
+        this(new OverlayDirectory(lowerRoot.toAbsolutePath().normalize(), quota, 0755), quota);
+    }
+
+    private Vfs(Directory root, UpperQuota quota) {
+        this.root = root;
+        this.quota = quota;
         this.rootLocation = Location.root(root);
+    }
+
+    /** A file system whose root is {@code share} itself: the program's writes land in the host directory. */
+    public static Vfs writeThrough(HostShare share, UpperQuota quota) {
+        return new Vfs(share.root(), quota);
     }
 
     public Location root() {
@@ -28,11 +44,63 @@ public final class Vfs {
 
     /** Mounts a kernel-made directory (dev, proc) at a top-level name. */
     public void mount(String name, Directory dir) {
-        root.add(name, dir);
+        if (root instanceof OverlayDirectory overlay) {
+            overlay.add(name, dir);
+        } else {
+            mounts.add("/" + name, dir);
+        }
+    }
+
+    /**
+     * Mounts {@code node} (a share's root directory, a host file, an in-memory directory) at the
+     * absolute sandbox path {@code target}, resolved in the sandbox's view as a mount point is
+     * (symlinks followed inside the sandbox). A missing mount point is made, with its parents, in the
+     * file system beneath it, as runc does; a directory is mounted only on a directory, a file on a file.
+     */
+    public void bind(String target, Node node) {
+        if (!target.startsWith("/")) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        boolean directory = node instanceof Directory;
+        Location at = rootLocation;
+        String[] parts = target.substring(1).split("/");
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i].isEmpty() || parts[i].equals(".")) {
+                continue;
+            }
+            boolean last = i == parts.length - 1;
+            Resolved r = resolve(at, parts[i], true);
+            if (r.node() == null) {
+                if (last && !directory) {
+                    createFile(r, 0644).open(0).close();
+                } else {
+                    mkdir(r, 0755);
+                }
+                r = resolve(at, parts[i], true);
+            }
+            if (last) {
+                if (r.name().isEmpty() || (r.node() instanceof Directory) != directory) {
+                    throw new ErrnoException(directory ? Errno.ENOTDIR : Errno.EISDIR);
+                }
+                String dir = r.parent().path();
+                mounts.add(dir.equals("/") ? "/" + r.name() : dir + "/" + r.name(), node);
+                return;
+            }
+            if (!(r.node() instanceof Directory)) {
+                throw new ErrnoException(Errno.ENOTDIR);
+            }
+            at = r.location();
+        }
+        throw new ErrnoException(Errno.EBUSY); // "/" itself: the root is chosen at construction
+    }
+
+    /** The mount points and what is mounted there, for /proc/mounts. */
+    public java.util.Map<String, Node> mounts() {
+        return mounts.entries();
     }
 
     public UpperQuota quota() {
-        return root.quota();
+        return quota;
     }
 
     /** Result of a walk: the directory that holds the last component, its name, and the node (null if absent). */
@@ -85,6 +153,10 @@ public final class Vfs {
                 throw new ErrnoException(Errno.ENAMETOOLONG);
             }
             Node node = cur.directory().lookup(name);
+            Node mounted = mounts.at(cur, name);
+            if (mounted != null) {
+                node = mounted;
+            }
             if (node instanceof Symlink link && (!last || followLast || trailingSlash)) {
                 if (++links[0] > MAX_LINKS) {
                     throw new ErrnoException(Errno.ELOOP);
@@ -146,7 +218,11 @@ public final class Vfs {
         return r.node();
     }
 
-    public MemoryFile createFile(Resolved r, int mode) {
+    /** A new empty regular file at {@code r} (a host file in a share, a memory file elsewhere). */
+    public Node createFile(Resolved r, int mode) {
+        if (r.parent().directory() instanceof HostDirectory h) {
+            return h.createFile(r.name(), mode);
+        }
         MemoryFile f = new MemoryFile(quota(), mode);
         r.parent().directory().add(r.name(), f);
         return f;
@@ -159,12 +235,40 @@ public final class Vfs {
         if (r.name().isEmpty()) {
             throw new ErrnoException(Errno.EEXIST);
         }
+        if (r.parent().directory() instanceof HostDirectory h) {
+            h.mkdir(r.name(), mode);
+            return;
+        }
         r.parent().directory().add(r.name(), new OverlayDirectory(null, quota(), mode));
+    }
+
+    /** symlink(2): a link {@code r} with the text {@code target}. */
+    public void symlink(Resolved r, String target) {
+        if (r.node() != null || r.name().isEmpty()) {
+            throw new ErrnoException(Errno.EEXIST);
+        }
+        if (r.parent().directory() instanceof HostDirectory h) {
+            h.symlink(r.name(), target);
+            return;
+        }
+        r.parent().directory().add(r.name(), new Symlink(target));
+    }
+
+    /** The share a directory belongs to, null for the in-memory and image file systems (one device to rename across). */
+    private static HostShare shareOf(Directory d) {
+        return d instanceof HostDirectory h ? h.share() : null;
+    }
+
+    private void refuseMountRoot(Resolved r) {
+        if (mounts.isMountRoot(r.node())) {
+            throw new ErrnoException(Errno.EBUSY);
+        }
     }
 
     /**
      * link(2): {@code to} becomes a second name of the file {@code from} names. A file of the
-     * read-only lower layer is copied up first, as overlayfs does, so both names share the copy.
+     * read-only lower layer is copied up first, as overlayfs does, so both names share the copy;
+     * in a share the host links the two names.
      */
     public void link(Resolved from, Resolved to) {
         if (from.node() == null) {
@@ -175,6 +279,23 @@ public final class Vfs {
         }
         if (to.node() != null || to.name().isEmpty()) {
             throw new ErrnoException(Errno.EEXIST);
+        }
+        HostDirectory fromDir;
+        String fromName;
+        if (from.node() instanceof ShareFile f && (from.name().isEmpty() || mounts.isMountRoot(f))) {
+            fromDir = f.parent(); // by descriptor, or a bound file: its own directory and name
+            fromName = f.name();
+        } else {
+            fromDir = from.parent().directory() instanceof HostDirectory h ? h : null;
+            fromName = from.name();
+        }
+        Directory toDir = to.parent().directory();
+        if (fromDir != null || toDir instanceof HostDirectory) {
+            if (fromDir == null || shareOf(toDir) != fromDir.share() || mounts.isMountRoot(from.node())) {
+                throw new ErrnoException(Errno.EXDEV);
+            }
+            fromDir.link(fromName, (HostDirectory) toDir, to.name());
+            return;
         }
         if (from.name().isEmpty() && from.node() instanceof HostFile) {
             throw new ErrnoException(Errno.EXDEV); // a lower-layer file open by descriptor has no name to copy up under
@@ -192,6 +313,11 @@ public final class Vfs {
         }
         if (r.name().isEmpty()) {
             throw new ErrnoException(directory ? Errno.EBUSY : Errno.EISDIR);
+        }
+        refuseMountRoot(r);
+        if (r.parent().directory() instanceof HostDirectory h) {
+            h.unlink(r.name(), directory); // the host checks type and emptiness, of what is there now
+            return;
         }
         if (directory) {
             if (!(r.node() instanceof Directory d)) {
@@ -212,6 +338,17 @@ public final class Vfs {
         }
         if (from.name().isEmpty() || to.name().isEmpty()) {
             throw new ErrnoException(Errno.EBUSY);
+        }
+        refuseMountRoot(from);
+        refuseMountRoot(to);
+        Directory fromDir = from.parent().directory();
+        Directory toDir = to.parent().directory();
+        if (fromDir instanceof HostDirectory || toDir instanceof HostDirectory) {
+            if (shareOf(fromDir) != shareOf(toDir)) {
+                throw new ErrnoException(Errno.EXDEV);
+            }
+            ((HostDirectory) fromDir).rename(from.name(), (HostDirectory) toDir, to.name(), noReplace);
+            return;
         }
         if (to.node() != null) {
             if (noReplace) {

@@ -13,6 +13,7 @@ import dev.kapsel.sandbox.fs.Directory;
 import dev.kapsel.sandbox.fs.DirectoryHandle;
 import dev.kapsel.sandbox.fs.FdTable;
 import dev.kapsel.sandbox.fs.Fifo;
+import dev.kapsel.sandbox.fs.HostNode;
 import dev.kapsel.sandbox.fs.Location;
 import dev.kapsel.sandbox.fs.MemoryFile;
 import dev.kapsel.sandbox.fs.Node;
@@ -99,14 +100,14 @@ public final class FileSyscalls {
         t.define(89, "readlink", (a, b, c, d, e, f) -> readlinkat(AT_FDCWD, a, b, c), PATH, HEX, INT);
         t.define(90, "chmod", (a, b, c, d, e, f) -> chmod(at(AT_FDCWD, a, true).node(), b), PATH, OCT);
         t.define(91, "fchmod", (a, b, c, d, e, f) -> chmod(p.fds().get(a).node(), b), FD, OCT);
-        t.define(92, "chown", (a, b, c, d, e, f) -> exists(at(AT_FDCWD, a, true)), PATH, INT, INT);
-        t.define(93, "fchown", (a, b, c, d, e, f) -> { p.fds().get(a); return 0; }, FD, INT, INT);
-        t.define(94, "lchown", (a, b, c, d, e, f) -> exists(at(AT_FDCWD, a, false)), PATH, INT, INT);
+        t.define(92, "chown", (a, b, c, d, e, f) -> chown(at(AT_FDCWD, a, true).node(), b, c), PATH, INT, INT);
+        t.define(93, "fchown", (a, b, c, d, e, f) -> chown(p.fds().get(a).node(), b, c), FD, INT, INT);
+        t.define(94, "lchown", (a, b, c, d, e, f) -> chown(at(AT_FDCWD, a, false).node(), b, c), PATH, INT, INT);
         t.define(95, "umask", (a, b, c, d, e, f) -> { int old = p.umask(); p.setUmask((int) a); return old; }, OCT);
         t.define(217, "getdents64", (a, b, c, d, e, f) -> getdents64(a, b, c), FD, HEX, INT);
         t.define(257, "openat", (a, b, c, d, e, f) -> openat(a, b, c, d), FD, PATH, Arg.FLAGS, OCT);
         t.define(258, "mkdirat", (a, b, c, d, e, f) -> mkdirat(a, b, c), FD, PATH, OCT);
-        t.define(260, "fchownat", (a, b, c, d, e, f) -> exists(at(a, b, (e & AT_SYMLINK_NOFOLLOW) == 0)), FD, PATH, INT, INT, HEX);
+        t.define(260, "fchownat", (a, b, c, d, e, f) -> chown(atOrFd(a, b, e).node(), c, d), FD, PATH, INT, INT, HEX);
         t.define(262, "newfstatat", (a, b, c, d, e, f) -> fstatat(a, b, c, d), FD, PATH, HEX, HEX);
         t.define(263, "unlinkat", (a, b, c, d, e, f) -> unlinkat(a, b, c), FD, PATH, HEX);
         t.define(264, "renameat", (a, b, c, d, e, f) -> renameat(a, b, c, d, 0), FD, PATH, FD, PATH);
@@ -115,7 +116,7 @@ public final class FileSyscalls {
         t.define(267, "readlinkat", (a, b, c, d, e, f) -> readlinkat(a, b, c, d), FD, PATH, HEX, INT);
         t.define(268, "fchmodat", (a, b, c, d, e, f) -> chmod(at(a, b, true).node(), c), FD, PATH, OCT);
         t.define(269, "faccessat", (a, b, c, d, e, f) -> faccessat(a, b, c), FD, PATH, OCT);
-        t.define(280, "utimensat", (a, b, c, d, e, f) -> b == 0 ? fdOk(a) : exists(at(a, b, (d & AT_SYMLINK_NOFOLLOW) == 0)), FD, PATH, HEX, HEX);
+        t.define(280, "utimensat", (a, b, c, d, e, f) -> utimensat(b == 0 ? p.fds().get(a).node() : atOrFd(a, b, d).node(), c), FD, PATH, HEX, HEX);
         t.define(292, "dup3", (a, b, c, d, e, f) -> dup3(a, b, c), FD, FD, HEX);
         t.define(316, "renameat2", (a, b, c, d, e, f) -> renameat(a, b, c, d, e), FD, PATH, FD, PATH, HEX);
         t.define(332, "statx", (a, b, c, d, e, f) -> statx(a, b, c, e), FD, PATH, HEX, HEX, HEX);
@@ -124,16 +125,14 @@ public final class FileSyscalls {
 
     // ---- helpers -------------------------------------------------------------------------------
 
-    private long fdOk(long fd) {
-        p.fds().get(fd);
-        return 0;
-    }
-
-    private static long exists(Vfs.Resolved r) {
-        if (r.node() == null) {
-            throw new ErrnoException(Errno.ENOENT);
+    /** The node a *at() call with AT_SYMLINK_NOFOLLOW and AT_EMPTY_PATH in {@code flags} names. */
+    private Vfs.Resolved atOrFd(long dirfd, long pathAddress, long flags) {
+        String path = mem.readPath(pathAddress);
+        if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
+            Node n = (int) dirfd == AT_FDCWD ? p.cwd().directory() : p.fds().get(dirfd).node();
+            return new Vfs.Resolved(p.cwd(), "", n);
         }
-        return 0;
+        return vfs.resolve(base(dirfd, path), path, (flags & AT_SYMLINK_NOFOLLOW) == 0);
     }
 
     /** The directory a *at() call starts from. */
@@ -560,6 +559,39 @@ public final class FileSyscalls {
         }
         if (node instanceof MemoryFile m) {
             m.chmod((int) mode);
+        } else if (node instanceof HostNode h) {
+            h.chmod((int) mode);
+        }
+        return 0;
+    }
+
+    /** chown(2): a file of a share changes on the host; elsewhere everything is uid 0's and stays so. */
+    private long chown(Node node, long uid, long gid) {
+        if (node == null) {
+            throw new ErrnoException(Errno.ENOENT);
+        }
+        if (node instanceof HostNode h) {
+            h.chown((int) uid, (int) gid);
+        }
+        return 0;
+    }
+
+    private static final long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2;
+
+    /** utimensat(2): {@code times} is two struct timespec, or 0 for now; a file of a share changes on the host. */
+    private long utimensat(Node node, long times) {
+        if (node == null) {
+            throw new ErrnoException(Errno.ENOENT);
+        }
+        long[] t = times == 0 ? new long[] {0, UTIME_NOW, 0, UTIME_NOW}
+                : new long[] {mem.readU64(times), mem.readU64(times + 8), mem.readU64(times + 16), mem.readU64(times + 24)};
+        for (int i = 1; i < 4; i += 2) {
+            if ((t[i] < 0 || t[i] > 999_999_999) && t[i] != UTIME_NOW && t[i] != UTIME_OMIT) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+        }
+        if (node instanceof HostNode h) {
+            h.utimes(t);
         }
         return 0;
     }
@@ -626,11 +658,7 @@ public final class FileSyscalls {
 
     long symlinkat(long targetAddress, long dirfd, long linkPath) {
         String target = mem.readPath(targetAddress);
-        Vfs.Resolved r = at(dirfd, linkPath, false);
-        if (r.node() != null || r.name().isEmpty()) {
-            throw new ErrnoException(Errno.EEXIST);
-        }
-        r.parent().directory().add(r.name(), new Symlink(target));
+        vfs.symlink(at(dirfd, linkPath, false), target);
         return 0;
     }
 
@@ -643,10 +671,14 @@ public final class FileSyscalls {
             throw new ErrnoException(Errno.EISDIR);
         }
         OpenFile f = vfs.forWriting(r).open(1);
-        if (!(f instanceof RegularHandle h)) {
-            throw new ErrnoException(Errno.EINVAL);
+        try {
+            if (!(f instanceof RegularHandle h)) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            h.truncate(length);
+        } finally {
+            f.close();
         }
-        h.truncate(length);
         return 0;
     }
 

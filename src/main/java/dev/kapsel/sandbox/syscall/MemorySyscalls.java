@@ -8,6 +8,7 @@ import dev.kapsel.sandbox.ErrnoException;
 import dev.kapsel.sandbox.SandboxProcess;
 import dev.kapsel.sandbox.fs.Directory;
 import dev.kapsel.sandbox.fs.OpenFile;
+import dev.kapsel.sandbox.fs.RegularHandle;
 import dev.kapsel.sandbox.mm.AddressSpace;
 import dev.kapsel.sandbox.mm.Vma;
 import dev.kapsel.sys.Errno;
@@ -80,6 +81,9 @@ public final class MemorySyscalls {
         }
         if (type == MAP_SHARED && (prot & Vma.PROT_WRITE) != 0) {
             throw new ErrnoException(Errno.ENODEV); // shared writable file mappings are not implemented
+        }
+        if (file instanceof RegularHandle h) {
+            h.pinForMapping(); // the mapping reads the file after the program closes it
         }
         long size = file.stat().size();
         Vma.Backing backing = (off, dst, dstOffset, len) -> {

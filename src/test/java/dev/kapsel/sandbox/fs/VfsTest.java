@@ -104,7 +104,7 @@ class VfsTest {
     void theUpperLayerHasAQuota() {
         Vfs small = new Vfs(root, new UpperQuota(1000));
         Vfs.Resolved r = small.resolve(small.root(), "/big", true);
-        MemoryFile f = small.createFile(r, 0644);
+        MemoryFile f = (MemoryFile) small.createFile(r, 0644);
         ErrnoException full = assertThrows(ErrnoException.class, () -> f.write(0, new byte[5000], 0, 5000));
         assertEquals(Errno.ENOSPC, full.errno());
     }
