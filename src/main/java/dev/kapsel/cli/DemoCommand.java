@@ -65,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
             BusyboxInitramfs.withInit(INIT).writeTo(initrd);
             VmConfig config = new VmConfig(kernel, Optional.of(initrd), VmConfig.DEFAULT_CMDLINE + " quiet", cpus, memoryMib);
             System.err.printf("kapsel: booting %s with %d vCPUs and %d MiB%n", kernel, cpus, memoryMib);
-            return VmLauncher.runToCompletion(config);
+            return VmLauncher.runToCompletion(config, null);
         } finally {
             Files.deleteIfExists(initrd);
             Files.deleteIfExists(dir);

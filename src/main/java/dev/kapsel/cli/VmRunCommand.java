@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
             "  kapsel vm run --kernel vmlinux --cpus 2 --memory 512",
             "  kapsel vm run --initrd initramfs.cpio.gz --disk root.ext4 --disk data.img,ro --rng",
             "  kapsel vm run --initrd initramfs.cpio.gz --vsock uds=/run/vm1.sock --net tap=tap0",
+            "  kapsel vm run --initrd initramfs.cpio.gz --control-sock /run/vm1.ctl   (then: kapsel vm snapshot)",
             "",
             "Exit codes: 0 the guest powered off; 80 it rebooted (a micro-VM ends instead of rebooting);",
             "81 its kernel panicked; 82 triple fault; 83 KVM failed to run it; 84 the VM could not be set up",
@@ -83,6 +84,11 @@ final class VmRunCommand implements Callable<Integer> {
                 "'mount -t virtiofs TAG DIR' (repeatable; guest feature fs). ',ro' makes the host refuse every change."})
     List<String> shares = new ArrayList<>();
 
+    @Option(names = "--control-sock", paramLabel = "PATH",
+            description = {"Listen on the Unix socket PATH for 'kapsel vm snapshot' (and pause, resume, stop requests)",
+                "while the VM runs. Removed when the VM ends."})
+    Path controlSocket;
+
     @Override
     public Integer call() throws Exception {
         Path kernelPath = kernel != null ? kernel : defaultKernel();
@@ -100,7 +106,7 @@ final class VmRunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(2, e.getMessage(), e);
         }
-        return VmLauncher.runToCompletion(config);
+        return VmLauncher.runToCompletion(config, controlSocket);
     }
 
     private static Path defaultKernel() {

@@ -6,6 +6,7 @@ import dev.kapsel.sys.Libc;
 import dev.kapsel.sys.SyscallException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 /** The KVM system file descriptor ({@code /dev/kvm}): capabilities, supported CPUID, and VM creation. */
@@ -14,7 +15,7 @@ public final class Kvm implements AutoCloseable {
     /** The only stable KVM API version there has ever been. */
     public static final int API_VERSION = 12;
     /** Upper bound on CPUID entries we ask KVM for (Firecracker and QEMU use the same). */
-    private static final int MAX_CPUID_ENTRIES = 256;
+    static final int MAX_CPUID_ENTRIES = 256;
 
     private final FileDescriptor fd;
 
@@ -74,6 +75,30 @@ public final class Kvm implements AutoCloseable {
             MemorySegment cpuid = KvmCodec.allocateCpuid(MAX_CPUID_ENTRIES, arena);
             Libc.ioctl(fd.fd(), KvmIoctls.KVM_GET_SUPPORTED_CPUID, cpuid);
             return KvmCodec.decodeCpuid(cpuid);
+        }
+    }
+
+    /**
+     * KVM_GET_MSR_INDEX_LIST: the MSRs this host's KVM saves and restores for a guest (asked once with
+     * room for none, which fails with E2BIG and gives the count, then with room for all).
+     */
+    public List<Integer> msrIndexList() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment probe = arena.allocate(KvmLayouts.MSR_LIST_HEADER, 4);
+            int r = Libc.ioctlRaw(fd.fd(), KvmIoctls.KVM_GET_MSR_INDEX_LIST, probe.address());
+            if (r < 0 && -r != Errno.E2BIG) {
+                throw new SyscallException("KVM_GET_MSR_INDEX_LIST", -r);
+            }
+            int n = probe.get(ValueLayout.JAVA_INT, 0);
+            MemorySegment list = arena.allocate(KvmLayouts.MSR_LIST_HEADER + 4L * n, 4);
+            list.set(ValueLayout.JAVA_INT, 0, n);
+            Libc.ioctl(fd.fd(), KvmIoctls.KVM_GET_MSR_INDEX_LIST, list);
+            int got = list.get(ValueLayout.JAVA_INT, 0);
+            List<Integer> out = new java.util.ArrayList<>(got);
+            for (int i = 0; i < got; i++) {
+                out.add(list.get(ValueLayout.JAVA_INT, KvmLayouts.MSR_LIST_HEADER + 4L * i));
+            }
+            return out;
         }
     }
 

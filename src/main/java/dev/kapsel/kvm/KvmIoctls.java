@@ -29,6 +29,12 @@ final class KvmIoctls {
     static final long KVM_IRQFD = iow(KVMIO, 0x76, KvmLayouts.IRQFD_SIZE);
     static final long KVM_CREATE_PIT2 = iow(KVMIO, 0x77, KvmLayouts.PIT_CONFIG_SIZE);
     static final long KVM_IOEVENTFD = iow(KVMIO, 0x79, KvmLayouts.IOEVENTFD_SIZE);
+    static final long KVM_GET_IRQCHIP = iowr(KVMIO, 0x62, KvmLayouts.IRQCHIP_SIZE);
+    static final long KVM_SET_IRQCHIP = ior(KVMIO, 0x63, KvmLayouts.IRQCHIP_SIZE); // sic: _IOR in linux/kvm.h
+    static final long KVM_SET_CLOCK = iow(KVMIO, 0x7b, KvmLayouts.CLOCK_DATA_SIZE);
+    static final long KVM_GET_CLOCK = ior(KVMIO, 0x7c, KvmLayouts.CLOCK_DATA_SIZE);
+    static final long KVM_GET_PIT2 = ior(KVMIO, 0x9f, KvmLayouts.PIT_STATE2_SIZE);
+    static final long KVM_SET_PIT2 = iow(KVMIO, 0xa0, KvmLayouts.PIT_STATE2_SIZE);
 
     // vCPU ioctls.
     static final long KVM_RUN = io(KVMIO, 0x80);
@@ -46,6 +52,18 @@ final class KvmIoctls {
     static final long KVM_SET_CPUID2 = iow(KVMIO, 0x90, KvmLayouts.CPUID2_HEADER);
     static final long KVM_GET_MP_STATE = ior(KVMIO, 0x98, 4);
     static final long KVM_SET_MP_STATE = iow(KVMIO, 0x99, 4);
+    static final long KVM_GET_CPUID2 = iowr(KVMIO, 0x91, KvmLayouts.CPUID2_HEADER);
+    static final long KVM_GET_VCPU_EVENTS = ior(KVMIO, 0x9f, KvmLayouts.VCPU_EVENTS_SIZE);
+    static final long KVM_SET_VCPU_EVENTS = iow(KVMIO, 0xa0, KvmLayouts.VCPU_EVENTS_SIZE);
+    static final long KVM_GET_DEBUGREGS = ior(KVMIO, 0xa1, KvmLayouts.DEBUGREGS_SIZE);
+    static final long KVM_SET_DEBUGREGS = iow(KVMIO, 0xa2, KvmLayouts.DEBUGREGS_SIZE);
+    static final long KVM_SET_TSC_KHZ = io(KVMIO, 0xa2);
+    static final long KVM_GET_TSC_KHZ = io(KVMIO, 0xa3);
+    static final long KVM_GET_XSAVE = ior(KVMIO, 0xa4, KvmLayouts.XSAVE_SIZE);
+    static final long KVM_SET_XSAVE = iow(KVMIO, 0xa5, KvmLayouts.XSAVE_SIZE);
+    static final long KVM_GET_XCRS = ior(KVMIO, 0xa6, KvmLayouts.XCRS_SIZE);
+    static final long KVM_SET_XCRS = iow(KVMIO, 0xa7, KvmLayouts.XCRS_SIZE);
+    static final long KVM_GET_XSAVE2 = ior(KVMIO, 0xcf, KvmLayouts.XSAVE_SIZE);
 
     // Capabilities (KVM_CHECK_EXTENSION arguments).
     static final int KVM_CAP_IRQCHIP = 0;
@@ -56,4 +74,9 @@ final class KvmIoctls {
     static final int KVM_CAP_IOEVENTFD = 36;
     static final int KVM_CAP_TSC_DEADLINE_TIMER = 72;
     static final int KVM_CAP_IMMEDIATE_EXIT = 136;
+    static final int KVM_CAP_XSAVE = 55;
+    static final int KVM_CAP_XCRS = 56;
+    static final int KVM_CAP_GET_TSC_KHZ = 61;
+    static final int KVM_CAP_ADJUST_CLOCK = 39;
+    static final int KVM_CAP_XSAVE2 = 208;
 }

@@ -58,6 +58,19 @@ final class KvmLayouts {
     static final long MSR_ENTRY_SIZE = 16;
 
     static final long LAPIC_SIZE = 1024;
+    /** struct kvm_msr_list header: __u32 nmsrs, then nmsrs __u32 indices. */
+    static final long MSR_LIST_HEADER = 4;
+    /** struct kvm_xsave without KVM_CAP_XSAVE2's trailing extra[]: region[1024] of __u32. */
+    static final long XSAVE_SIZE = 4096;
+    static final long XCRS_SIZE = 392;
+    static final long DEBUGREGS_SIZE = 128;
+    static final long VCPU_EVENTS_SIZE = 64;
+    /** struct kvm_irqchip: chip_id, pad, then a 512-byte union (PIC state or IOAPIC state). */
+    static final long IRQCHIP_SIZE = 520;
+    static final long IRQCHIP_CHIP = 8;
+    static final long PIT_STATE2_SIZE = 112;
+    static final long CLOCK_DATA_SIZE = 48;
+    static final long CLOCK_DATA_FLAGS = 8;
     static final long PIT_CONFIG_SIZE = 64;
     static final long IRQ_LEVEL_SIZE = 8;
     static final long IRQFD_SIZE = 32;

@@ -57,6 +57,10 @@ public final class RealModeVm implements AutoCloseable {
         vcpu.setRegs(Regs.INITIAL.withRip(address));
     }
 
+    public VmFd vmFd() {
+        return vm;
+    }
+
     public VcpuFd vcpu() {
         return vcpu;
     }

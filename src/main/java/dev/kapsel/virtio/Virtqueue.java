@@ -216,6 +216,39 @@ public final class Virtqueue {
         return ((now - usedEvent - 1) & 0xffff) < ((now - old) & 0xffff);
     }
 
+    /**
+     * What a snapshot keeps of a queue: the driver's configuration, and the device's place in the rings
+     * (the next available entry it will take, the next used entry it will fill, and used.idx when it
+     * last interrupted). The rings themselves are in guest memory.
+     */
+    public record State(int size, boolean ready, long descTable, long availRing, long usedRing, int nextAvail,
+                        int nextUsed, int signalledUsed) {}
+
+    public State state() {
+        return new State(size, ready, descTable, availRing, usedRing, nextAvail, nextUsed, signalledUsed);
+    }
+
+    /**
+     * Puts this queue (fresh, or reset) where {@code state} says. With {@code memory} (the device was live
+     * at the snapshot and this queue ready) it is activated there too and goes on at the saved ring
+     * positions: chains the driver made available before the snapshot and the device had not taken are
+     * taken next.
+     */
+    public void restore(State state, GuestMemory memory, boolean eventIdx) throws VirtqueueException {
+        reset();
+        size = state.size();
+        ready = state.ready();
+        descTable = state.descTable();
+        availRing = state.availRing();
+        usedRing = state.usedRing();
+        if (memory != null) {
+            activate(memory, eventIdx);
+            nextAvail = state.nextAvail() & 0xffff;
+            nextUsed = state.nextUsed() & 0xffff;
+            signalledUsed = state.signalledUsed() & 0xffff;
+        }
+    }
+
     /** The index of the next available-ring entry the device will take (for tests and diagnostics). */
     public int nextAvail() {
         return nextAvail;

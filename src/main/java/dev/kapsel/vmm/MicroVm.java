@@ -2,9 +2,15 @@ package dev.kapsel.vmm;
 
 import dev.kapsel.bus.Bus;
 import dev.kapsel.bus.RunGate;
+import dev.kapsel.devices.legacy.I8042;
 import dev.kapsel.devices.legacy.Serial16550;
+import dev.kapsel.kvm.KvmVcpuState;
 import dev.kapsel.kvm.VcpuFd;
+import dev.kapsel.kvm.VmFd;
 import dev.kapsel.memory.GuestMemory;
+import dev.kapsel.state.StateWriter;
+import dev.kapsel.virtio.mmio.VirtioMmioTransport;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,31 +25,46 @@ import java.util.List;
  * calling {@link #stop} would wait for itself).
  */
 public final class MicroVm implements AutoCloseable {
+    private final VmConfig config;
+    private final VmFd vm;
     private final GuestMemory memory;
     private final List<VcpuFd> vcpus;
     private final Bus portIo;
     private final Bus mmio;
     private final Serial16550 serial;
+    private final I8042 i8042;
     private final PanicWatcher console;
     private final VmLifecycle lifecycle;
     private final RunGate gate;
     private final MmioDeviceManager devices;
     /** Everything the VM holds, released in reverse by {@link #stop}; vCPU threads are added by {@link #start}. */
     private final Cleanup resources;
+    /** What {@link #start} does once the vCPUs run: for a restored VM, the queues' re-notification. */
+    private final Runnable afterStart;
     private VmState state = VmState.BUILT;
 
-    MicroVm(GuestMemory memory, List<VcpuFd> vcpus, Bus portIo, Bus mmio, Serial16550 serial, PanicWatcher console,
-            VmLifecycle lifecycle, RunGate gate, MmioDeviceManager devices, Cleanup resources) {
+    MicroVm(VmConfig config, VmFd vm, GuestMemory memory, List<VcpuFd> vcpus, Bus portIo, Bus mmio, Serial16550 serial,
+            I8042 i8042, PanicWatcher console, VmLifecycle lifecycle, RunGate gate, MmioDeviceManager devices,
+            Cleanup resources, Runnable afterStart) {
+        this.config = config;
+        this.vm = vm;
         this.memory = memory;
         this.vcpus = List.copyOf(vcpus);
         this.portIo = portIo;
         this.mmio = mmio;
         this.serial = serial;
+        this.i8042 = i8042;
         this.console = console;
         this.lifecycle = lifecycle;
         this.gate = gate;
         this.devices = devices;
         this.resources = resources;
+        this.afterStart = afterStart;
+    }
+
+    /** The configuration this VM was built (or restored) from. */
+    public VmConfig config() {
+        return config;
     }
 
     public Serial16550 serial() {
@@ -72,6 +93,34 @@ public final class MicroVm implements AutoCloseable {
             resources.then(() -> Cleanup.join(thread));
         }
         lifecycle.onEnd(this::kickVcpus);
+        afterStart.run();
+    }
+
+    /**
+     * The whole state of this paused VM but its RAM ({@link #memory}, stable while paused): each vCPU's
+     * KVM state (the MSRs KVM lists as saveable that vCPU 0 reads), the in-kernel irqchip, PIT and
+     * clock, and the serial port's, the i8042's and every virtio transport's state.
+     *
+     * @throws VmStateException unless the VM is paused
+     */
+    public synchronized MicroVmState saveState() {
+        if (state != VmState.PAUSED) {
+            throw new VmStateException("snapshot", state);
+        }
+        List<Integer> msrs = vcpus.getFirst().readableMsrs(vm.kvm().msrIndexList());
+        List<KvmVcpuState> saved = new ArrayList<>();
+        for (VcpuFd vcpu : vcpus) {
+            saved.add(vcpu.saveState(msrs));
+        }
+        StateWriter out = new StateWriter();
+        serial.saveState(out);
+        i8042.saveState(out);
+        out.list(devices.transports(), (w, t) -> {
+            StateWriter one = new StateWriter();
+            t.saveState(one);
+            w.bytes(one.toByteArray());
+        });
+        return new MicroVmState(config, saved, vm.saveState(), out.toByteArray());
     }
 
     /**

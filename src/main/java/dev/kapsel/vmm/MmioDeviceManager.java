@@ -34,6 +34,7 @@ final class MmioDeviceManager {
     private final Cleanup cleanup;
     private final Consumer<String> warnings;
     private final List<VirtioMmioDevice> windows = new ArrayList<>();
+    private final List<VirtioMmioTransport> transports = new ArrayList<>();
     private final List<Runnable> wakeUps = new ArrayList<>();
 
     MmioDeviceManager(VmFd vm, Kvm kvm, Bus mmio, GuestMemory memory, RunGate gate, Cleanup cleanup,
@@ -88,12 +89,18 @@ final class MmioDeviceManager {
             }
         }
         windows.add(window);
+        transports.add(transport);
         return window;
     }
 
     /** The windows attached so far, in slot order (the ACPI tables describe them). */
     List<VirtioMmioDevice> windows() {
         return List.copyOf(windows);
+    }
+
+    /** The transports attached so far, in slot order (a snapshot saves and restores them in it). */
+    List<VirtioMmioTransport> transports() {
+        return List.copyOf(transports);
     }
 
     /** Gets every device I/O thread out of its wait so it looks at the gate. */

@@ -14,6 +14,7 @@ import dev.kapsel.devices.virtio.block.BlockDevice;
 import dev.kapsel.devices.virtio.block.DiskImage;
 import dev.kapsel.devices.virtio.net.NetDevice;
 import dev.kapsel.devices.virtio.net.TapBackend;
+import dev.kapsel.sys.FileDescriptor;
 import dev.kapsel.sys.NetNamespace;
 import dev.kapsel.devices.virtio.rng.EntropyDevice;
 import dev.kapsel.devices.virtio.vsock.VsockDevice;
@@ -28,6 +29,9 @@ import java.lang.foreign.Arena;
 import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
+import dev.kapsel.state.StateFormatException;
+import dev.kapsel.state.StateReader;
+import dev.kapsel.virtio.mmio.VirtioMmioTransport;
 
 /**
  * The boot recipe of a micro-VM, top to bottom (Firecracker's {@code builder.rs}): open KVM, create the
@@ -47,10 +51,27 @@ public final class VmBuilder {
 
     /** As {@link #build(VmConfig, OutputStream)}, running {@code payload} instead of the config's kernel. */
     static MicroVm build(VmConfig config, OutputStream consoleOut, GuestPayload payload) throws VmSetupException {
+        return assemble(config, consoleOut, payload, null, null);
+    }
+
+    /**
+     * Makes the VM {@code state} describes again, as Firecracker's {@code build_microvm_from_snapshot}:
+     * the same KVM objects and devices from {@code config} (the snapshot's, with the caller's overrides
+     * such as another tap name), guest RAM mapped MAP_PRIVATE from {@code memoryFile} (opened by the
+     * caller, length checked), each vCPU's and the VM's KVM state, and every device's state. Nothing runs
+     * until {@link MicroVm#start}, which then re-notifies every virtio queue.
+     */
+    public static MicroVm restore(MicroVmState state, VmConfig config, FileDescriptor memoryFile, OutputStream consoleOut)
+            throws VmSetupException {
+        return assemble(config, consoleOut, new RestoredGuest(state), memoryFile, state);
+    }
+
+    private static MicroVm assemble(VmConfig config, OutputStream consoleOut, GuestPayload payload,
+                                    FileDescriptor memoryFile, MicroVmState restored) throws VmSetupException {
         try (Cleanup cleanup = new Cleanup()) {
             Kvm kvm = cleanup.add(Kvm.open());
             VmFd vm = cleanup.add(createVm(kvm));
-            GuestMemory memory = mapMemory(config, vm, cleanup);
+            GuestMemory memory = mapMemory(config, vm, memoryFile, cleanup);
             RunGate gate = new RunGate();
             Bus portIo = new Bus("pio");
             Bus mmio = new Bus("mmio");
@@ -69,8 +90,43 @@ public final class VmBuilder {
             portIo.insert(Layout.ACPI_SLEEP_CONTROL_PORT, AcpiPowerDevice.PORT_COUNT, power);
 
             List<VcpuFd> vcpus = createVcpus(config, kvm, vm, start, cleanup);
-            return new MicroVm(memory, vcpus, portIo, mmio, serial, console, lifecycle, gate, devices,
-                    cleanup.handOver());
+            Runnable afterStart = () -> { };
+            if (restored != null) {
+                restoreDevices(restored, vm, serial, i8042, devices);
+                List<VirtioMmioTransport> transports = devices.transports();
+                afterStart = () -> transports.forEach(VirtioMmioTransport::renotify);
+            }
+            return new MicroVm(config, vm, memory, vcpus, portIo, mmio, serial, i8042, console, lifecycle, gate, devices,
+                    cleanup.handOver(), afterStart);
+        }
+    }
+
+    /** The VM's KVM state after its vCPUs' (the irqchip's pending interrupts last), then every device's. */
+    private static void restoreDevices(MicroVmState state, VmFd vm, Serial16550 serial, I8042 i8042,
+                                       MmioDeviceManager devices) throws VmSetupException {
+        try {
+            vm.restoreState(state.vm());
+        } catch (RuntimeException e) {
+            throw new VmSetupException.Kvm("load the saved irqchip, PIT and clock", e);
+        }
+        try {
+            StateReader in = new StateReader(state.devices());
+            serial.restoreState(in);
+            i8042.restoreState(in);
+            List<byte[]> saved = in.list(StateReader::bytes);
+            List<VirtioMmioTransport> transports = devices.transports();
+            if (saved.size() != transports.size()) {
+                throw new StateFormatException("the snapshot has " + saved.size() + " virtio devices, its configuration "
+                        + transports.size());
+            }
+            for (int i = 0; i < saved.size(); i++) {
+                StateReader one = new StateReader(saved.get(i));
+                transports.get(i).restoreState(one);
+                one.end();
+            }
+            in.end();
+        } catch (StateFormatException e) {
+            throw new VmSetupException.Snapshot("device state: " + e.getMessage(), e);
         }
     }
 
@@ -93,11 +149,13 @@ public final class VmBuilder {
         }
     }
 
-    /** Guest RAM, unmapped when its arena closes (after the vCPUs are gone). */
-    private static GuestMemory mapMemory(VmConfig config, VmFd vm, Cleanup cleanup) throws VmSetupException {
+    /** Guest RAM (anonymous, or from a memory file), unmapped when its arena closes (after the vCPUs are gone). */
+    private static GuestMemory mapMemory(VmConfig config, VmFd vm, FileDescriptor memoryFile, Cleanup cleanup)
+            throws VmSetupException {
         Arena arena = cleanup.add(Arena.ofShared());
         try {
-            return GuestRam.map(vm, GuestRamLayout.regionsFor(config.memoryBytes()), arena);
+            List<GuestRamLayout.Range> spans = GuestRamLayout.regionsFor(config.memoryBytes());
+            return memoryFile == null ? GuestRam.map(vm, spans, arena) : GuestRam.mapFile(vm, spans, memoryFile.fd(), arena);
         } catch (RuntimeException e) {
             throw new VmSetupException.Memory(config.memoryMib(), e);
         }

@@ -88,6 +88,13 @@ public abstract sealed class VmSetupException extends Exception {
         }
     }
 
+    /** A snapshot's saved state does not fit the VM made again from its configuration on this host. */
+    public static final class Snapshot extends VmSetupException {
+        public Snapshot(String detail, RuntimeException cause) {
+            super("snapshot: " + detail, cause);
+        }
+    }
+
     private static String withoutFile(String message, String file) {
         return message.startsWith(file + ": ") ? message.substring(file.length() + 2) : message;
     }

@@ -59,6 +59,41 @@ class KvmLayoutsTest {
               V("MSR_ENTRY_SIZE", sizeof(struct kvm_msr_entry));
               V("LAPIC_SIZE", sizeof(struct kvm_lapic_state));
               V("PIT_CONFIG_SIZE", sizeof(struct kvm_pit_config));
+              V("MSR_LIST_HEADER", sizeof(struct kvm_msr_list));
+              V("XSAVE_SIZE", sizeof(struct kvm_xsave));
+              V("XCRS_SIZE", sizeof(struct kvm_xcrs));
+              V("DEBUGREGS_SIZE", sizeof(struct kvm_debugregs));
+              V("VCPU_EVENTS_SIZE", sizeof(struct kvm_vcpu_events));
+              V("IRQCHIP_SIZE", sizeof(struct kvm_irqchip));
+              V("IRQCHIP_CHIP", offsetof(struct kvm_irqchip, chip));
+              V("PIT_STATE2_SIZE", sizeof(struct kvm_pit_state2));
+              V("CLOCK_DATA_SIZE", sizeof(struct kvm_clock_data));
+              V("CLOCK_DATA_FLAGS", offsetof(struct kvm_clock_data, flags));
+              V("KVM_GET_MSR_INDEX_LIST", KVM_GET_MSR_INDEX_LIST);
+              V("KVM_GET_IRQCHIP", KVM_GET_IRQCHIP);
+              V("KVM_SET_IRQCHIP", KVM_SET_IRQCHIP);
+              V("KVM_GET_CLOCK", KVM_GET_CLOCK);
+              V("KVM_SET_CLOCK", KVM_SET_CLOCK);
+              V("KVM_GET_PIT2", KVM_GET_PIT2);
+              V("KVM_SET_PIT2", KVM_SET_PIT2);
+              V("KVM_GET_CPUID2", KVM_GET_CPUID2);
+              V("KVM_GET_VCPU_EVENTS", KVM_GET_VCPU_EVENTS);
+              V("KVM_SET_VCPU_EVENTS", KVM_SET_VCPU_EVENTS);
+              V("KVM_GET_DEBUGREGS", KVM_GET_DEBUGREGS);
+              V("KVM_SET_DEBUGREGS", KVM_SET_DEBUGREGS);
+              V("KVM_SET_TSC_KHZ", KVM_SET_TSC_KHZ);
+              V("KVM_GET_TSC_KHZ", KVM_GET_TSC_KHZ);
+              V("KVM_GET_XSAVE", KVM_GET_XSAVE);
+              V("KVM_SET_XSAVE", KVM_SET_XSAVE);
+              V("KVM_GET_XSAVE2", KVM_GET_XSAVE2);
+              V("KVM_GET_XCRS", KVM_GET_XCRS);
+              V("KVM_SET_XCRS", KVM_SET_XCRS);
+              V("KVM_CAP_XSAVE", KVM_CAP_XSAVE);
+              V("KVM_CAP_XCRS", KVM_CAP_XCRS);
+              V("KVM_CAP_GET_TSC_KHZ", KVM_CAP_GET_TSC_KHZ);
+              V("KVM_CAP_ADJUST_CLOCK", KVM_CAP_ADJUST_CLOCK);
+              V("KVM_CAP_XSAVE2", KVM_CAP_XSAVE2);
+              V("KVM_CLOCK_TSC_STABLE", KVM_CLOCK_TSC_STABLE);
               V("IRQ_LEVEL_SIZE", sizeof(struct kvm_irq_level));
               V("IRQFD_SIZE", sizeof(struct kvm_irqfd));
               V("IOEVENTFD_SIZE", sizeof(struct kvm_ioeventfd));
@@ -154,6 +189,9 @@ class KvmLayoutsTest {
         var runnable = VcpuFd.class.getDeclaredField("KVM_MP_STATE_RUNNABLE");
         runnable.setAccessible(true);
         check("KVM_MP_STATE_RUNNABLE", runnable.getInt(null));
+        var tscStable = VmFd.class.getDeclaredField("KVM_CLOCK_TSC_STABLE");
+        tscStable.setAccessible(true);
+        check("KVM_CLOCK_TSC_STABLE", tscStable.getInt(null));
     }
 
     @Test

@@ -4,6 +4,10 @@ import dev.kapsel.arch.x86.Layout;
 import dev.kapsel.bus.InterruptLine;
 import dev.kapsel.bus.Bus;
 import dev.kapsel.bus.BusDevice;
+import dev.kapsel.state.Persistent;
+import dev.kapsel.state.StateFormatException;
+import dev.kapsel.state.StateReader;
+import dev.kapsel.state.StateWriter;
 import java.util.Objects;
 
 /**
@@ -29,7 +33,7 @@ import java.util.Objects;
  * {@link InterruptLine}, each time a byte becomes readable while the command byte enables keyboard
  * interrupts. State is guarded by this object's monitor; callbacks run outside it.
  */
-public final class I8042 implements BusDevice {
+public final class I8042 implements BusDevice, Persistent {
     /** Ports 0x60 to 0x64. */
     public static final int PORT_RANGE_LENGTH = Layout.I8042_COMMAND_PORT - Layout.I8042_DATA_PORT + 1;
     /**
@@ -236,6 +240,32 @@ public final class I8042 implements BusDevice {
             }
         }
         return false;
+    }
+
+    /** The controller's registers, its output buffer, and the keyboard's half-received command. */
+    @Override
+    public synchronized void saveState(StateWriter out) {
+        out.ring(buffer, head, count).u8(ctr).u8(outputPort).bool(lastWriteWasCommand).u8(awaitingData).bool(irqRaised)
+                .u8(keyboard.awaitingParameter());
+    }
+
+    @Override
+    public synchronized void restoreState(StateReader in) {
+        byte[] waiting = in.bytes();
+        if (waiting.length > OUTPUT_BUFFER_SIZE) {
+            throw new StateFormatException("i8042 output buffer of " + waiting.length + " bytes, more than " + OUTPUT_BUFFER_SIZE);
+        }
+        head = 0;
+        count = 0;
+        for (byte b : waiting) {
+            push(b);
+        }
+        ctr = in.u8();
+        outputPort = in.u8();
+        lastWriteWasCommand = in.bool();
+        awaitingData = in.u8();
+        irqRaised = in.bool();
+        keyboard.setAwaitingParameter(in.u8());
     }
 
     private boolean updateIrq() {

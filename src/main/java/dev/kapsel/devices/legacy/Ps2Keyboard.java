@@ -52,6 +52,15 @@ final class Ps2Keyboard {
         };
     }
 
+    /** The command waiting for its parameter byte, or 0 (a snapshot carries it). */
+    int awaitingParameter() {
+        return awaitingParameter;
+    }
+
+    void setAwaitingParameter(int command) {
+        awaitingParameter = command;
+    }
+
     private static byte[] bytes(int... values) {
         if (values.length == 0) {
             return NONE;

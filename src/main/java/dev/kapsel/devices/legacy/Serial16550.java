@@ -3,6 +3,10 @@ package dev.kapsel.devices.legacy;
 import dev.kapsel.bus.InterruptLine;
 import dev.kapsel.bus.Bus;
 import dev.kapsel.bus.BusDevice;
+import dev.kapsel.state.Persistent;
+import dev.kapsel.state.StateFormatException;
+import dev.kapsel.state.StateReader;
+import dev.kapsel.state.StateWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -39,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * input thread can use one instance concurrently. The output stream and the interrupt line are
  * called outside that monitor, so a slow terminal never blocks host input.
  */
-public final class Serial16550 implements BusDevice {
+public final class Serial16550 implements BusDevice, Persistent {
     /** Size of the port range: registers at offsets 0 to 7. */
     public static final int REGISTER_COUNT = 8;
 
@@ -230,6 +234,38 @@ public final class Serial16550 implements BusDevice {
     }
 
     /** Bytes the guest sent that could not be written to the output stream. */
+    /** Registers, line and modem state, the interrupt edge tracker and the bytes waiting in the receive FIFO. */
+    @Override
+    public synchronized void saveState(StateWriter out) {
+        out.u8(ier).u8(lcr).u8(mcr).u8(scr).u8(dll).u8(dlm).bool(fifoEnabled).bool(overrun).bool(thrEmptyPending)
+                .u8(modemLines).u8(modemDeltas).bool(interruptRaised).ring(rxFifo, rxHead, rxCount);
+    }
+
+    @Override
+    public synchronized void restoreState(StateReader in) {
+        ier = in.u8();
+        lcr = in.u8();
+        mcr = in.u8();
+        scr = in.u8();
+        dll = in.u8();
+        dlm = in.u8();
+        fifoEnabled = in.bool();
+        overrun = in.bool();
+        thrEmptyPending = in.bool();
+        modemLines = in.u8();
+        modemDeltas = in.u8();
+        interruptRaised = in.bool();
+        byte[] waiting = in.bytes();
+        if (waiting.length > RX_FIFO_SIZE) {
+            throw new StateFormatException("serial receive FIFO of " + waiting.length + " bytes, more than " + RX_FIFO_SIZE);
+        }
+        rxHead = 0;
+        rxCount = 0;
+        for (byte b : waiting) {
+            pushReceived(b);
+        }
+    }
+
     public long droppedOutputBytes() {
         return droppedOutput.get();
     }

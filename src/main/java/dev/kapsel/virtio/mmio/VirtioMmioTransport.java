@@ -14,6 +14,10 @@ import dev.kapsel.virtio.VirtioInterrupt;
 import dev.kapsel.virtio.Virtqueue;
 import dev.kapsel.virtio.VirtqueueException;
 import dev.kapsel.bus.BusDevice;
+import dev.kapsel.state.Persistent;
+import dev.kapsel.state.StateFormatException;
+import dev.kapsel.state.StateReader;
+import dev.kapsel.state.StateWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,7 +38,7 @@ import java.util.function.Consumer;
  * <p>Thread safety: every entry point is synchronized, so vCPU threads (register accesses, plain
  * QueueNotify writes) and the ioeventfd thread ({@link QueueNotifier}) never run the device at once.
  */
-public final class VirtioMmioTransport implements BusDevice {
+public final class VirtioMmioTransport implements BusDevice, Persistent {
     private final VirtioDevice device;
     private final GuestMemory memory;
     private final InterruptLine line;
@@ -243,6 +247,82 @@ public final class VirtioMmioTransport implements BusDevice {
         }
         device.activate(new Activation(memory, list, interrupt, driverFeatures));
         active = true;
+    }
+
+    /**
+     * The transport's registers (status, feature selects, the driver's features, queue select,
+     * InterruptStatus, config generation), whether the device is live, each queue's {@link Virtqueue.State},
+     * and then the device's own state if it is {@link Persistent}. A device stopped with
+     * DEVICE_NEEDS_RESET keeps that bit; the reason is not kept.
+     */
+    @Override
+    public synchronized void saveState(StateWriter out) {
+        out.i32(status).i32(deviceFeaturesSel).i32(driverFeaturesSel).i64(driverFeatures).i32(queueSel)
+                .i32(interruptStatus.get()).i32(configGeneration).bool(active);
+        out.list(Arrays.asList(queues), (w, q) -> {
+            Virtqueue.State st = q.state();
+            w.i32(st.size()).bool(st.ready()).i64(st.descTable()).i64(st.availRing()).i64(st.usedRing())
+                    .i32(st.nextAvail()).i32(st.nextUsed()).i32(st.signalledUsed());
+        });
+        StateWriter device = new StateWriter();
+        if (this.device instanceof Persistent p) {
+            p.saveState(device);
+        }
+        out.bytes(device.toByteArray());
+    }
+
+    /**
+     * Loads what {@link #saveState} wrote into this fresh transport (same device kind, same queue
+     * count): a device that was live is activated again on its queues at their saved ring positions,
+     * without the driver's help. Nothing is processed here: {@link #renotify} once the VM runs.
+     */
+    @Override
+    public synchronized void restoreState(StateReader in) {
+        status = in.i32();
+        deviceFeaturesSel = in.i32();
+        driverFeaturesSel = in.i32();
+        driverFeatures = in.i64();
+        queueSel = in.i32();
+        interruptStatus.set(in.i32());
+        configGeneration = in.i32();
+        boolean live = in.bool();
+        List<Virtqueue.State> states = in.list(r -> new Virtqueue.State(r.i32(), r.bool(), r.i64(), r.i64(), r.i64(),
+                r.i32(), r.i32(), r.i32()));
+        if (states.size() != queues.length) {
+            throw new StateFormatException("virtio device " + device.deviceId() + " has " + queues.length
+                    + " queues, the state " + states.size());
+        }
+        boolean eventIdx = FeatureBits.has(driverFeatures, FeatureBits.RING_EVENT_IDX);
+        try {
+            for (int i = 0; i < queues.length; i++) {
+                boolean attach = live && states.get(i).ready();
+                queues[i].restore(states.get(i), attach ? memory : null, eventIdx);
+            }
+        } catch (VirtqueueException e) {
+            throw new StateFormatException("virtio device " + device.deviceId() + ": a saved queue does not fit guest memory: "
+                    + e.getMessage());
+        }
+        if (live) {
+            device.activate(new Activation(memory, Arrays.asList(queues), interrupt, driverFeatures));
+            active = true;
+        }
+        StateReader deviceState = new StateReader(in.bytes());
+        if (device instanceof Persistent p) {
+            p.restoreState(deviceState);
+        }
+        deviceState.end();
+    }
+
+    /**
+     * After a restore, once the VM runs: serves every queue (whatever the driver made available before
+     * the snapshot and no notification will announce again) and raises the interrupt again if
+     * InterruptStatus still has a bit the driver has not acknowledged.
+     */
+    public void renotify() {
+        notifyAllQueues();
+        if (interruptStatus.get() != 0) {
+            line.trigger();
+        }
     }
 
     /** Runs queue {@code index} if the device is live; what a QueueNotify write does. */

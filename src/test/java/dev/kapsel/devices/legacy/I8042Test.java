@@ -222,4 +222,24 @@ class I8042Test {
         i8042.write(COMMAND_OFFSET, new byte[] {(byte) CMD_PULSE_RESET, 0});
         assertEquals(0, resets.get());
     }
+
+    @Test
+    void aRestoredControllerHasTheConfigurationAndTheQueuedBytesOfTheSavedOne() {
+        command(CMD_WRITE_CTR);
+        writeData(CTR_KBDINT | CTR_SYSFLAG | CTR_XLATE);
+        command(CMD_SELF_TEST); // 0x55 waits in the output buffer
+        dev.kapsel.state.StateWriter saved = new dev.kapsel.state.StateWriter();
+        i8042.saveState(saved);
+
+        I8042 restored = new I8042(new RecordingInterruptLine(), () -> {});
+        dev.kapsel.state.StateReader in = new dev.kapsel.state.StateReader(saved.toByteArray());
+        restored.restoreState(in);
+        in.end();
+        byte[] b = new byte[1];
+        restored.read(DATA_OFFSET, b);
+        assertEquals(SELF_TEST_PASSED, Byte.toUnsignedInt(b[0]));
+        restored.write(COMMAND_OFFSET, new byte[] {(byte) CMD_READ_CTR});
+        restored.read(DATA_OFFSET, b);
+        assertEquals(CTR_KBDINT | CTR_SYSFLAG | CTR_XLATE, Byte.toUnsignedInt(b[0]));
+    }
 }

@@ -335,4 +335,34 @@ class Serial16550Test {
         }
         host.get(10, TimeUnit.SECONDS);
     }
+
+    @Test
+    void aRestoredUartHasTheRegistersAndTheUnreadInputOfTheSavedOne() {
+        out(LCR, LCR_DLAB | 0x03);
+        out(RBR_THR_DLL, 0x01); // 115200 baud
+        out(LCR, 0x03);
+        out(SCR, 0x5a);
+        out(IER_DLM, IER_RDA);
+        assertEquals(2, uart.enqueueInput(new byte[] {'h', 'i'}));
+        dev.kapsel.state.StateWriter saved = new dev.kapsel.state.StateWriter();
+        uart.saveState(saved);
+
+        Serial16550 restored = new Serial16550(new RecordingInterruptLine(), new RecordingOutputStream());
+        dev.kapsel.state.StateReader in = new dev.kapsel.state.StateReader(saved.toByteArray());
+        restored.restoreState(in);
+        in.end();
+        java.util.function.IntUnaryOperator read = offset -> {
+            byte[] d = new byte[1];
+            restored.read(offset, d);
+            return Byte.toUnsignedInt(d[0]);
+        };
+        assertEquals(0x5a, read.applyAsInt(SCR));
+        assertEquals(0x03, read.applyAsInt(LCR));
+        assertEquals(IER_RDA, read.applyAsInt(IER_DLM));
+        assertEquals(IIR_RX_DATA, read.applyAsInt(IIR_FCR) & 0x0f, "the receive interrupt is still pending");
+        assertEquals('h', read.applyAsInt(RBR_THR_DLL));
+        assertEquals('i', read.applyAsInt(RBR_THR_DLL));
+        restored.write(LCR, new byte[] {(byte) (LCR_DLAB | 0x03)});
+        assertEquals(0x01, read.applyAsInt(RBR_THR_DLL), "the divisor latch came back too");
+    }
 }

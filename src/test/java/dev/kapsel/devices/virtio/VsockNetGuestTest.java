@@ -112,22 +112,6 @@ class VsockNetGuestTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
 
-    private static String readLine(SocketChannel c) throws IOException {
-        StringBuilder line = new StringBuilder();
-        ByteBuffer one = ByteBuffer.allocate(1);
-        while (line.length() < 64) {
-            one.clear();
-            if (c.read(one) < 0) {
-                return null;
-            }
-            char ch = (char) one.get(0);
-            if (ch == '\n') {
-                return line.toString();
-            }
-            line.append(ch);
-        }
-        return line.toString();
-    }
 
     @Test
     void aHostProgramReachesAGuestListenerAndTheGuestReachesAHostListener() throws Exception {
@@ -173,7 +157,7 @@ class VsockNetGuestTest {
                     continue;
                 }
                 c.write(ByteBuffer.wrap("CONNECT 52\n".getBytes(StandardCharsets.US_ASCII)));
-                ok = readLine(c);
+                ok = VsockGuestPrograms.readLine(c);
                 if (ok == null) {
                     Thread.sleep(200); // the guest is not listening yet: it answered RST
                     continue;

@@ -16,6 +16,10 @@ public final class MockMmioDriver {
         this.transport = transport;
     }
 
+    public VirtioMmioTransport transport() {
+        return transport;
+    }
+
     public int read32(int offset) {
         byte[] b = new byte[4];
         transport.read(offset, b);

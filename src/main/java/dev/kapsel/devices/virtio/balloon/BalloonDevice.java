@@ -2,6 +2,9 @@ package dev.kapsel.devices.virtio.balloon;
 
 import dev.kapsel.memory.GuestMemory;
 import dev.kapsel.memory.LittleEndian;
+import dev.kapsel.state.Persistent;
+import dev.kapsel.state.StateReader;
+import dev.kapsel.state.StateWriter;
 import dev.kapsel.virtio.Activation;
 import dev.kapsel.virtio.Buffer;
 import dev.kapsel.virtio.ConfigSpace;
@@ -28,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * 4 is refused; each case is a {@link BalloonRequestException} that stops the device. Only the
  * {@code actual} field of the configuration space is writable.
  */
-public final class BalloonDevice implements VirtioDevice {
+public final class BalloonDevice implements VirtioDevice, Persistent {
     public static final int DEVICE_ID = 5;
     public static final int QUEUE_SIZE = 256;
     public static final int F_DEFLATE_ON_OOM = 2;
@@ -54,6 +57,18 @@ public final class BalloonDevice implements VirtioDevice {
         }
         this.targetPages = targetPages;
         this.deflateOnOom = deflateOnOom;
+    }
+
+    /** The target as last set (it may have changed since the VM's configuration) and the driver's {@code actual}. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.i32(targetPages).i32(actualPages);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        targetPages = in.i32();
+        actualPages = in.i32();
     }
 
     /** Pages for a target of {@code mib} MiB. */

@@ -3,6 +3,8 @@ package dev.kapsel.devices.virtio.block;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.kapsel.memory.GuestMemory;
+import dev.kapsel.state.StateReader;
+import dev.kapsel.state.StateWriter;
 import dev.kapsel.virtio.FeatureBits;
 import dev.kapsel.virtio.MockVirtqueue;
 import dev.kapsel.virtio.MockVirtqueue.Seg;
@@ -51,13 +53,48 @@ class BlockDeviceTest {
     }
 
     private int request(int type, long sector, Seg... data) {
+        return requestThrough(driver.transport(), type, sector, data);
+    }
+
+    @Test
+    void aDiskRestoredWithARequestPendingFinishesItOnRenotify() throws Exception {
+        attach(false);
+        VirtioMmioTransport original = driver.transport();
+        assertEquals(BlockRequest.S_OK, request(BlockRequest.T_IN, 1, Seg.writable(DATA, 512)));
+        // a write the driver made available, then the snapshot before the device took it
+        byte[] data = new byte[512];
+        Arrays.fill(data, (byte) 0x77);
+        memory.write(DATA, data);
+        header(BlockRequest.T_OUT, 20);
+        queue.addChain(Seg.readable(HEADER, 16), Seg.readable(DATA, 512), Seg.writable(STATUS, 1));
+        StateWriter saved = new StateWriter();
+        original.saveState(saved);
+
+        VirtioMmioTransport restored = new VirtioMmioTransport(new BlockDevice(DiskImage.open(image, false), "kapsel-test-disk"),
+                memory, () -> {}, m -> {});
+        StateReader in = new StateReader(saved.toByteArray());
+        restored.restoreState(in);
+        in.end();
+        assertEquals(original.status(), restored.status(), "Status comes back: the driver sees a live device");
+        assertEquals(1, queue.usedIdx(), "nothing served before the re-notification");
+        restored.renotify();
+        assertEquals(2, queue.usedIdx(), "the pending request is served after the restore");
+        assertEquals(BlockRequest.S_OK, memory.readU8(STATUS));
+        assertArrayEquals(data, Arrays.copyOfRange(Files.readAllBytes(image), 20 * 512, 21 * 512));
+        // and the restored device goes on taking new requests at the next ring position
+        assertEquals(BlockRequest.S_OK, requestThrough(restored, BlockRequest.T_IN, 20, Seg.writable(DATA + 4096, 512)));
+        assertEquals(3, queue.usedIdx());
+        assertArrayEquals(data, memory.read(DATA + 4096, 512));
+    }
+
+    private int requestThrough(VirtioMmioTransport transport, int type, long sector, Seg... data) {
         header(type, sector);
         Seg[] chain = new Seg[data.length + 2];
         chain[0] = Seg.readable(HEADER, 16);
         System.arraycopy(data, 0, chain, 1, data.length);
         chain[chain.length - 1] = Seg.writable(STATUS, 1);
         queue.addChain(chain);
-        driver.notifyQueue(0);
+        transport.notifyQueue(0);
         return memory.readU8(STATUS);
     }
 
