@@ -2,6 +2,7 @@ package dev.kapsel.vmm;
 
 import dev.kapsel.bus.Bus;
 import dev.kapsel.bus.RunGate;
+import dev.kapsel.devices.legacy.I8042;
 import dev.kapsel.devices.legacy.Serial16550;
 import dev.kapsel.kvm.VcpuFd;
 import dev.kapsel.memory.GuestMemory;
@@ -24,6 +25,7 @@ public final class MicroVm implements AutoCloseable {
     private final Bus portIo;
     private final Bus mmio;
     private final Serial16550 serial;
+    private final I8042 keyboard;
     private final PanicWatcher console;
     private final VmLifecycle lifecycle;
     private final RunGate gate;
@@ -32,13 +34,14 @@ public final class MicroVm implements AutoCloseable {
     private final Cleanup resources;
     private VmState state = VmState.BUILT;
 
-    MicroVm(GuestMemory memory, List<VcpuFd> vcpus, Bus portIo, Bus mmio, Serial16550 serial, PanicWatcher console,
+    MicroVm(GuestMemory memory, List<VcpuFd> vcpus, Bus portIo, Bus mmio, Serial16550 serial, I8042 keyboard, PanicWatcher console,
             VmLifecycle lifecycle, RunGate gate, MmioDeviceManager devices, Cleanup resources) {
         this.memory = memory;
         this.vcpus = List.copyOf(vcpus);
         this.portIo = portIo;
         this.mmio = mmio;
         this.serial = serial;
+        this.keyboard = keyboard;
         this.console = console;
         this.lifecycle = lifecycle;
         this.gate = gate;
@@ -48,6 +51,19 @@ public final class MicroVm implements AutoCloseable {
 
     public Serial16550 serial() {
         return serial;
+    }
+
+    /**
+     * Presses Ctrl-Alt-Del on the guest's i8042 keyboard (Firecracker's SendCtrlAltDel action); a Linux
+     * guest reboots in order, which ends a micro-VM. Only while running.
+     *
+     * @return false if the keyboard's output buffer lacked room (the guest has not read earlier keys)
+     */
+    public synchronized boolean sendCtrlAltDel() {
+        if (state != VmState.RUNNING) {
+            throw new VmStateException("send Ctrl-Alt-Del to", state);
+        }
+        return keyboard.sendCtrlAltDel();
     }
 
     /** Guest memory: stable while the VM is paused; unmapped once it is stopped. */

@@ -69,7 +69,7 @@ public final class VmBuilder {
             portIo.insert(Layout.ACPI_SLEEP_CONTROL_PORT, AcpiPowerDevice.PORT_COUNT, power);
 
             List<VcpuFd> vcpus = createVcpus(config, kvm, vm, start, cleanup);
-            return new MicroVm(memory, vcpus, portIo, mmio, serial, console, lifecycle, gate, devices,
+            return new MicroVm(memory, vcpus, portIo, mmio, serial, i8042, console, lifecycle, gate, devices,
                     cleanup.handOver());
         }
     }

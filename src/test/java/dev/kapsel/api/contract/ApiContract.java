@@ -61,6 +61,23 @@ public final class ApiContract {
             return Optional.ofNullable(r);
         }
 
+        /**
+         * Whether the body is a subset of its schema: the operations the definition describes as
+         * "Partially updates" (PATCH /machine-config) take the full definition's schema, whose required
+         * properties a partial update leaves out.
+         */
+        public boolean takesPartialBody() {
+            return spec.path("summary").asText().startsWith("Partially updates");
+        }
+
+        /** What is wrong with a request body for this operation, as {@link ApiContract#violations}. */
+        public List<String> bodyViolations(ApiContract contract, JsonNode body) {
+            JsonNode schema = bodySchema().orElseThrow(() -> new IllegalArgumentException(method + " " + pathTemplate + " takes no body"));
+            List<String> out = new ArrayList<>();
+            contract.check(schema, body, "$", out, takesPartialBody());
+            return out;
+        }
+
         public boolean declaresStatus(int status) {
             return spec.path("responses").has(Integer.toString(status));
         }
@@ -123,11 +140,15 @@ public final class ApiContract {
     /** What is wrong with {@code value} against {@code schema}, one line each; empty if it conforms. */
     public List<String> violations(JsonNode schema, JsonNode value) {
         List<String> out = new ArrayList<>();
-        check(resolve(schema), value, "$", out);
+        check(resolve(schema), value, "$", out, false);
         return out;
     }
 
     private void check(JsonNode schema, JsonNode value, String where, List<String> out) {
+        check(schema, value, where, out, false);
+    }
+
+    private void check(JsonNode schema, JsonNode value, String where, List<String> out, boolean partial) {
         schema = resolve(schema);
         String type = schema.path("type").asText("");
         switch (type) {
@@ -139,7 +160,7 @@ public final class ApiContract {
                     out.add(where + ": expected an object, got " + value.getNodeType());
                     return;
                 }
-                for (JsonNode required : schema.path("required")) {
+                for (JsonNode required : partial ? List.<JsonNode>of() : schema.path("required")) {
                     if (!value.has(required.asText())) {
                         out.add(where + ": missing required property " + required.asText());
                     }
