@@ -71,6 +71,19 @@ public final class MicroVm implements AutoCloseable {
         return serial;
     }
 
+    /**
+     * Presses Ctrl-Alt-Del on the guest's i8042 keyboard (Firecracker's SendCtrlAltDel action); a Linux
+     * guest reboots in order, which ends a micro-VM. Only while running.
+     *
+     * @return false if the keyboard's output buffer lacked room (the guest has not read earlier keys)
+     */
+    public synchronized boolean sendCtrlAltDel() {
+        if (state != VmState.RUNNING) {
+            throw new VmStateException("send Ctrl-Alt-Del to", state);
+        }
+        return i8042.sendCtrlAltDel();
+    }
+
     /** Guest memory: stable while the VM is paused; unmapped once it is stopped. */
     public GuestMemory memory() {
         return memory;

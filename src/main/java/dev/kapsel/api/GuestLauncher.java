@@ -1,0 +1,27 @@
+package dev.kapsel.api;
+
+import dev.kapsel.kvm.KvmUnavailableException;
+import dev.kapsel.vmm.MicroVm;
+import dev.kapsel.vmm.VmBuilder;
+import dev.kapsel.vmm.VmConfig;
+import dev.kapsel.vmm.VmSetupException;
+import java.io.OutputStream;
+
+/** Builds and starts the VM InstanceStart asks for. */
+public interface GuestLauncher {
+    GuestVm launch(VmConfig config) throws VmSetupException, KvmUnavailableException;
+
+    /** The path {@code kapsel vm run} takes: {@link VmBuilder#build}, then {@link MicroVm#start}, the console on {@code console}. */
+    static GuestLauncher microVm(OutputStream console) {
+        return config -> {
+            MicroVm vm = VmBuilder.build(config, console);
+            try {
+                vm.start();
+            } catch (RuntimeException e) {
+                vm.close();
+                throw e;
+            }
+            return new MicroVmGuest(vm);
+        };
+    }
+}
