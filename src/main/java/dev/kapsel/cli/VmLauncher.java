@@ -1,6 +1,7 @@
 package dev.kapsel.cli;
 
 import dev.kapsel.kvm.KvmUnavailableException;
+import dev.kapsel.vmm.BootOptions;
 import dev.kapsel.vmm.ConsoleInput;
 import dev.kapsel.vmm.HostTerminal;
 import dev.kapsel.vmm.MicroVm;
@@ -35,10 +36,15 @@ final class VmLauncher {
     }
 
     static int runToCompletion(VmConfig config) throws InterruptedException {
+        return runToCompletion(config, BootOptions.DETECT);
+    }
+
+    /** As {@link #runToCompletion(VmConfig)}, entering the kernel as {@code boot} says. */
+    static int runToCompletion(VmConfig config, BootOptions boot) throws InterruptedException {
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         MicroVm vm;
         try {
-            vm = VmBuilder.build(config, stdout);
+            vm = VmBuilder.build(config, stdout, boot);
         } catch (KvmUnavailableException e) {
             throw new CommandFailure(exitCode(VmExitStatus.KVM_UNAVAILABLE), e.getMessage(), e);
         } catch (VmSetupException e) {
