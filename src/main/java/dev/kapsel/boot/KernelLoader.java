@@ -25,6 +25,46 @@ public final class KernelLoader {
 
     /** Maps the file read-only and loads it; the mapping is released before returning. */
     public static LoadedKernel load(Path file, GuestMemory memory) throws KernelLoadException {
+        return withImage(file, (name, image) -> load(name, image, memory));
+    }
+
+    /** Maps the file read-only and loads it for {@code protocol}; the mapping is released before returning. */
+    public static LoadedKernel load(Path file, GuestMemory memory, BootProtocol protocol) throws KernelLoadException {
+        return withImage(file, (name, image) -> load(name, image, memory, protocol));
+    }
+
+    /** The boot protocol of the kernel file (see {@link BootProtocol#detect}). */
+    public static BootProtocol detectProtocol(Path file) throws KernelLoadException {
+        return withImage(file, (name, image) -> {
+            BootProtocol p = BootProtocol.detect(name, image);
+            if (p == null) {
+                throw new KernelLoadException.NotAKernel(name);
+            }
+            return p;
+        });
+    }
+
+    /**
+     * Loads an image for {@code protocol}: {@link BootProtocol#LINUX} and {@link BootProtocol#ELF64} as
+     * {@link #load(String, MemorySegment, GuestMemory)}, PVH by its entry note, multiboot by its header.
+     */
+    public static LoadedKernel load(String name, MemorySegment image, GuestMemory memory, BootProtocol protocol)
+            throws KernelLoadException {
+        if (image.byteSize() == 0) {
+            throw new KernelLoadException.Empty(name);
+        }
+        return switch (protocol) {
+            case LINUX, ELF64 -> load(name, image, memory);
+            case PVH -> PvhLoader.load(name, image, memory);
+            case MULTIBOOT -> MultibootLoader.load(name, image, memory);
+        };
+    }
+
+    private interface ImageAction<T> {
+        T apply(String name, MemorySegment image) throws KernelLoadException;
+    }
+
+    private static <T> T withImage(Path file, ImageAction<T> action) throws KernelLoadException {
         String name = file.toString();
         try (Arena arena = Arena.ofConfined();
                 FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -32,7 +72,7 @@ public final class KernelLoader {
             if (size == 0) {
                 throw new KernelLoadException.Empty(name);
             }
-            return load(name, ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena), memory);
+            return action.apply(name, ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena));
         } catch (NoSuchFileException e) {
             throw new KernelLoadException.NotFound(name);
         } catch (IOException | UnsupportedOperationException e) {
@@ -51,6 +91,7 @@ public final class KernelLoader {
         return switch (detect(image)) {
             case ELF_VMLINUX -> ElfKernelLoader.load(name, image, memory);
             case BZIMAGE -> BzImageLoader.load(name, image, memory);
+            case ELF_PVH, MULTIBOOT -> throw new IllegalStateException("detect() returns only ELF_VMLINUX or BZIMAGE");
             case null -> throw new KernelLoadException.NotAKernel(name);
         };
     }

@@ -11,7 +11,8 @@ import java.util.Objects;
  * <p>Addresses, lengths and offsets are unsigned 64-bit values. An access must lie wholly inside one
  * range; one that straddles the end of a range, or touches no range, is not dispatched and
  * {@link #read}/{@link #write} return {@code false}. The VMM then ignores the write and answers the
- * read with all ones ({@link #fillUnmapped}), as an unclaimed ISA/PCI cycle does on real hardware.
+ * read with all ones ({@link #fillUnmapped}), as an unclaimed ISA/PCI cycle does on real hardware, or
+ * with the bus's own unmapped byte ({@link #Bus(String, byte)}).
  *
  * <p>Thread safety: the range table is an immutable sorted array replaced whole on each
  * {@link #insert} (copy-on-write) and published through a volatile field, so any number of vCPU
@@ -28,11 +29,22 @@ public final class Bus {
     private static final Mapping[] EMPTY = new Mapping[0];
 
     private final String name;
+    private final byte unmappedByte;
     private volatile Mapping[] mappings = EMPTY;
 
     /** @param name short name used in error messages, e.g. "pio" or "mmio" */
     public Bus(String name) {
+        this(name, (byte) 0xff);
+    }
+
+    /**
+     * A bus whose unclaimed reads answer {@code unmappedByte} in every byte: 0xff (what ISA hardware
+     * floats to) unless the guest expects otherwise; unikernels that probe the RTC or CMOS ports
+     * without checking (Unikraft) expect 0, as Firecracker answers.
+     */
+    public Bus(String name, byte unmappedByte) {
         this.name = Objects.requireNonNull(name, "name");
+        this.unmappedByte = unmappedByte;
     }
 
     public String name() {
@@ -105,12 +117,12 @@ public final class Bus {
     }
 
     /**
-     * Reads {@code address}, or fills {@code data} with all ones when no device is there: what the
-     * VMM answers for an unclaimed read.
+     * Reads {@code address}, or fills {@code data} with this bus's unmapped byte (all ones unless made
+     * otherwise) when no device is there: what the VMM answers for an unclaimed read.
      */
     public void readOrUnmapped(long address, byte[] data) {
         if (!read(address, data)) {
-            fillUnmapped(data);
+            Arrays.fill(data, unmappedByte);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.kapsel.cli;
 
 import dev.kapsel.kvm.KvmUnavailableException;
+import dev.kapsel.vmm.BootOptions;
 import dev.kapsel.vmm.ConsoleInput;
 import dev.kapsel.vmm.HostTerminal;
 import dev.kapsel.vmm.MicroVm;
@@ -44,7 +45,12 @@ final class VmLauncher {
     }
 
     static int runToCompletion(VmConfig config, Path controlSocket) throws InterruptedException {
-        return runToCompletion(console -> VmBuilder.build(config, console), controlSocket);
+        return runToCompletion(config, BootOptions.DETECT, controlSocket);
+    }
+
+    /** Boots {@code config}, entering the kernel as {@code boot} says, and runs it to its end. */
+    static int runToCompletion(VmConfig config, BootOptions boot, Path controlSocket) throws InterruptedException {
+        return runToCompletion(console -> VmBuilder.build(config, console, boot), controlSocket);
     }
 
     /** Makes the VM, runs it with its console on stdio (and {@code controlSocket} listening if not null) until it ends. */

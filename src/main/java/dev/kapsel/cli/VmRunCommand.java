@@ -1,8 +1,10 @@
 package dev.kapsel.cli;
 
+import dev.kapsel.boot.BootProtocol;
 import dev.kapsel.host.GuestKernels;
 import dev.kapsel.host.StateDirectory;
 import dev.kapsel.vmm.BalloonConfig;
+import dev.kapsel.vmm.BootOptions;
 import dev.kapsel.vmm.DiskConfig;
 import dev.kapsel.vmm.NetConfig;
 import dev.kapsel.vmm.VmConfig;
@@ -13,12 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {
-            "Boot a Linux kernel in a new micro-VM with the serial console on this terminal.",
+            "Boot a kernel in a new micro-VM with the serial console on this terminal: Linux (bzImage or ELF vmlinux),",
+            "or a unikernel entered by Xen PVH, Multiboot v1 or Firecracker's 64-bit ELF entry (see --boot-protocol).",
             "The guest's console output goes to stdout, stdin goes to the guest. The VM ends when the guest powers off.",
             ""
         },
@@ -30,18 +34,48 @@ import picocli.CommandLine.Option;
             "  kapsel vm run --initrd initramfs.cpio.gz --disk root.ext4 --disk data.img,ro --rng",
             "  kapsel vm run --initrd initramfs.cpio.gz --vsock uds=/run/vm1.sock --net tap=tap0",
             "  kapsel vm run --initrd initramfs.cpio.gz --control-sock /run/vm1.ctl   (then: kapsel vm snapshot)",
+            "  kapsel vm run --kernel app.multiboot --cmdline 'verbose' --memory 64",
+            "  kapsel vm run --kernel app.elf --boot-protocol pvh --initrd files.cpio --disk data.img --virtio-mmio-cmdline",
+            "",
+            "A unikernel ends the VM by powering off (ACPI S5: port 0x600 <- 0x34) or by the i8042 reset (port 0x64 <- 0xFE).",
             "",
             "Exit codes: 0 the guest powered off; 80 it rebooted (a micro-VM ends instead of rebooting);",
             "81 its kernel panicked; 82 triple fault; 83 KVM failed to run it; 84 the VM could not be set up",
             "(missing or corrupt kernel or initrd); 85 no usable KVM on this host; 2 bad arguments."
         })
 final class VmRunCommand implements Callable<Integer> {
+    /** {@code --boot-protocol NAME}: a usage error naming the choices for anything else. */
+    static final class BootProtocolConverter implements CommandLine.ITypeConverter<BootProtocol> {
+        @Override
+        public BootProtocol convert(String value) {
+            try {
+                return BootProtocol.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     @Option(names = "--kernel", paramLabel = "PATH",
             description = "Kernel: an uncompressed ELF vmlinux or a bzImage. Default: the cached Debian cloud kernel (bin/setup).")
     Path kernel;
 
-    @Option(names = "--initrd", paramLabel = "PATH", description = "Initial RAM disk (cpio, optionally compressed).")
+    @Option(names = "--initrd", paramLabel = "PATH",
+            description = "Initial RAM disk (cpio, optionally compressed); for a PVH or multiboot kernel, its one module.")
     Path initrd;
+
+    @Option(names = "--boot-protocol", paramLabel = "PROTOCOL", converter = BootProtocolConverter.class,
+            description = {"How to enter the kernel: linux (Linux's 64-bit boot protocol, zero page at RSI), pvh (Xen PVH:",
+                "32-bit, EBX = hvm_start_info), multiboot (Multiboot v1: 32-bit, EAX = 0x2BADB002, EBX = multiboot_info),",
+                "elf64 (Firecracker's entry for a non-Linux ELF64, e.g. Unikraft's Firecracker build).",
+                "Default: detected from the file (bzImage or a vmlinux's 'Linux' ELF note: linux; a Xen PHYS32_ENTRY note:",
+                "pvh; a multiboot header in the first 8 KiB: multiboot; another ELF64: elf64)."})
+    BootProtocol bootProtocol;
+
+    @Option(names = "--virtio-mmio-cmdline",
+            description = {"Append 'virtio_mmio.device=4K@ADDR:IRQ' for each virtio device to the command line, for kernels",
+                "that do not find the devices in the ACPI DSDT (most unikernels; Linux reads either)."})
+    boolean virtioMmioCmdline;
 
     @Option(names = "--cmdline", paramLabel = "STR",
             description = "Kernel command line. Default: '" + VmConfig.DEFAULT_CMDLINE + "'.")
@@ -106,7 +140,7 @@ final class VmRunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(2, e.getMessage(), e);
         }
-        return VmLauncher.runToCompletion(config, controlSocket);
+        return VmLauncher.runToCompletion(config, new BootOptions(Optional.ofNullable(bootProtocol), virtioMmioCmdline), controlSocket);
     }
 
     private static Path defaultKernel() {

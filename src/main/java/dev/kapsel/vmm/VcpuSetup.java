@@ -48,6 +48,6 @@ final class VcpuSetup {
     }
 
     static Regs general(GeneralRegisters g) {
-        return new Regs(0, 0, 0, 0, g.rsi(), 0, g.rsp(), g.rbp(), 0, 0, 0, 0, 0, 0, 0, 0, g.rip(), g.rflags());
+        return new Regs(g.rax(), g.rbx(), 0, 0, g.rsi(), 0, g.rsp(), g.rbp(), 0, 0, 0, 0, 0, 0, 0, 0, g.rip(), g.rflags());
     }
 }

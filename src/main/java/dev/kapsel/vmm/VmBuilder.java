@@ -2,6 +2,9 @@ package dev.kapsel.vmm;
 
 import dev.kapsel.arch.x86.GuestRamLayout;
 import dev.kapsel.arch.x86.Layout;
+import dev.kapsel.boot.BootProtocol;
+import dev.kapsel.boot.KernelLoadException;
+import dev.kapsel.boot.KernelLoader;
 import dev.kapsel.bus.Bus;
 import dev.kapsel.bus.RunGate;
 import dev.kapsel.devices.legacy.AcpiPowerDevice;
@@ -49,6 +52,26 @@ public final class VmBuilder {
         return build(config, consoleOut, new LinuxBoot(config));
     }
 
+    /**
+     * Builds a VM whose kernel is entered by the boot protocol {@code boot} names, or the one detected
+     * from the kernel file: Linux (bzImage, vmlinux), Xen PVH, Multiboot v1 or a Firecracker-style ELF64.
+     */
+    public static MicroVm build(VmConfig config, OutputStream consoleOut, BootOptions boot) throws VmSetupException {
+        BootProtocol protocol = boot.protocol().isPresent() ? boot.protocol().get() : detect(config);
+        GuestPayload payload = protocol.protectedModeEntry()
+                ? new ProtectedModeBoot(config, protocol, boot.virtioMmioCmdline())
+                : new LinuxBoot(config, protocol, boot.virtioMmioCmdline());
+        return build(config, consoleOut, payload);
+    }
+
+    private static BootProtocol detect(VmConfig config) throws VmSetupException {
+        try {
+            return KernelLoader.detectProtocol(config.kernel());
+        } catch (KernelLoadException e) {
+            throw new VmSetupException.Kernel(config.kernel(), e);
+        }
+    }
+
     /** As {@link #build(VmConfig, OutputStream)}, running {@code payload} instead of the config's kernel. */
     static MicroVm build(VmConfig config, OutputStream consoleOut, GuestPayload payload) throws VmSetupException {
         return assemble(config, consoleOut, payload, null, null);
@@ -73,7 +96,7 @@ public final class VmBuilder {
             VmFd vm = cleanup.add(createVm(kvm));
             GuestMemory memory = mapMemory(config, vm, memoryFile, cleanup);
             RunGate gate = new RunGate();
-            Bus portIo = new Bus("pio");
+            Bus portIo = new Bus("pio", payload.unclaimedPortRead());
             Bus mmio = new Bus("mmio");
             MmioDeviceManager devices = new MmioDeviceManager(vm, kvm, mmio, memory, gate, cleanup, VmBuilder::warn);
             attachVirtioDevices(config, devices, gate, cleanup);

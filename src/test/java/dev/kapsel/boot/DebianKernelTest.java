@@ -43,4 +43,20 @@ class DebianKernelTest {
             assertEquals(h.version(), zp.getShort(0x206));
         }
     }
+
+    /** Debian's vmlinux carries Xen's PVH note too; its "Linux" notes keep it on Linux's own 64-bit protocol. */
+    @Test
+    void bothDebianKernelsAreDetectedAsLinuxThoughTheVmlinuxHasAPvhNote() throws Exception {
+        GuestKernels kernels = new GuestKernels(StateDirectory.resolve());
+        Path vmlinux = kernels.defaultVmlinux().orElseThrow(() -> new AssertionError("no vmlinux cached: run bin/setup"));
+        Path vmlinuz = kernels.defaultBzImage().orElseThrow(() -> new AssertionError("no bzImage cached: run bin/setup"));
+        assertEquals(BootProtocol.LINUX, KernelLoader.detectProtocol(vmlinux));
+        assertEquals(BootProtocol.LINUX, KernelLoader.detectProtocol(vmlinuz));
+        try (Arena arena = Arena.ofConfined()) {
+            GuestMemory m = GuestMemory.allocate(arena, 256L << 20);
+            LoadedKernel pvh = KernelLoader.load(vmlinux, m, BootProtocol.PVH);
+            assertEquals(KernelFormat.ELF_PVH, pvh.format());
+            assertTrue(pvh.entry() > Layout.HIMEM_START && pvh.entry() < pvh.loadEnd(), Long.toHexString(pvh.entry()));
+        }
+    }
 }

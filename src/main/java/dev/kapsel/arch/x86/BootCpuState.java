@@ -5,7 +5,7 @@ import dev.kapsel.memory.GuestMemory;
 import java.util.List;
 
 /**
- * Everything the VMM loads into the boot vCPU for the Linux 64-bit boot protocol: general and
+ * Everything the VMM loads into the boot vCPU for the Linux 64-bit boot protocol (or a 32-bit entry): general and
  * special registers, boot MSRs and FPU control values. {@link #prepare} also writes the page tables,
  * GDT and IDT the registers point at.
  */
@@ -17,5 +17,15 @@ public record BootCpuState(GeneralRegisters regs, LongModeRegisters sregs, List<
         Gdt.write(memory);
         return new BootCpuState(GeneralRegisters.bootCpu(entry), LongModeRegisters.longModeBoot(), BootMsrs.entries(),
                 FpuState.boot());
+    }
+
+    /**
+     * Writes the 32-bit GDT and returns the state for entering 32-bit protected mode (paging off) at
+     * {@code entry} with {@code eax} and {@code ebx} set: the PVH and multiboot entries.
+     */
+    public static BootCpuState prepareProtectedMode(GuestMemory memory, long entry, long eax, long ebx) {
+        Gdt.writeProtectedMode(memory);
+        return new BootCpuState(GeneralRegisters.protectedModeCpu(entry, eax, ebx), LongModeRegisters.protectedModeBoot(),
+                BootMsrs.entries(), FpuState.boot());
     }
 }

@@ -18,6 +18,8 @@ public final class Gdt {
 
     /** Access byte + flags nibble, in the layout {@link #entry} takes: present, code r/x accessed, L=1, G=1. */
     public static final int CODE_FLAGS = 0xa09b;
+    /** Present, code r/x accessed, D=1 (32-bit), G=1: the code segment of a 32-bit protected-mode entry. */
+    public static final int CODE32_FLAGS = 0xc09b;
     /** Present, data r/w accessed, D/B=1, G=1. */
     public static final int DATA_FLAGS = 0xc093;
     /** Present, busy 32/64-bit TSS, G=1. */
@@ -31,6 +33,13 @@ public final class Gdt {
             entry(DATA_FLAGS, 0, 0xfffff),
             entry(TSS_FLAGS, 0, 0xfffff),
         };
+    }
+
+    /** The same four descriptors with a 32-bit code segment, for the PVH and multiboot entries. */
+    public static long[] protectedModeTable() {
+        long[] table = bootTable();
+        table[CODE_INDEX] = entry(CODE32_FLAGS, 0, 0xfffff);
+        return table;
     }
 
     /**
@@ -48,6 +57,15 @@ public final class Gdt {
     /** Writes the GDT and the (zero) IDT into guest memory. */
     public static void write(GuestMemory memory) {
         long[] table = bootTable();
+        for (int i = 0; i < table.length; i++) {
+            memory.writeU64(Layout.BOOT_GDT + 8L * i, table[i]);
+        }
+        memory.writeU64(Layout.BOOT_IDT, 0);
+    }
+
+    /** Writes {@link #protectedModeTable} and the (zero) IDT into guest memory. */
+    public static void writeProtectedMode(GuestMemory memory) {
+        long[] table = protectedModeTable();
         for (int i = 0; i < table.length; i++) {
             memory.writeU64(Layout.BOOT_GDT + 8L * i, table[i]);
         }

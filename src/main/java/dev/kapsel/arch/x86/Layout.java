@@ -11,6 +11,9 @@ public final class Layout {
     public static final long BOOT_GDT = 0x500;
     /** Empty IDT loaded at boot. */
     public static final long BOOT_IDT = 0x520;
+    /** The boot information of a 32-bit entry (PVH's hvm_start_info, multiboot_info) and what it points at. */
+    public static final long BOOT_INFO = 0x6000;
+    public static final long BOOT_INFO_END = 0x7000;
     /** The Linux zero page (struct boot_params). */
     public static final long ZERO_PAGE = 0x7000;
     /** Initial stack pointer of the boot CPU. */
