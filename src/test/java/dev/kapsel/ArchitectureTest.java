@@ -38,7 +38,7 @@ class ArchitectureTest {
      */
     static final Map<String, Integer> RANK = Map.ofEntries(
             Map.entry("sys", 0),
-            Map.entry("memory", 1),
+            Map.entry("memory", 1), Map.entry("state", 1),
             Map.entry("kvm", 2),
             Map.entry("host", 3),
             Map.entry("arch.x86", 4),
@@ -47,7 +47,7 @@ class ArchitectureTest {
             Map.entry("virtio", 7),
             Map.entry("devices", 8),
             Map.entry("vmm", 9), Map.entry("sandbox", 9),
-            Map.entry("initramfs", 10), Map.entry("image", 10), Map.entry("agent", 10),
+            Map.entry("initramfs", 10), Map.entry("image", 10), Map.entry("agent", 10), Map.entry("api", 10),
             Map.entry("container", 11),
             Map.entry("oci", 12),
             Map.entry("cli", 13));

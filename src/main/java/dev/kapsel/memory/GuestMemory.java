@@ -17,7 +17,6 @@ import java.util.List;
  * All multi-byte values are little-endian, as on x86.
  */
 public final class GuestMemory {
-    private static final MemorySegment EMPTY = MemorySegment.ofArray(new byte[0]);
 
     private static final long PAGE_MASK = 4095;
 
@@ -64,15 +63,8 @@ public final class GuestMemory {
         return false;
     }
 
-    /**
-     * The host view of {@code [address, address+length)}; the range must lie inside one region. A
-     * zero-length range names no guest byte and is empty wherever it points: virtqueues pass zero-length
-     * buffers at any address (virtio allows them), and no device may fail on one.
-     */
+    /** The host view of {@code [address, address+length)}; the range must lie inside one region. */
     public MemorySegment slice(long address, long length) {
-        if (length == 0) {
-            return EMPTY;
-        }
         for (GuestRegion r : regions) {
             if (r.contains(address, length)) {
                 return r.backing().asSlice(address - r.start(), length);
