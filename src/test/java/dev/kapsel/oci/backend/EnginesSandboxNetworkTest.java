@@ -3,7 +3,6 @@ package dev.kapsel.oci.backend;
 import static dev.kapsel.oci.backend.PodmanWithKapsel.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.kapsel.testing.Guest;
@@ -14,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,12 +40,7 @@ class EnginesSandboxNetworkTest {
 
     @BeforeAll
     static void image() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/podman")) && Files.isExecutable(Path.of("/usr/bin/conmon")),
-                "needs podman and conmon");
-        assumeTrue(Files.isReadable(Path.of("/dev/kvm")), "the sandbox needs /dev/kvm");
-        podman = PodmanWithKapsel.configure(work, List.of("--root", work.resolve("podman/root").toString(), "--runroot",
-                work.resolve("podman/run").toString(), "--storage-driver", "vfs"), Map.of("KAPSEL_STATE_DIR", work.resolve("state").toString()));
-        podman.importBusybox(IMAGE);
+        podman = PodmanWithKapsel.sandboxOnHost(work, IMAGE);
     }
 
     @AfterAll

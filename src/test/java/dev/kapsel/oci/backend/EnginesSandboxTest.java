@@ -2,12 +2,10 @@ package dev.kapsel.oci.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import static dev.kapsel.oci.backend.PodmanWithKapsel.ok;
 
 import dev.kapsel.testing.Guest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +30,7 @@ class EnginesSandboxTest {
 
     @BeforeAll
     static void image() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/podman")) && Files.isExecutable(Path.of("/usr/bin/conmon")),
-                "needs podman and conmon");
-        assumeTrue(Files.isReadable(Path.of("/dev/kvm")), "the sandbox needs /dev/kvm");
-        podman = PodmanWithKapsel.configure(work, List.of("--root", work.resolve("podman/root").toString(), "--runroot",
-                work.resolve("podman/run").toString(), "--storage-driver", "vfs"), Map.of("KAPSEL_STATE_DIR", work.resolve("state").toString()));
-        podman.importBusybox(IMAGE);
+        podman = PodmanWithKapsel.sandboxOnHost(work, IMAGE);
     }
 
     @AfterAll
