@@ -11,7 +11,9 @@ import java.util.List;
  *
  * <p>Resolution is where the guest's descriptors are checked: every index against its table, every
  * buffer and indirect table against guest RAM, and the number of descriptors visited against the
- * table size, so a looping chain ends with {@link VirtqueueException.ChainTooLong}.
+ * table size, so a looping chain ends with {@link VirtqueueException.ChainTooLong}. Zero-length
+ * descriptors (virtio allows them, at any address) are left out of {@link #buffers}, so no device
+ * ever maps one (the rng and balloon fuzz targets each found a device failing on one).
  */
 public record DescriptorChain(int head, List<Buffer> buffers) {
     public DescriptorChain {
@@ -90,7 +92,9 @@ public record DescriptorChain(int head, List<Buffer> buffers) {
             } else if (sawWritable) {
                 throw new VirtqueueException.ReadableAfterWritable();
             }
-            buffers.add(new Buffer(d.address(), length, d.isWritable()));
+            if (length > 0) {
+                buffers.add(new Buffer(d.address(), length, d.isWritable()));   // a zero-length buffer names no guest byte, at whatever address
+            }
             if (!d.hasNext()) {
                 return new DescriptorChain(head, buffers);
             }

@@ -45,6 +45,17 @@ class VirtqueueTest {
     }
 
     @Test
+    void zeroLengthDescriptorsAnywhereAreLeftOutOfTheChain() throws Exception {
+        Virtqueue q = active(false);
+        // virtio allows a zero-length buffer at any address, even one no RAM backs: it names no guest byte
+        int head = driver.addChain(Seg.readable(0xffff_ffff_ffff_ff00L, 0), Seg.readable(0x10000, 16),
+                Seg.writable(0x7fff_0000_0000L, 0), Seg.writable(0x20000, 8));
+        DescriptorChain chain = q.pop();
+        assertEquals(head, chain.head());
+        assertEquals(List.of(new Buffer(0x10000, 16, false), new Buffer(0x20000, 8, true)), chain.buffers());
+    }
+
+    @Test
     void availIndexWrapsAround() throws Exception {
         Virtqueue q = active(false);
         for (int i = 0; i < 70000; i++) {

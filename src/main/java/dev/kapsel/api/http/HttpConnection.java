@@ -198,6 +198,38 @@ final class HttpConnection implements AutoCloseable {
         write(response.encode(close));
     }
 
+    /**
+     * Ends a connection whose request was refused without being read to its end: half-closes the
+     * write side after the refusal and reads and drops what the client is still sending, until it
+     * closes, {@code maxDrain} bytes or the request timeout, whichever is first. Closing at once would
+     * make the client's unfinished write fail (EPIPE, or a reset that loses the refusal it has not
+     * read yet); this is the lingering close of HTTP servers (RFC 9112, 9.6).
+     */
+    void refuseAndLinger(HttpResponse refusal, long maxDrain) throws IOException {
+        write(refusal.encode(true));
+        channel.shutdownOutput();
+        ByteBuffer sink = ByteBuffer.allocate(8192);
+        long deadline = System.nanoTime() + limits.requestTimeout().toNanos();
+        long drained = 0;
+        while (drained < maxDrain) {
+            sink.clear();
+            int n = channel.read(sink);
+            if (n < 0) {
+                return;
+            }
+            if (n > 0) {
+                drained += n;
+                continue;
+            }
+            long wait = (deadline - System.nanoTime()) / 1_000_000;
+            if (wait <= 0) {
+                return;
+            }
+            selector.select(wait);
+            selector.selectedKeys().clear();
+        }
+    }
+
     private void write(byte[] bytes) throws IOException {
         ByteBuffer out = ByteBuffer.wrap(bytes);
         long deadline = System.nanoTime() + limits.requestTimeout().toNanos();

@@ -105,7 +105,8 @@ public final class HttpServer implements AutoCloseable {
                 try {
                     request = connection.readRequest();
                 } catch (HttpException e) {
-                    connection.send(handler.refuse(e.status(), e.getMessage()), true);
+                    connection.refuseAndLinger(handler.refuse(e.status(), e.getMessage()),
+                            2L * (limits.maxHeadBytes() + limits.maxBodyBytes()));
                     return;
                 }
                 if (request == null) {

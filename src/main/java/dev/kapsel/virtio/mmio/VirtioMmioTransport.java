@@ -335,6 +335,8 @@ public final class VirtioMmioTransport implements BusDevice, Persistent {
             device.processQueue(index);
         } catch (VirtioDeviceException e) {
             fail(e);
+        } catch (RuntimeException e) {
+            fail(new VirtioDeviceException.DeviceBug(e));
         }
     }
 

@@ -102,6 +102,10 @@ public final class HostileDriver implements AutoCloseable {
         int status = driver.read32(MmioRegisters.STATUS);
         if (DeviceStatus.has(status, DeviceStatus.DEVICE_NEEDS_RESET)) {
             assertTrue(transport.failure() != null, "NEEDS_RESET without a failure");
+            if (transport.failure() instanceof VirtioDeviceException.DeviceBug bug) {
+                // the transport keeps the VM going after a device bug; to a fuzzer it is a finding
+                throw (RuntimeException) bug.getCause();
+            }
             return;
         }
         for (int q = 0; q < queues.size(); q++) {

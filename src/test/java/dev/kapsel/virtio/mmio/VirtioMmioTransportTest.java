@@ -25,6 +25,7 @@ class VirtioMmioTransportTest {
         int activations;
         int resets;
         final List<Integer> heads = new ArrayList<>();
+        RuntimeException bug;
 
         @Override public int deviceId() { return 42; }
         @Override public long features() { return FeatureBits.TRANSPORT | FeatureBits.bit(3); }
@@ -36,6 +37,9 @@ class VirtioMmioTransportTest {
 
         @Override
         public void processQueue(int index) throws VirtioDeviceException {
+            if (bug != null) {
+                throw bug;
+            }
             DescriptorChain c;
             while ((c = active.queue(index).pop()) != null) {
                 heads.add(c.head());
@@ -154,6 +158,18 @@ class VirtioMmioTransportTest {
         queue.setAvailIdx(1);
         driver.notifyQueue(0);
         assertTrue(device.heads.isEmpty());
+    }
+
+    @Test
+    void aDeviceBugStopsTheDeviceWithItsPlaceInsteadOfEndingTheQueueThread() {
+        driver.bringUp(queue);
+        device.bug = new IllegalStateException("made up");
+        driver.notifyQueue(0);
+        assertTrue(DeviceStatus.has(driver.read32(STATUS), DeviceStatus.DEVICE_NEEDS_RESET));
+        assertInstanceOf(VirtioDeviceException.DeviceBug.class, transport.failure());
+        assertSame(device.bug, transport.failure().getCause());
+        assertEquals(1, warnings.size());
+        assertTrue(warnings.getFirst().contains("made up") && warnings.getFirst().contains("VirtioMmioTransportTest.java:"), warnings.getFirst());
     }
 
     @Test
