@@ -24,6 +24,11 @@ public final class AgentClient implements AutoCloseable {
     public static final int VERSION_MAX = 1;
     /** Output bytes buffered per stream before the client stops reading the connection. */
     public static final long OUTPUT_BUFFER = 8L << 20;
+    /** MOUNT flag bits (docs/agent-protocol.md). */
+    public static final int MOUNT_READ_ONLY = 0x01;
+    public static final int MOUNT_NOSUID = 0x02;
+    public static final int MOUNT_NODEV = 0x04;
+    public static final int MOUNT_NOEXEC = 0x08;
 
     private final InputStream in;
     private final OutputStream out;
@@ -36,7 +41,6 @@ public final class AgentClient implements AutoCloseable {
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final Thread reader;
     private volatile IOException closedBecause;
-    /** The MOUNT waiting for its answer (MOUNTED, or an ERROR with id 0); one at a time. */
 
     private AgentClient(InputStream in, OutputStream out, AutoCloseable connection, int version, String agentName) {
         this.in = in;
@@ -120,12 +124,6 @@ public final class AgentClient implements AutoCloseable {
     public void configureNetwork(NetworkConfig config) throws IOException, InterruptedException {
         request(FrameType.NETWORK, config.encode());
     }
-
-    /** MOUNT flag bits (docs/agent-protocol.md). */
-    public static final int MOUNT_READ_ONLY = 0x01;
-    public static final int MOUNT_NOSUID = 0x02;
-    public static final int MOUNT_NODEV = 0x04;
-    public static final int MOUNT_NOEXEC = 0x08;
 
     /**
      * Mounts the virtio-fs device tagged {@code tag} at {@code target} inside the container's root

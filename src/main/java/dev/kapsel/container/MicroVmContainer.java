@@ -95,6 +95,7 @@ public final class MicroVmContainer implements RunningContainer {
             throw new ContainerStartException.HostIo("cannot make the VM's socket directory", e);
         }
         MicroVm vm = null;
+        AgentClient agent = null;
         TailBuffer console = new TailBuffer(16 * 1024);
         try {
             VmConfig config = new VmConfig(boot.kernel(), Optional.of(boot.initramfs()), CMDLINE, boot.vcpus(),
@@ -106,7 +107,7 @@ public final class MicroVmContainer implements RunningContainer {
                     ? new TeeOutputStream(console, new java.io.FileOutputStream(java.io.FileDescriptor.err)) : console;
             vm = VmBuilder.build(config, consoleOut);
             vm.start();
-            AgentClient agent = connect(vm, uds, console);
+            agent = connect(vm, uds, console);
             if (boot.network() != null) {
                 configureNetwork(agent, boot.network());
             }
@@ -115,16 +116,16 @@ public final class MicroVmContainer implements RunningContainer {
             AgentProcess process = agent.start(spec);
             return new MicroVmContainer(vm, agent, uds, stdio.attach(process), cleanup, start, booted);
         } catch (VmSetupException e) {
-            throw failed(vm, uds, cleanup, new ContainerStartException.VmSetup(e));
+            throw failed(vm, agent, uds, cleanup, new ContainerStartException.VmSetup(e));
         } catch (SpawnFailedException e) {
-            throw failed(vm, uds, cleanup, new ContainerStartException.SpawnFailed(e.getMessage(), e.commandNotFound(), e));
+            throw failed(vm, agent, uds, cleanup, new ContainerStartException.SpawnFailed(e.getMessage(), e.commandNotFound(), e));
         } catch (IOException e) {
-            throw failed(vm, uds, cleanup, new ContainerStartException.AgentUnreachable(
+            throw failed(vm, agent, uds, cleanup, new ContainerStartException.AgentUnreachable(
                     "the guest agent failed: " + e.getMessage() + console.describeTail(), e));
         } catch (ContainerStartException e) {
-            throw failed(vm, uds, cleanup, e);
+            throw failed(vm, agent, uds, cleanup, e);
         } catch (InterruptedException | RuntimeException e) {
-            failed(vm, uds, cleanup, null);
+            failed(vm, agent, uds, cleanup, null);
             throw e;
         }
     }
@@ -134,7 +135,6 @@ public final class MicroVmContainer implements RunningContainer {
         try {
             agent.configureNetwork(network);
         } catch (AgentErrorException e) {
-            agent.close();
             throw new ContainerStartException.Network("the guest refused its network configuration: " + e.getMessage(), e);
         }
     }
@@ -152,7 +152,12 @@ public final class MicroVmContainer implements RunningContainer {
         }
     }
 
-    private static ContainerStartException failed(MicroVm vm, Path uds, Runnable cleanup, ContainerStartException e) {
+    /** Undoes a start that failed after any step: the agent connection, the VM, its socket directory, the caller's cleanup. */
+    private static ContainerStartException failed(MicroVm vm, AgentClient agent, Path uds, Runnable cleanup,
+                                                  ContainerStartException e) {
+        if (agent != null) {
+            agent.close();
+        }
         if (vm != null) {
             vm.close();
         }

@@ -60,6 +60,18 @@ public final class StateReader {
         return v;
     }
 
+    /**
+     * A byte string of at most {@code max} bytes, the contents of a device's fixed-size buffer (as
+     * {@link StateWriter#ring} wrote it); {@code what} names the buffer in the error for a longer one.
+     */
+    public byte[] bytes(int max, String what) {
+        byte[] v = bytes();
+        if (v.length > max) {
+            throw new StateFormatException(what + " of " + v.length + " bytes, more than " + max);
+        }
+        return v;
+    }
+
     public String string() {
         return new String(bytes(), StandardCharsets.UTF_8);
     }

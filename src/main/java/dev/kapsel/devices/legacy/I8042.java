@@ -5,7 +5,6 @@ import dev.kapsel.bus.InterruptLine;
 import dev.kapsel.bus.Bus;
 import dev.kapsel.bus.BusDevice;
 import dev.kapsel.state.Persistent;
-import dev.kapsel.state.StateFormatException;
 import dev.kapsel.state.StateReader;
 import dev.kapsel.state.StateWriter;
 import java.util.Objects;
@@ -251,10 +250,7 @@ public final class I8042 implements BusDevice, Persistent {
 
     @Override
     public synchronized void restoreState(StateReader in) {
-        byte[] waiting = in.bytes();
-        if (waiting.length > OUTPUT_BUFFER_SIZE) {
-            throw new StateFormatException("i8042 output buffer of " + waiting.length + " bytes, more than " + OUTPUT_BUFFER_SIZE);
-        }
+        byte[] waiting = in.bytes(OUTPUT_BUFFER_SIZE, "i8042 output buffer");
         head = 0;
         count = 0;
         for (byte b : waiting) {

@@ -4,7 +4,6 @@ import dev.kapsel.bus.InterruptLine;
 import dev.kapsel.bus.Bus;
 import dev.kapsel.bus.BusDevice;
 import dev.kapsel.state.Persistent;
-import dev.kapsel.state.StateFormatException;
 import dev.kapsel.state.StateReader;
 import dev.kapsel.state.StateWriter;
 import java.io.IOException;
@@ -233,7 +232,6 @@ public final class Serial16550 implements BusDevice, Persistent {
         return true;
     }
 
-    /** Bytes the guest sent that could not be written to the output stream. */
     /** Registers, line and modem state, the interrupt edge tracker and the bytes waiting in the receive FIFO. */
     @Override
     public synchronized void saveState(StateWriter out) {
@@ -255,10 +253,7 @@ public final class Serial16550 implements BusDevice, Persistent {
         modemLines = in.u8();
         modemDeltas = in.u8();
         interruptRaised = in.bool();
-        byte[] waiting = in.bytes();
-        if (waiting.length > RX_FIFO_SIZE) {
-            throw new StateFormatException("serial receive FIFO of " + waiting.length + " bytes, more than " + RX_FIFO_SIZE);
-        }
+        byte[] waiting = in.bytes(RX_FIFO_SIZE, "serial receive FIFO");
         rxHead = 0;
         rxCount = 0;
         for (byte b : waiting) {
@@ -266,6 +261,7 @@ public final class Serial16550 implements BusDevice, Persistent {
         }
     }
 
+    /** Bytes the guest sent that could not be written to the output stream. */
     public long droppedOutputBytes() {
         return droppedOutput.get();
     }
