@@ -91,10 +91,25 @@ public final class Guest {
         Thread.ofPlatform().daemon().start(() -> out.complete(slurp(p.getInputStream())));
         Thread.ofPlatform().daemon().start(() -> err.complete(slurp(p.getErrorStream())));
         if (!p.waitFor(BOOT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            // the command's children (a monitor, a VMM) may hold its output pipes open: end them all,
+            // and never wait without bound for the pipes to close (a CI batch once hung here for 36 min)
+            List<ProcessHandle> children = p.descendants().toList();
             p.destroyForcibly().waitFor();
-            throw new AssertionError("timed out after " + BOOT_TIMEOUT_SECONDS + " s: " + cmd + "\n" + out.join() + err.join());
+            children.forEach(ProcessHandle::destroyForcibly);
+            throw new AssertionError("timed out after " + BOOT_TIMEOUT_SECONDS + " s: " + cmd + "\n" + drained(out) + drained(err));
         }
         return new Result(p.exitValue(), out.join(), err.join());
+    }
+
+    private static String drained(CompletableFuture<String> output) {
+        try {
+            return output.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return "<output still open 10 s after the command was killed>";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "<interrupted>";
+        }
     }
 
     private static String slurp(java.io.InputStream in) {
