@@ -10,6 +10,7 @@ import dev.kapsel.container.IsolationKind;
 import dev.kapsel.container.Limitation;
 import dev.kapsel.container.ProcessSpecResolver;
 import dev.kapsel.container.RunningContainer;
+import dev.kapsel.container.UnikernelLaunch;
 import dev.kapsel.container.detached.ContainerRegistry;
 import dev.kapsel.container.detached.ContainerRegistryException;
 import dev.kapsel.container.record.ContainerRecord;
@@ -48,6 +49,9 @@ import picocli.CommandLine.Parameters;
             "           are served by kapsel's Java kernel. Starts in milliseconds; runs on any KVM host.",
             "  vm       (default) a micro-VM per container: the stock Linux kernel, the image as a read-only disk under",
             "           a tmpfs overlay (writes vanish with the container), the kapsel guest agent starting the process.",
+            "  unikernel (default for an image labelled dev.kapsel.unikernel.kernel or com.urunc.unikernel.binary) the",
+            "           image's own kernel booted in a micro-VM, its serial console as stdout; COMMAND replaces its",
+            "           command line. --isolation=unikernel also reads urunc's /urunc.json. See docs/unikernels.md.",
             "",
             "Detached (-d): the container runs in the background in its own monitor process; kapsel prints its id"
                 + " once the guest agent has started the command. Its output goes to logs: see 'kapsel ps', 'kapsel logs',"
@@ -68,8 +72,8 @@ final class RunCommand implements Callable<Integer> {
     static final int RUNTIME_FAILURE = ExitCodes.RUNTIME_FAILURE;
 
     @Option(names = "--isolation", paramLabel = "KIND", converter = IsolationConverter.class,
-            description = "vm or sandbox (default: ${DEFAULT-VALUE}).")
-    IsolationKind isolation = IsolationKind.VM;
+            description = "vm, sandbox or unikernel (default: unikernel for an image labelled as one, else vm).")
+    IsolationKind isolation;
 
     @Option(names = "--rm", description = "Remove the container when it exits (only -d keeps containers; without -d this is the default).")
     boolean rm;
@@ -155,9 +159,23 @@ final class RunCommand implements Callable<Integer> {
         ImageStore store = ImageStore.openDefault();
         Image img = pullIfNeeded(store);
         image = img.name();
-        ContainerProcess spec = processSpec(img.config());
+        boolean unikernel = unikernelLabels(img.config());
+        if (isolation == null) {
+            isolation = unikernel ? IsolationKind.UNIKERNEL : IsolationKind.VM;
+        } else if (unikernel && isolation != IsolationKind.UNIKERNEL) {
+            throw new CommandFailure(RUNTIME_FAILURE, "image " + image + " is a unikernel: it boots its own kernel, not in the "
+                    + isolation + " isolation (leave out --isolation, or give --isolation=unikernel)", null);
+        }
         long prepareStart = System.nanoTime();
-        ContainerLaunch launch = launch(store, spec).withMounts(binds);
+        ContainerProcess spec;
+        ContainerLaunch launch;
+        if (isolation == IsolationKind.UNIKERNEL) {
+            launch = unikernelLaunch(store, img).withMounts(binds);
+            spec = new ContainerProcess(launch.process().args(), List.of(), "/", "");
+        } else {
+            spec = processSpec(img.config());
+            launch = launch(store, spec).withMounts(binds);
+        }
         long prepared = System.nanoTime() - prepareStart;
         if (detach) {
             return startDetached(spec, launch);
@@ -218,6 +236,28 @@ final class RunCommand implements Callable<Integer> {
         try {
             return ImageLaunch.of(store, image, spec, tty && isolation == IsolationKind.VM, isolation,
                     ContainerLaunch.Resources.ofMib(cpus, memoryMib), stdio, Progress.forTerminal());
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
+        }
+    }
+
+    private static boolean unikernelLabels(ImageConfig config) {
+        try {
+            return UnikernelLaunch.isUnikernel(config.labels());
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure(RUNTIME_FAILURE, "the image's unikernel labels: " + e.getMessage(), e);
+        }
+    }
+
+    private ContainerLaunch unikernelLaunch(ImageStore store, Image img) throws Exception {
+        if (entrypoint != null || workdir != null || user != null || !env.isEmpty() || !envFiles.isEmpty() || tty) {
+            throw new CommandFailure(RUNTIME_FAILURE, "a unikernel takes no --entrypoint, -w, -u, -e, --env-file or -t:"
+                    + " it is one program with its command line (give it after the image)", null);
+        }
+        ContainerLaunch.Stdio stdio = interactive ? ContainerLaunch.Stdio.INHERITED : ContainerLaunch.Stdio.INHERITED.withoutStdin();
+        try {
+            return UnikernelLaunch.of(store, image, img.config().labels(), command, ContainerLaunch.Resources.ofMib(cpus, memoryMib),
+                    stdio, Progress.forTerminal());
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
         }

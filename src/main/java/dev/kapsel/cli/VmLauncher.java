@@ -22,21 +22,9 @@ import dev.kapsel.vmm.snapshot.SnapshotException;
 final class VmLauncher {
     private VmLauncher() {}
 
-    /**
-     * The process exit code of {@code kapsel vm run} for each way a VM ends (documented in docs/vmm.md),
-     * chosen not to collide with 1 (generic failure), 2 (usage error) or 128+N (killed by signal N).
-     */
+    /** The process exit code of {@code kapsel vm run} for each way a VM ends. */
     static int exitCode(VmExitStatus status) {
-        return switch (status) {
-            case POWER_OFF -> 0;
-            case RESET -> 80;
-            case PANIC -> 81;
-            case TRIPLE_FAULT -> 82;
-            case KVM_FAILURE -> 83;
-            case BOOT_FAILURE -> 84;
-            case KVM_UNAVAILABLE -> 85;
-            case STOPPED -> 86;
-        };
+        return status.exitCode();
     }
 
     /** How the VM is made: booted from a configuration or restored from a snapshot. */

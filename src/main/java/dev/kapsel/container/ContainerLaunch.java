@@ -3,6 +3,7 @@ package dev.kapsel.container;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.kapsel.boot.BootProtocol;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,7 +110,8 @@ public record ContainerLaunch(Process process, RootFs root, List<Mount> mounts, 
     /** Where the container's root comes from. */
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
     @JsonSubTypes({@JsonSubTypes.Type(value = RootFs.ImageDisk.class, name = "image-disk"),
-                   @JsonSubTypes.Type(value = RootFs.Directory.class, name = "directory")})
+                   @JsonSubTypes.Type(value = RootFs.Directory.class, name = "directory"),
+                   @JsonSubTypes.Type(value = RootFs.Unikernel.class, name = "unikernel")})
     public sealed interface RootFs {
         /**
          * A read-only ext4 image of the root (an image's cached disk), with the unpacked tree beside it
@@ -120,11 +122,25 @@ public record ContainerLaunch(Process process, RootFs root, List<Mount> mounts, 
         /** A directory tree, as an OCI bundle's root; {@code readonly} as its {@code root.readonly} asks. */
         record Directory(Path path, boolean readonly) implements RootFs {}
 
+        /**
+         * A unikernel image's root ({@link UnikernelImage}): the kernel to boot and the initrd (null for
+         * none), host paths inside {@code tree}, its command line, and the boot protocol (null: detected
+         * from the kernel file).
+         */
+        record Unikernel(Path tree, Path kernel, Path initrd, String cmdline, BootProtocol protocol)
+                implements RootFs {
+            public Unikernel {
+                Objects.requireNonNull(kernel, "kernel");
+                cmdline = cmdline == null ? "" : cmdline;
+            }
+        }
+
         /** The tree of files, for checks and the sandbox; null for a disk without its unpacked tree. */
         default Path tree() {
             return switch (this) {
                 case ImageDisk d -> d.unpacked();
                 case Directory d -> d.path();
+                case Unikernel u -> u.tree();
             };
         }
     }

@@ -5,6 +5,7 @@ import dev.kapsel.host.KvmKind;
 import dev.kapsel.host.KvmProbe;
 import dev.kapsel.host.StateDirectory;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,7 +16,9 @@ public enum IsolationKind {
     /** A micro-VM per container with the stock Linux kernel and the guest agent. */
     VM("vm", new VmIsolation()),
     /** kapsel's KVM user-mode sandbox: no guest kernel, system calls served by the Java kernel. */
-    SANDBOX("sandbox", new SandboxIsolation());
+    SANDBOX("sandbox", new SandboxIsolation()),
+    /** A unikernel image's own kernel booted in a micro-VM: no Linux guest, no agent ({@link UnikernelImage}). */
+    UNIKERNEL("unikernel", new UnikernelIsolation());
 
     private final String id;
     private final Isolation isolation;
@@ -38,9 +41,10 @@ public enum IsolationKind {
         return Arrays.stream(values()).filter(k -> k.id.equals(id)).findFirst();
     }
 
-    /** The names, for messages: {@code 'vm' and 'sandbox'}. */
+    /** The names, for messages: {@code 'vm', 'sandbox' and 'unikernel'}. */
     public static String names() {
-        return String.join(" and ", Arrays.stream(values()).map(k -> "'" + k.id + "'").toList());
+        List<String> quoted = Arrays.stream(values()).map(k -> "'" + k.id + "'").toList();
+        return String.join(", ", quoted.subList(0, quoted.size() - 1)) + " and " + quoted.getLast();
     }
 
     /**

@@ -50,6 +50,10 @@ final class SandboxIsolation implements Isolation {
 
     @Override
     public void check(ContainerLaunch launch) throws ContainerStartException.Unsupported {
+        if (launch.root() instanceof ContainerLaunch.RootFs.Unikernel u) {
+            throw new ContainerStartException.Unsupported("the image is a unikernel (" + u.kernel().getFileName()
+                    + "): it boots with the unikernel isolation, not in the sandbox");
+        }
         Path root = tree(launch);
         RootfsChecks.requireDirectory(root);
         long limit = launch.resources().memoryBytes();

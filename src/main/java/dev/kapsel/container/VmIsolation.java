@@ -72,6 +72,8 @@ final class VmIsolation implements Isolation {
                     throw new ContainerStartException.Unsupported("root image " + d.disk() + " is missing");
                 }
             }
+            case ContainerLaunch.RootFs.Unikernel u -> throw new ContainerStartException.Unsupported(
+                    "the image is a unikernel (" + u.kernel().getFileName() + "): it boots with the unikernel isolation, not a Linux guest");
         }
         ContainerLaunch.Network network = launch.network();
         if (ContainerLaunch.Network.MODE_NAMESPACE.equals(network.mode()) && !Files.exists(network.namespace())) {

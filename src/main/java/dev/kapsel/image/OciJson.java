@@ -116,7 +116,26 @@ public final class OciJson {
         return new ImageConfig(strings(c.path("Entrypoint"), what, "Entrypoint"), strings(c.path("Cmd"), what, "Cmd"),
                 strings(c.path("Env"), what, "Env"), c.path("WorkingDir").asText(""), c.path("User").asText(""),
                 instant(root.path("created").asText(null)), root.path("os").asText(""),
-                root.path("architecture").asText(""), diffIds);
+                root.path("architecture").asText(""), diffIds, labels(c.path("Labels"), what));
+    }
+
+    /** {@code config.Labels}: an object of strings (null or missing: none). */
+    private static Map<String, String> labels(JsonNode node, String what) throws MalformedImageException {
+        if (node.isMissingNode() || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw new MalformedImageException(what + ": Labels is not an object of strings");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (var it = node.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw new MalformedImageException(what + ": label '" + e.getKey() + "' is not a string");
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return out;
     }
 
     private static List<String> strings(JsonNode node, String what, String field) throws MalformedImageException {

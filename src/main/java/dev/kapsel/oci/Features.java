@@ -42,6 +42,8 @@ public final class Features {
         ObjectNode annotations = root.putObject("annotations");
         annotations.put("dev.kapsel.isolation.default", Backends.defaultName());
         annotations.put("dev.kapsel.isolation.sandbox", "available: KVM user-mode sandbox, static x86-64 programs, Java system-call layer");
+        annotations.put("dev.kapsel.isolation.unikernel", "available: an image's own unikernel (Xen PVH, Multiboot v1, ELF64,"
+                + " Linux) booted in a micro-VM, chosen by dev.kapsel.unikernel.* or com.urunc.unikernel.* annotations or /urunc.json");
         annotations.put("dev.kapsel.isolation.vm", "available where KVM boots Linux at hardware speed: a micro-VM per container, the guest agent runs the process");
         return root;
     }

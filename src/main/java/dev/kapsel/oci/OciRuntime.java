@@ -76,7 +76,7 @@ public final class OciRuntime {
         StateStore.checkId(request.id());
         Path bundle = request.bundle().toAbsolutePath().normalize();
         OciConfig config = ConfigReader.readBundle(bundle);
-        IsolationKind isolation = Backends.select(config);
+        IsolationKind isolation = Backends.select(config, bundle);
         ContainerLaunch launch = OciLaunch.of(config, bundle);
         LaunchRunner.check(isolation, launch);
         if (config.process().terminal() && request.consoleSocket() == null && request.lentTerminal() == null) {

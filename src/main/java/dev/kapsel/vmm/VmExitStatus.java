@@ -1,6 +1,6 @@
 package dev.kapsel.vmm;
 
-/** How a micro-VM ended. {@code kapsel vm run} maps each to its process exit code ({@code cli.VmLauncher}). */
+/** How a micro-VM ended, and the process exit code {@code kapsel vm run} and a unikernel container give for it. */
 public enum VmExitStatus {
     POWER_OFF("the guest powered off"),
     RESET("the guest rebooted; a micro-VM does not reboot, so the VM ended"),
@@ -19,5 +19,22 @@ public enum VmExitStatus {
 
     public String description() {
         return description;
+    }
+
+    /**
+     * The exit code for this end (documented in docs/vmm.md), chosen not to collide with 1 (generic
+     * failure), 2 (usage error) or 128+N (killed by signal N).
+     */
+    public int exitCode() {
+        return switch (this) {
+            case POWER_OFF -> 0;
+            case RESET -> 80;
+            case PANIC -> 81;
+            case TRIPLE_FAULT -> 82;
+            case KVM_FAILURE -> 83;
+            case BOOT_FAILURE -> 84;
+            case KVM_UNAVAILABLE -> 85;
+            case STOPPED -> 86;
+        };
     }
 }

@@ -8,11 +8,16 @@ import dev.kapsel.container.ContainerLaunch.Rlimit;
 import dev.kapsel.container.ContainerLaunch.RootFs;
 import dev.kapsel.container.ContainerLaunch.Stdio;
 import dev.kapsel.container.ContainerLaunch;
+import dev.kapsel.container.UnikernelImage;
+import dev.kapsel.oci.InvalidConfigException;
 import dev.kapsel.oci.spec.Linux;
 import dev.kapsel.oci.spec.OciConfig;
 import dev.kapsel.oci.spec.OciProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How an OCI bundle reads as the container service's typed launch ({@link dev.kapsel.container.ContainerLaunch}):
@@ -35,8 +40,36 @@ public final class OciLaunch {
                         .map(n -> n.type() + "=" + n.path()).toList());
         List<Mount> mounts = config.mounts().stream().map(m -> new Mount(m.isBind() ? "bind" : m.type(), m.source(), m.destination(),
                 m.options())).toList();
-        return new ContainerLaunch(process(config.process(), config.hostname()), new RootFs.Directory(rootfs(config, bundle),
-                config.root().readonly()), mounts, network(linux), resources(config), features, Stdio.INHERITED, null);
+        RootFs root = unikernel(config, bundle).<RootFs>map(u -> unikernelRoot(u, rootfs(config, bundle)))
+                .orElseGet(() -> new RootFs.Directory(rootfs(config, bundle), config.root().readonly()));
+        return new ContainerLaunch(process(config.process(), config.hostname()), root, mounts, network(linux), resources(config),
+                features, Stdio.INHERITED, null);
+    }
+
+    /**
+     * The unikernel the bundle holds: named by its annotations (kapsel's or urunc's keys), or by urunc's
+     * {@code /urunc.json} in its root. The process's args do not change its command line (urunc's rule).
+     *
+     * @throws InvalidConfigException for unikernel annotations or a urunc.json that cannot be used
+     */
+    public static Optional<UnikernelImage> unikernel(OciConfig config, Path bundle) {
+        try {
+            return UnikernelImage.find(config.annotations(), rootfs(config, bundle));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException("unikernel: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the bundle's root: " + e.getMessage(), e);
+        }
+    }
+
+    private static RootFs unikernelRoot(UnikernelImage image, Path rootfs) {
+        try {
+            return image.root(rootfs);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException("unikernel: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the bundle's root: " + e.getMessage(), e);
+        }
     }
 
     /**

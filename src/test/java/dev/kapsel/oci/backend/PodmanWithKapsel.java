@@ -41,13 +41,18 @@ final class PodmanWithKapsel {
      * busybox imported as {@code image}: the set-up of the tests that run the sandbox isolation under podman.
      */
     static PodmanWithKapsel sandboxOnHost(Path work, String image) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/podman"))
-                && java.nio.file.Files.isExecutable(Path.of("/usr/bin/conmon")), "needs podman and conmon");
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(Path.of("/dev/kvm")), "the sandbox needs /dev/kvm");
-        PodmanWithKapsel podman = configure(work, List.of("--root", work.resolve("podman/root").toString(), "--runroot",
-                work.resolve("podman/run").toString(), "--storage-driver", "vfs"), Map.of("KAPSEL_STATE_DIR", work.resolve("state").toString()));
+        PodmanWithKapsel podman = onHost(work);
         podman.importBusybox(image);
         return podman;
+    }
+
+    /** podman on this host with storage, run root and kapsel's state of the test's own under {@code work}, no image yet. */
+    static PodmanWithKapsel onHost(Path work) throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/podman"))
+                && java.nio.file.Files.isExecutable(Path.of("/usr/bin/conmon")), "needs podman and conmon");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(Path.of("/dev/kvm")), "needs /dev/kvm");
+        return configure(work, List.of("--root", work.resolve("podman/root").toString(), "--runroot",
+                work.resolve("podman/run").toString(), "--storage-driver", "vfs"), Map.of("KAPSEL_STATE_DIR", work.resolve("state").toString()));
     }
 
     static PodmanWithKapsel configure(Path work, List<String> global, Map<String, String> env) throws IOException {
