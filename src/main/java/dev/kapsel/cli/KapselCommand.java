@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
 final class KapselCommand implements Runnable {
     /** The verbs, in the order usage lists them, each built only when used ({@link Verbs}). */
     static final Verbs VERBS = new Verbs(List.of("run", "ps", "logs", "stop", "rm", "load", "pull", "push", "tag", "images",
-            "inspect", "rmi", "login", "logout", "vm", "sandbox", "demo", "doctor"), Set.of()) {
+            "inspect", "rmi", "login", "logout", "build-unikernel", "vm", "sandbox", "demo", "doctor"), Set.of()) {
         @Override
         protected Object make(String name) {
             return switch (name) {
@@ -42,6 +42,7 @@ final class KapselCommand implements Runnable {
                 case "login" -> new LoginCommand();
                 case "logout" -> new LogoutCommand();
                 case "rmi" -> new RmiCommand();
+                case "build-unikernel" -> new BuildUnikernelCommand();
                 case "vm" -> new VmCommand();
                 case "sandbox" -> new SandboxCommand();
                 case "demo" -> new DemoCommand();

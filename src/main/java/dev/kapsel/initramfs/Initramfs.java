@@ -42,6 +42,11 @@ public final class Initramfs {
         return this;
     }
 
+    /** Whether the image has an entry at {@code path} already. */
+    public boolean contains(String path) {
+        return paths.contains(normalize(path));
+    }
+
     public Initramfs file(String path, int mode, byte[] content) {
         String p = add(path);
         entries.add(new File(p, mode, content.clone()));

@@ -1,0 +1,73 @@
+package dev.kapsel.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kapsel.host.StateDirectory;
+import dev.kapsel.image.ImageStore;
+import dev.kapsel.testing.BusyboxImage;
+import dev.kapsel.testing.Guest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code kapsel build-unikernel} then {@code kapsel run} of the result, booting the Debian kernel straight
+ * into busybox's sh as the one program: it prints, a command that needs a new process fails (the init's
+ * seccomp filter refuses fork), and the program's end is the container's (exit 0: power-off; exit 3: a
+ * line naming it and kapsel's 80). Sizes and times are printed beside those of the same command as an
+ * ordinary micro-VM container. One boot per run.
+ */
+@Tag("guest")
+class SingleProgramImageGuestTest {
+    private static Path state;
+
+    @BeforeAll
+    static void loadImage() throws Exception {
+        state = Files.createTempDirectory("kapsel-single-program-");
+        Files.createSymbolicLink(state.resolve("kernels"), StateDirectory.resolve().resolve("kernels"));
+        ImageStore.open(state.resolve("images")).load(BusyboxImage.writeLayout(Files.createDirectory(state.resolve("layout"))), null);
+    }
+
+    private static Guest.Result kapsel(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Guest.REPO.resolve("bin/kapsel").toString()));
+        cmd.addAll(List.of(args));
+        return Guest.run(cmd, Map.of("KAPSEL_STATE_DIR", state.toString()));
+    }
+
+    @Test
+    void theProgramRunsAsTheGuestsOnlyProcessAndCannotFork() throws Exception {
+        Guest.Result built = kapsel("build-unikernel", BusyboxImage.NAME, "-o", "kapsel-test/sh-uk:1", "sh", "-c",
+                "echo single-program pid=$$; /bin/true; echo fork-status=$?");
+        assertEquals(0, built.exitCode(), built.toString());
+        System.out.println("build-unikernel: " + built.stdout().strip());
+        long t0 = System.nanoTime();
+        Guest.Result r = kapsel("run", "kapsel-test/sh-uk:1");
+        long ukMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stdout().contains("single-program pid=2"), "sh is the init's one child: " + r);
+        Matcher status = Pattern.compile("fork-status=(\\d+)").matcher(r.stdout());
+        assertTrue(status.find(), r.toString());
+        assertTrue(Integer.parseInt(status.group(1)) != 0, "running /bin/true needs a fork, which the filter refuses: " + r);
+
+        Guest.Result failing = kapsel("build-unikernel", BusyboxImage.NAME, "-o", "kapsel-test/exit3-uk:1", "sh", "-c", "exit 3");
+        assertEquals(0, failing.exitCode(), failing.toString());
+        Guest.Result three = kapsel("run", "kapsel-test/exit3-uk:1");
+        assertEquals(80, three.exitCode(), three.toString());
+        assertTrue(three.stdout().contains("exited with status 3"), three.toString());
+
+        t0 = System.nanoTime();
+        Guest.Result vm = kapsel("run", "--isolation=vm", BusyboxImage.NAME, "sh", "-c", "echo single-program pid=$$");
+        long vmMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(0, vm.exitCode(), vm.toString());
+        System.out.printf("single-program image: run %d ms; the same sh as a micro-VM container: %d ms (%.2fx)%n", ukMillis, vmMillis,
+                (double) ukMillis / vmMillis);
+    }
+}
