@@ -44,6 +44,9 @@ public final class MemoryFile extends Node implements FileData {
     public OpenFile open(int flags) {
         if ((flags & 01000) != 0 && (flags & 3) != 0) {
             truncate(0);
+            if (pages() != null) {
+                pages().truncated(0);
+            }
         }
         return new RegularHandle(this, this, flags);
     }
