@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include "check.h"
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -35,6 +37,33 @@ static int child_reads_then_writes_second_page(char *m) {
     }
     m[pg] = 'Q';
     return 0;
+}
+
+static sigjmp_buf escape;
+static volatile int bus_code;
+
+static void on_bus(int sig, siginfo_t *info, void *context) {
+    (void) sig;
+    (void) context;
+    bus_code = info->si_code;
+    siglongjmp(escape, 1);
+}
+
+/* Reads *p; returns 1 if that raised SIGBUS with BUS_ADRERR. */
+static int read_raises_sigbus(volatile char *p) {
+    struct sigaction sa = {0};
+    sa.sa_sigaction = on_bus;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGBUS, &sa, NULL);
+    bus_code = 0;
+    int raised = 0;
+    if (sigsetjmp(escape, 1) == 0) {
+        (void) *p;
+    } else {
+        raised = bus_code == BUS_ADRERR;
+    }
+    signal(SIGBUS, SIG_DFL);
+    return raised;
 }
 
 int main(void) {
@@ -93,6 +122,14 @@ int main(void) {
     CHECK(ftruncate(fd, pg + 10) == 0 && grown[pg + 9] == 'k' && grown[pg + 10] == 0,
           "ftruncate zeroes the cached bytes beyond the new end");
     CHECK(munmap(grown, 3 * pg) == 0, "munmap of the moved mapping");
+    close(fd);
+    fd = open(path, O_RDWR | O_TRUNC);
+    CHECK(fd >= 0 && write(fd, "tiny", 4) == 4, "a file of four bytes");
+    char *t = mmap(NULL, 2 * pg, PROT_READ, MAP_SHARED, fd, 0);
+    CHECK(t != MAP_FAILED && memcmp(t, "tiny", 4) == 0 && t[pg - 1] == 0, "its one page maps, zeros after the end");
+    CHECK(read_raises_sigbus(t + pg), "a page wholly past the end raises SIGBUS (BUS_ADRERR)");
+    CHECK(ftruncate(fd, 2 * pg) == 0 && t[pg] == 0, "once the file grows the page maps");
+    munmap(t, 2 * pg);
     close(fd);
     unlink(path);
 

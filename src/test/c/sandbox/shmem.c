@@ -39,8 +39,11 @@ int main(void) {
     errno = 0;
     CHECK(pwrite(fd, "x", 1, 3 * pg) == -1 && errno == EPERM, "writing past its end is EPERM");
     CHECK(pwrite(fd, "y", 1, 10) == 1, "writing inside it works");
+    errno = 0;
+    CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) == -1 && errno == EBUSY, "F_SEAL_WRITE while a shared mapping may write is EBUSY");
     munmap(m, 2 * pg);
-    CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) == 0, "F_SEAL_WRITE once no writable mapping is left");
+    char *priv = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) == 0, "F_SEAL_WRITE once no shared mapping is left (a private one may stay)");
     errno = 0;
     CHECK(write(fd, "z", 1) == -1 && errno == EPERM, "writing a F_SEAL_WRITE file is EPERM");
     errno = 0;
@@ -48,7 +51,12 @@ int main(void) {
           "a writable shared mapping of it is EPERM");
     char *ro = mmap(NULL, pg, PROT_READ, MAP_SHARED, fd, 0);
     CHECK(ro != MAP_FAILED && ro[10] == 'y', "a read-only shared mapping still works");
+    errno = 0;
+    CHECK(mprotect(ro, pg, PROT_READ | PROT_WRITE) == -1 && errno == EACCES, "and mprotect cannot make it writable: EACCES");
+    priv[10] = 'p';
+    CHECK(priv[10] == 'p' && ro[10] == 'y', "a private mapping made before the seal stays writable, privately");
     munmap(ro, pg);
+    munmap(priv, pg);
     CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL) == 0, "F_SEAL_SEAL");
     errno = 0;
     CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK) == -1 && errno == EPERM, "no seal can be added after F_SEAL_SEAL");

@@ -110,17 +110,17 @@ public final class AddressSpace {
     private void putArea(Vma v) {
         Vma old = areas.put(v.start(), v);
         if (v.shared() != null) {
-            v.shared().pages().areaAdded();
+            v.shared().pages().areaAdded(v.shared().mayWrite());
         }
         if (old != null && old.shared() != null) {
-            old.shared().pages().areaRemoved();
+            old.shared().pages().areaRemoved(old.shared().mayWrite());
         }
     }
 
     private void removeArea(Vma v) {
         areas.remove(v.start());
         if (v.shared() != null) {
-            v.shared().pages().areaRemoved();
+            v.shared().pages().areaRemoved(v.shared().mayWrite());
         }
     }
 
@@ -465,7 +465,7 @@ public final class AddressSpace {
      */
     public boolean handleFault(long va, boolean write, boolean execute) {
         Vma v = find(va);
-        if (v == null || !allows(v, write, execute)) {
+        if (v == null || !allows(v, write, execute) || beyondEndOfFile(v, va)) {
             return false;
         }
         long pte = table.lookup(va);
@@ -481,7 +481,7 @@ public final class AddressSpace {
         long window = page & ~(FAULT_AROUND_PAGES * PAGE_SIZE - 1);
         populate(v, page);
         for (long p = Math.max(window, v.start()); p < Math.min(window + FAULT_AROUND_PAGES * PAGE_SIZE, v.end()); p += PAGE_SIZE) {
-            if (p != page && !PageTable.hasFrame(table.lookup(p))) {
+            if (p != page && !PageTable.hasFrame(table.lookup(p)) && !beyondEndOfFile(v, p)) {
                 try {
                     populate(v, p);
                 } catch (OutOfFramesException e) {
@@ -490,6 +490,16 @@ public final class AddressSpace {
             }
         }
         return true;
+    }
+
+    /** Is {@code va} in a shared area but past the end of its file (SIGBUS, as Linux, not a new page)? */
+    public boolean beyondEndOfFile(long va) {
+        Vma v = find(va);
+        return v != null && beyondEndOfFile(v, va);
+    }
+
+    private static boolean beyondEndOfFile(Vma v, long va) {
+        return v.shared() != null && v.pageIndex(va) * PAGE_SIZE >= v.shared().pages().fileSize();
     }
 
     private static boolean allows(Vma v, boolean write, boolean execute) {
@@ -540,6 +550,9 @@ public final class AddressSpace {
             throw new ErrnoException(Errno.EFAULT);
         }
         long pte = table.lookup(va);
+        if (!PageTable.hasFrame(pte) && beyondEndOfFile(v, va)) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
         if ((pte & PageTable.HIDDEN) != 0) {
             table.map(pageDown(va), pte & PageTable.ADDRESS_MASK, pteFlags(v.prot()));
             return (pte & PageTable.ADDRESS_MASK) | (va & (PAGE_SIZE - 1));

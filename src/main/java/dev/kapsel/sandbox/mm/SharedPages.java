@@ -32,6 +32,8 @@ public final class SharedPages implements FilePages {
     private final Map<Long, Integer> entries = new HashMap<>();
     private long mappedEntries;
     private long areas;
+    /** Areas that may be made writable (Linux's i_mmap_writable), which F_SEAL_WRITE waits for. */
+    private long writableAreas;
     /** A writable mapping mapped a page since the last write-back. */
     private boolean dirty;
 
@@ -102,15 +104,17 @@ public final class SharedPages implements FilePages {
         dirty = true;
     }
 
-    void areaAdded() {
+    void areaAdded(boolean mayWrite) {
         if (!inUse()) {
             store.hold();
         }
         areas++;
+        writableAreas += mayWrite ? 1 : 0;
     }
 
-    void areaRemoved() {
+    void areaRemoved(boolean mayWrite) {
         areas--;
+        writableAreas -= mayWrite ? 1 : 0;
         if (!inUse()) {
             store.drop();
         }
@@ -197,9 +201,19 @@ public final class SharedPages implements FilePages {
         }
     }
 
+    /** The file's size now: a shared area's pages from here on are past its end. */
+    public long fileSize() {
+        return store.size();
+    }
+
     /** Areas, in every address space, that map this file now (a SysV segment's shm_nattch). */
     public long areas() {
         return areas;
+    }
+
+    /** Does an area map this file so that it may write it (F_SEAL_WRITE is EBUSY then)? */
+    public boolean writablyMapped() {
+        return writableAreas > 0;
     }
 
     /** Frames cached now (tests). */

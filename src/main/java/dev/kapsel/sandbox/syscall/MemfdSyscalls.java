@@ -9,6 +9,7 @@ import dev.kapsel.sandbox.SandboxProcess;
 import dev.kapsel.sandbox.fs.OpenFile;
 import dev.kapsel.sandbox.fs.RegularHandle;
 import dev.kapsel.sandbox.fs.ShmemFile;
+import dev.kapsel.sandbox.mm.SharedPages;
 import dev.kapsel.sys.Errno;
 
 /** memfd_create(2) and the file seals of fcntl(2) (F_ADD_SEALS, F_GET_SEALS) over {@link ShmemFile}. */
@@ -56,6 +57,10 @@ public final class MemfdSyscalls {
         }
         if ((h.statusFlags() & 3) == 0) {
             throw new ErrnoException(Errno.EPERM);
+        }
+        if ((arg & ShmemFile.F_SEAL_WRITE) != 0 && (shmem.seals() & ShmemFile.F_SEAL_SEAL) == 0
+                && h.node().pages() instanceof SharedPages pages && pages.writablyMapped()) {
+            throw new ErrnoException(Errno.EBUSY); // a shared mapping could still write it
         }
         shmem.addSeals((int) arg);
         return 0;

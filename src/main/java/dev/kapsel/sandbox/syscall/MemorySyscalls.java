@@ -106,12 +106,13 @@ public final class MemorySyscalls {
         if (!(file instanceof RegularHandle h)) {
             throw new ErrnoException(Errno.ENODEV);
         }
-        boolean mayWrite = (h.statusFlags() & 3) == 2 && h.data().writable();
+        boolean sealed = h.data() instanceof ShmemFile shmem && shmem.writeSealed();
+        if ((prot & Vma.PROT_WRITE) != 0 && sealed) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        boolean mayWrite = (h.statusFlags() & 3) == 2 && h.data().writable() && !sealed;
         if ((prot & Vma.PROT_WRITE) != 0 && !mayWrite) {
             throw new ErrnoException(Errno.EACCES);
-        }
-        if ((prot & Vma.PROT_WRITE) != 0 && h.data() instanceof ShmemFile shmem && shmem.writeSealed()) {
-            throw new ErrnoException(Errno.EPERM);
         }
         h.pinForMapping();
         SharedPages pages = SharedPages.of(h.node(), h.data(), p.machine().memory(), p.machine().frames());
