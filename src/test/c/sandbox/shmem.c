@@ -110,6 +110,12 @@ int main(void) {
     CHECK(shared[0] == 42, "the mapping outlives the name");
     munmap(shared, pg);
     close(sfd);
+    sfd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600);
+    CHECK(sfd >= 0 && ftruncate(sfd, 2 * pg) == 0 && pwrite(sfd, "kept", 4, pg) == 4, "a second object of two pages");
+    char *late = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, sfd, 0);
+    CHECK(late != MAP_FAILED && shm_unlink(name) == 0 && close(sfd) == 0, "mapped, then unlinked and closed before any access");
+    CHECK(memcmp(late + pg, "kept", 4) == 0 && late[0] == 0, "the mapping still reads the unlinked object's bytes");
+    munmap(late, 2 * pg);
 
     snprintf(name, sizeof name, "/kapsel-sem-%d", getpid());
     sem_t *named = sem_open(name, O_CREAT | O_EXCL, 0600, 1);
