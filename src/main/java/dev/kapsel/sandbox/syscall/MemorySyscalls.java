@@ -114,6 +114,9 @@ public final class MemorySyscalls {
         if ((prot & Vma.PROT_WRITE) != 0 && !mayWrite) {
             throw new ErrnoException(Errno.EACCES);
         }
+        if (offset > ShmemFile.MAX_SIZE * 1024 - AddressSpace.pageUp(length)) {
+            throw new ErrnoException(Errno.EOVERFLOW); // the file's pages would not fit a page index
+        }
         h.pinForMapping();
         SharedPages pages = SharedPages.of(h.node(), h.data(), p.machine().memory(), p.machine().frames());
         return p.space().mapShared(addr, length, prot, fixed, noReplace, new Vma.Shared(pages, mayWrite), offset, p.paths().of(file));
