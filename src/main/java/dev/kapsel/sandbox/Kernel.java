@@ -6,11 +6,13 @@ import dev.kapsel.sandbox.fs.Location;
 import dev.kapsel.sandbox.fs.Vfs;
 import dev.kapsel.sandbox.machine.Cpu;
 import dev.kapsel.sandbox.machine.Machine;
+import dev.kapsel.sandbox.fs.UpperQuota;
 import dev.kapsel.sandbox.mm.AddressSpace;
 import dev.kapsel.sandbox.net.Network;
 import dev.kapsel.sandbox.net.NetworkMode;
 import dev.kapsel.sandbox.syscall.CredentialSyscalls;
 import dev.kapsel.sandbox.syscall.FileSyscalls;
+import dev.kapsel.sandbox.syscall.MemfdSyscalls;
 import dev.kapsel.sandbox.syscall.MemorySyscalls;
 import dev.kapsel.sandbox.syscall.ProcessSyscalls;
 import dev.kapsel.sandbox.syscall.Strace;
@@ -60,11 +62,15 @@ public final class Kernel {
     private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
             r -> Thread.ofPlatform().daemon().name("sandbox-timers").unstarted(r));
     private boolean shutdown;
+    private final UpperQuota sharedMemoryQuota;
+    private final SysvSegments sysvSegments;
 
     Kernel(Machine machine, Vfs vfs, SandboxLimits limits, PrintStream straceOut, NetworkMode networkMode, String hostname) {
         this.uts = new UtsNames(hostname);
         this.network = new Network(lock, vfs, networkMode);
         this.machine = machine;
+        this.sharedMemoryQuota = new UpperQuota(machine.memory().size());
+        this.sysvSegments = new SysvSegments(machine, sharedMemoryQuota);
         this.vfs = vfs;
         this.limits = limits;
         this.straceOut = straceOut;
@@ -76,6 +82,15 @@ public final class Kernel {
 
     public Machine machine() {
         return machine;
+    }
+
+    /** What memfds, shared anonymous memory and SysV segments may hold together: the guest's RAM, as tmpfs defaults to. */
+    public UpperQuota sharedMemoryQuota() {
+        return sharedMemoryQuota;
+    }
+
+    SysvSegments sysvSegments() {
+        return sysvSegments;
     }
 
     Vfs vfs() {
@@ -136,6 +151,8 @@ public final class Kernel {
         SyscallTable table = new SyscallTable();
         new FileSyscalls(p, network).register(table);
         new MemorySyscalls(p).register(table);
+        new MemfdSyscalls(p).register(table);
+        new SysvShmSyscalls(this, p).register(table);
         new ProcessSyscalls(p).register(table);
         new CredentialSyscalls(p).register(table);
         new TimeSyscalls(p).register(table);

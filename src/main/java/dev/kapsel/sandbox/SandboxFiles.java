@@ -96,7 +96,7 @@ final class SandboxFiles {
         StringBuilder b = new StringBuilder();
         for (Vma v : p.space().areas()) {
             b.append(String.format("%08x-%08x %s %08x 00:00 0", v.start(), v.end(), v.describeProt(),
-                    v.backing() != null ? v.fileOffset() : 0));
+                    v.backing() != null || v.shared() != null ? v.fileOffset() : 0));
             if (!v.name().isEmpty()) {
                 b.append(" ".repeat(19)).append(v.name());
             }

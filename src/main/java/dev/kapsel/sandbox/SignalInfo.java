@@ -7,7 +7,7 @@ package dev.kapsel.sandbox;
 public record SignalInfo(int signo, int code, int pid, int status, long address) {
     public static final int SI_USER = 0, SI_TKILL = -6, SI_KERNEL = 0x80;
     public static final int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
-    public static final int SEGV_MAPERR = 1, SEGV_ACCERR = 2;
+    public static final int SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRERR = 2;
 
     public static SignalInfo user(int signo, int senderPid) {
         return new SignalInfo(signo, SI_USER, senderPid, 0, 0);

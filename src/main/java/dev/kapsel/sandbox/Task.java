@@ -345,6 +345,12 @@ public final class Task {
             }
             boolean mapped = e.faultAddress() >= 0 && e.faultAddress() < KernelLayout.USER_END
                     && process.space().find(e.faultAddress()) != null;
+            if (mapped && process.space().beyondEndOfFile(e.faultAddress())) {
+                SignalDelivery.force(this, r, new SignalInfo(Signals.SIGBUS, SignalInfo.BUS_ADRERR, 0, 0, e.faultAddress()),
+                        String.format("killed by SIGBUS: access of address 0x%x beyond the end of its shared file at rip 0x%x",
+                                e.faultAddress(), r.rip()));
+                return;
+            }
             SignalDelivery.force(this, r, new SignalInfo(Signals.SIGSEGV, mapped ? SignalInfo.SEGV_ACCERR : SignalInfo.SEGV_MAPERR,
                     0, 0, e.faultAddress()), String.format("killed by SIGSEGV: %s of address 0x%x at rip 0x%x",
                     exec ? "execution" : write ? "write" : "read", e.faultAddress(), r.rip()));

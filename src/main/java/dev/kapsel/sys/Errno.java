@@ -43,6 +43,7 @@ public final class Errno {
     public static final int ELOOP = 40;
     public static final int EOPNOTSUPP = 95;
     public static final int EPROTO = 71;
+    public static final int EOVERFLOW = 75;
     public static final int ETIMEDOUT = 110;
     public static final int ESTALE = 116;
 
@@ -84,6 +85,7 @@ public final class Errno {
             Map.entry(ELOOP, new String[] {"ELOOP", "Too many levels of symbolic links"}),
             Map.entry(EOPNOTSUPP, new String[] {"EOPNOTSUPP", "Operation not supported"}),
             Map.entry(EPROTO, new String[] {"EPROTO", "Protocol error"}),
+            Map.entry(EOVERFLOW, new String[] {"EOVERFLOW", "Value too large for defined data type"}),
             Map.entry(ETIMEDOUT, new String[] {"ETIMEDOUT", "Connection timed out"}),
             Map.entry(ESTALE, new String[] {"ESTALE", "Stale file handle"}));
 

@@ -31,7 +31,8 @@ class ConformanceProgramsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"reuse, 4", "creds, 26", "memadvise, 24", "statfs, 9", "itimer, 14", "link, 17", "fifo, 15"})
+    @CsvSource({"reuse, 4", "creds, 26", "memadvise, 24", "statfs, 9", "itimer, 14", "link, 17", "fifo, 15",
+        "mmapshared, 36", "shmem, 49", "shmsysv, 26"})
     void programBehavesAsOnTheHost(String name, int checks) throws Exception {
         runBoth(name, checks);
     }

@@ -17,7 +17,8 @@ class DynamicProgramsTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"fileio, 37", "memory, 26", "tls, 8", "threads, 8", "procs, 12", "signals, 15", "polling, 19", "sockets, 47"})
+    @CsvSource({"fileio, 37", "memory, 26", "tls, 8", "threads, 8", "procs, 12", "signals, 15", "polling, 19", "sockets, 47",
+        "mmapshared, 36", "shmem, 49", "shmsysv, 26"})
     void dynamicProgramPassesAllItsChecks(String name, int checks) throws Exception {
         Path exe = GuestPrograms.compileDynamic(name);
         Path root = GuestPrograms.rootfs(dir, exe);

@@ -23,4 +23,12 @@ public interface FileData {
     /** The last descriptor of the open file was closed. */
     default void release() {
     }
+
+    /** A holder besides open descriptions (areas mapping the file, a SysV segment) keeps the bytes from now on. */
+    default void hold() {
+    }
+
+    /** That holder lets go ({@link #hold()}); files with names in the tree ignore both. */
+    default void drop() {
+    }
 }

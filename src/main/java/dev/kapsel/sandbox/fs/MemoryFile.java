@@ -13,6 +13,8 @@ public final class MemoryFile extends Node implements FileData {
     private long mtime = System.currentTimeMillis() / 1000;
     /** Names in the directory tree (st_nlink), counted by the directories that add and remove it. */
     private int links;
+    /** Open descriptions and areas mapping it shared: an unlinked file keeps its bytes while any is left (an orphan inode). */
+    private int holders;
 
     public MemoryFile(UpperQuota quota, int mode) {
         this.quota = quota;
@@ -32,18 +34,40 @@ public final class MemoryFile extends Node implements FileData {
         links++;
     }
 
-    /** One name fewer; the last one frees the memory (open descriptors then read an empty file: no orphan inodes yet). */
+    /** One name fewer; the last one frees the memory, once no descriptor or mapping holds the file either. */
     void unlinked() {
         links = Math.max(0, links - 1);
-        if (links == 0) {
+        if (links == 0 && holders == 0) {
             discard();
         }
     }
 
     @Override
+    public void hold() {
+        holders++;
+    }
+
+    @Override
+    public void drop() {
+        holders--;
+        if (links == 0 && holders == 0) {
+            discard();
+        }
+    }
+
+    @Override
+    public void release() {
+        drop();
+    }
+
+    @Override
     public OpenFile open(int flags) {
+        holders++;
         if ((flags & 01000) != 0 && (flags & 3) != 0) {
             truncate(0);
+            if (pages() != null) {
+                pages().truncated(0);
+            }
         }
         return new RegularHandle(this, this, flags);
     }

@@ -9,12 +9,27 @@ public abstract class Node {
     private static final AtomicLong INODES = new AtomicLong(100);
 
     private final long ino = INODES.incrementAndGet();
+    /** The page cache of shared mappings of this file, once one was made. */
+    private FilePages pages;
 
     public long ino() {
         return ino;
     }
 
     public abstract Stat stat();
+
+    /** The cached pages of this file's shared mappings, or null if it was never mapped shared. */
+    public final FilePages pages() {
+        return pages;
+    }
+
+    /** Attaches the page cache made by the first shared mapping; it stays for the node's life. */
+    public final void attachPages(FilePages cache) {
+        if (pages != null) {
+            throw new IllegalStateException("node " + ino + " has a page cache already");
+        }
+        pages = cache;
+    }
 
     public final int type() {
         return stat().mode() & S_IFMT;

@@ -45,7 +45,12 @@ public final class RegularHandle implements OpenFile {
         if (pos < 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        return data.read(pos, buf, 0, length);
+        int n = data.read(pos, buf, 0, length);
+        FilePages pages = node.pages();
+        if (pages != null && n > 0) {
+            pages.overlay(pos, buf, 0, n);
+        }
+        return n;
     }
 
     @Override
@@ -56,7 +61,7 @@ public final class RegularHandle implements OpenFile {
         if ((flags & O_APPEND) != 0) {
             position = data.size();
         }
-        int n = data.write(position, buf, offset, length);
+        int n = written(position, buf, offset, data.write(position, buf, offset, length));
         position += n;
         return n;
     }
@@ -69,7 +74,15 @@ public final class RegularHandle implements OpenFile {
         if (pos < 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        return data.write(pos, buf, 0, length);
+        return written(pos, buf, 0, data.write(pos, buf, 0, length));
+    }
+
+    private int written(long pos, byte[] buf, int offset, int n) {
+        FilePages pages = node.pages();
+        if (pages != null && n > 0) {
+            pages.written(pos, buf, offset, n);
+        }
+        return n;
     }
 
     @Override
@@ -93,6 +106,14 @@ public final class RegularHandle implements OpenFile {
             throw new ErrnoException(Errno.EINVAL);
         }
         data.truncate(size);
+        if (node.pages() != null) {
+            node.pages().truncated(size);
+        }
+    }
+
+    /** The bytes behind this description: what a shared mapping of it caches. */
+    public FileData data() {
+        return data;
     }
 
     /** A mapping reads the file through this description from now on, after its last close too. */

@@ -13,8 +13,11 @@ import dev.kapsel.sandbox.machine.OutOfFramesException;
 import dev.kapsel.sandbox.machine.PageTable;
 import dev.kapsel.sys.Errno;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -57,17 +60,22 @@ public final class AddressSpace {
 
     /**
      * What a change released and the vCPUs must forget before it is reused: the translations made
-     * stricter, the data frames no longer mapped and the leaf page-table pages unlinked.
+     * stricter, the private data frames no longer mapped, the leaf page-table pages unlinked and the
+     * entries that mapped pages of a shared file (whose frames go when their last entry goes).
      */
-    public record Changes(List<Invalidation> invalidations, List<Long> frames, List<Long> tables) {
+    public record Changes(List<Invalidation> invalidations, List<Long> frames, List<Long> tables, List<SharedEntry> shared) {
         public boolean isEmpty() {
-            return invalidations.isEmpty() && frames.isEmpty() && tables.isEmpty();
+            return invalidations.isEmpty() && frames.isEmpty() && tables.isEmpty() && shared.isEmpty();
         }
     }
+
+    /** A page-table entry that mapped page {@code index} of a shared file's cache. */
+    public record SharedEntry(SharedPages pages, long index) {}
 
     private List<Invalidation> invalidations = new ArrayList<>();
     private List<Long> releasedFrames = new ArrayList<>();
     private List<Long> releasedTables = new ArrayList<>();
+    private List<SharedEntry> releasedShared = new ArrayList<>();
 
     private void invalidate(long entryAddress, long va) {
         invalidations.add(new Invalidation(entryAddress, va & ~(PAGE_SIZE - 1)));
@@ -80,13 +88,14 @@ public final class AddressSpace {
      * reload CR3, and then calls {@link #free(Changes)}.
      */
     public Changes takeChanges() {
-        if (invalidations.isEmpty() && releasedFrames.isEmpty() && releasedTables.isEmpty()) {
-            return new Changes(List.of(), List.of(), List.of());
+        if (invalidations.isEmpty() && releasedFrames.isEmpty() && releasedTables.isEmpty() && releasedShared.isEmpty()) {
+            return new Changes(List.of(), List.of(), List.of(), List.of());
         }
-        Changes c = new Changes(invalidations, releasedFrames, releasedTables);
+        Changes c = new Changes(invalidations, releasedFrames, releasedTables, releasedShared);
         invalidations = new ArrayList<>();
         releasedFrames = new ArrayList<>();
         releasedTables = new ArrayList<>();
+        releasedShared = new ArrayList<>();
         return c;
     }
 
@@ -94,6 +103,25 @@ public final class AddressSpace {
     public void free(Changes changes) {
         changes.frames().forEach(frames::free);
         changes.tables().forEach(frames::free);
+        changes.shared().forEach(e -> e.pages().unmap(e.index()));
+    }
+
+    /** Every change of {@link #areas} goes through here and {@link #removeArea}: shared files count their areas. */
+    private void putArea(Vma v) {
+        Vma old = areas.put(v.start(), v);
+        if (v.shared() != null) {
+            v.shared().pages().areaAdded(v.shared().mayWrite());
+        }
+        if (old != null && old.shared() != null) {
+            old.shared().pages().areaRemoved(old.shared().mayWrite());
+        }
+    }
+
+    private void removeArea(Vma v) {
+        areas.remove(v.start());
+        if (v.shared() != null) {
+            v.shared().pages().areaRemoved(v.shared().mayWrite());
+        }
     }
 
     public PageTable pageTable() {
@@ -142,7 +170,7 @@ public final class AddressSpace {
         if (areas.size() >= MAX_AREAS) {
             throw new ErrnoException(Errno.ENOMEM);
         }
-        areas.put(vma.start(), vma);
+        putArea(vma);
     }
 
     /** Highest free gap of {@code length} bytes below {@link #MMAP_TOP}. */
@@ -169,10 +197,31 @@ public final class AddressSpace {
     /** mmap: returns the address of the new area. {@code fixed} replaces what is there; {@code noReplace} fails with EEXIST instead. */
     public long map(long hint, long length, int prot, boolean fixed, boolean noReplace, Vma.Backing backing,
                     long fileOffset, long fileSize, String name) {
+        long len = checkedLength(length);
+        long start = place(hint, len, fixed, noReplace);
+        long fileEnd = backing == null ? start : start + Math.min(len, Math.max(0, fileSize - fileOffset));
+        insert(new Vma(start, start + len, prot, backing, fileOffset, fileEnd, name));
+        return start;
+    }
+
+    /** mmap(MAP_SHARED): an area over the page cache of {@code shared}'s file from byte {@code fileOffset}. */
+    public long mapShared(long hint, long length, int prot, boolean fixed, boolean noReplace, Vma.Shared shared,
+                          long fileOffset, String name) {
+        long len = checkedLength(length);
+        long start = place(hint, len, fixed, noReplace);
+        insert(Vma.shared(start, start + len, prot, shared, fileOffset, name));
+        return start;
+    }
+
+    private static long checkedLength(long length) {
         if (length <= 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        long len = pageUp(length);
+        return pageUp(length);
+    }
+
+    /** Where a new area of {@code len} bytes goes (replacing what is there for MAP_FIXED). */
+    private long place(long hint, long len, boolean fixed, boolean noReplace) {
         long start;
         if (fixed || noReplace) {
             if ((hint & (PAGE_SIZE - 1)) != 0 || !validRange(hint, len)) {
@@ -190,8 +239,6 @@ public final class AddressSpace {
         } else {
             start = findFree(len);
         }
-        long fileEnd = backing == null ? start : start + Math.min(len, Math.max(0, fileSize - fileOffset));
-        insert(new Vma(start, start + len, prot, backing, fileOffset, fileEnd, name));
         return start;
     }
 
@@ -199,8 +246,8 @@ public final class AddressSpace {
     private void splitAt(long at) {
         Vma v = find(at);
         if (v != null && v.start() != at) {
-            areas.put(v.start(), v.slice(v.start(), at));
-            areas.put(at, v.slice(at, v.end()));
+            putArea(v.slice(v.start(), at));
+            putArea(v.slice(at, v.end()));
         }
     }
 
@@ -217,13 +264,13 @@ public final class AddressSpace {
         splitAt(end);
         List<Vma> gone = new ArrayList<>(areas.subMap(start, true, end, false).values());
         for (Vma v : gone) {
-            areas.remove(v.start());
-            releasePages(v.start(), v.end());
+            removeArea(v);
+            releasePages(v, v.start(), v.end());
         }
         releaseEmptyTables(start, end);
     }
 
-    private void releasePages(long start, long end) {
+    private void releasePages(Vma v, long start, long end) {
         for (long va = start; va < end; va += PAGE_SIZE) {
             long entry = table.entryAddress(va);
             if (entry < 0) {
@@ -235,7 +282,11 @@ public final class AddressSpace {
                 invalidate(entry, va);
             }
             if (PageTable.hasFrame(old)) {
-                releasedFrames.add(old & PageTable.ADDRESS_MASK);
+                if (v.shared() != null) {
+                    releasedShared.add(new SharedEntry(v.shared().pages(), v.pageIndex(va)));
+                } else {
+                    releasedFrames.add(old & PageTable.ADDRESS_MASK);
+                }
             }
         }
     }
@@ -268,12 +319,18 @@ public final class AddressSpace {
             if (v == null) {
                 throw new ErrnoException(Errno.ENOMEM);
             }
+            if (v.shared() != null && (prot & Vma.PROT_WRITE) != 0 && !v.shared().mayWrite()) {
+                throw new ErrnoException(Errno.EACCES); // a shared mapping of a file not opened for writing
+            }
             va = v.end();
         }
         splitAt(start);
         splitAt(end);
         for (Vma v : new ArrayList<>(areas.subMap(start, true, end, false).values())) {
-            areas.put(v.start(), v.withProt(prot));
+            putArea(v.withProt(prot));
+            if (v.shared() != null && (prot & Vma.PROT_WRITE) != 0) {
+                v.shared().pages().mayBeWritten();
+            }
             for (long va = v.start(); va < v.end(); va += PAGE_SIZE) {
                 long entry = table.entryAddress(va);
                 if (entry < 0) {
@@ -331,7 +388,7 @@ public final class AddressSpace {
             return oldStart;
         }
         if (oldStart + oldLen == v.end() && validRange(oldStart, newLen) && isFree(v.end(), oldStart + newLen)) {
-            areas.put(v.start(), new Vma(v.start(), oldStart + newLen, v.prot(), v.backing(), v.fileOffset(), v.fileEnd(), v.name()));
+            putArea(new Vma(v.start(), oldStart + newLen, v.prot(), v.backing(), v.fileOffset(), v.fileEnd(), v.name(), v.shared()));
             return oldStart;
         }
         if (!mayMove) {
@@ -343,7 +400,7 @@ public final class AddressSpace {
     private long move(Vma v, long oldStart, long oldLen, long newStart, long newLen) {
         Vma part = v.slice(oldStart, oldStart + oldLen);
         Vma moved = new Vma(newStart, newStart + newLen, part.prot(), part.backing(), part.fileOffset(),
-                Math.min(part.fileEnd() - oldStart + newStart, newStart + newLen), part.name());
+                Math.min(part.fileEnd() - oldStart + newStart, newStart + newLen), part.name(), part.shared());
         insert(moved);
         long copy = Math.min(oldLen, newLen);
         for (long off = 0; off < copy; off += PAGE_SIZE) {
@@ -388,7 +445,7 @@ public final class AddressSpace {
                 }
                 Vma heap = find(oldTop - 1);
                 if (heap != null && "[heap]".equals(heap.name()) && heap.end() == oldTop) {
-                    areas.put(heap.start(), new Vma(heap.start(), newTop, heap.prot(), null, 0, heap.start(), "[heap]"));
+                    putArea(new Vma(heap.start(), newTop, heap.prot(), null, 0, heap.start(), "[heap]"));
                 } else {
                     insert(Vma.anonymous(oldTop, newTop, Vma.PROT_READ | Vma.PROT_WRITE, "[heap]"));
                 }
@@ -408,7 +465,7 @@ public final class AddressSpace {
      */
     public boolean handleFault(long va, boolean write, boolean execute) {
         Vma v = find(va);
-        if (v == null || !allows(v, write, execute)) {
+        if (v == null || !allows(v, write, execute) || beyondEndOfFile(v, va)) {
             return false;
         }
         long pte = table.lookup(va);
@@ -424,7 +481,7 @@ public final class AddressSpace {
         long window = page & ~(FAULT_AROUND_PAGES * PAGE_SIZE - 1);
         populate(v, page);
         for (long p = Math.max(window, v.start()); p < Math.min(window + FAULT_AROUND_PAGES * PAGE_SIZE, v.end()); p += PAGE_SIZE) {
-            if (p != page && !PageTable.hasFrame(table.lookup(p))) {
+            if (p != page && !PageTable.hasFrame(table.lookup(p)) && !beyondEndOfFile(v, p)) {
                 try {
                     populate(v, p);
                 } catch (OutOfFramesException e) {
@@ -433,6 +490,16 @@ public final class AddressSpace {
             }
         }
         return true;
+    }
+
+    /** Is {@code va} in a shared area but past the end of its file (SIGBUS, as Linux, not a new page)? */
+    public boolean beyondEndOfFile(long va) {
+        Vma v = find(va);
+        return v != null && beyondEndOfFile(v, va);
+    }
+
+    private static boolean beyondEndOfFile(Vma v, long va) {
+        return v.shared() != null && v.pageIndex(va) * PAGE_SIZE >= v.shared().pages().fileSize();
     }
 
     private static boolean allows(Vma v, boolean write, boolean execute) {
@@ -446,6 +513,11 @@ public final class AddressSpace {
     }
 
     private long populate(Vma v, long page) {
+        if (v.shared() != null) {
+            long frame = v.shared().pages().map(v.pageIndex(page), (v.prot() & Vma.PROT_WRITE) != 0);
+            table.map(page, frame, pteFlags(v.prot()));
+            return frame;
+        }
         long frame = frames.allocate();
         if (v.backing() != null && page < v.fileEnd()) {
             int n = (int) Math.min(PAGE_SIZE, v.fileEnd() - page);
@@ -478,6 +550,9 @@ public final class AddressSpace {
             throw new ErrnoException(Errno.EFAULT);
         }
         long pte = table.lookup(va);
+        if (!PageTable.hasFrame(pte) && beyondEndOfFile(v, va)) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
         if ((pte & PageTable.HIDDEN) != 0) {
             table.map(pageDown(va), pte & PageTable.ADDRESS_MASK, pteFlags(v.prot()));
             return (pte & PageTable.ADDRESS_MASK) | (va & (PAGE_SIZE - 1));
@@ -523,13 +598,25 @@ public final class AddressSpace {
         }
     }
 
+    /** The page caches of the shared areas in {@code [start, start+length)} (msync); ENOMEM on gaps. */
+    public Set<SharedPages> sharedPagesIn(long start, long length) {
+        checkMapped(start, length);
+        Set<SharedPages> found = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Vma v : areas.subMap(areas.floorKey(start), true, start + pageUp(length), false).values()) {
+            if (v.shared() != null) {
+                found.add(v.shared().pages());
+            }
+        }
+        return found;
+    }
+
     /** Is all of {@code [start, start+length)} private anonymous memory (MADV_FREE's domain)? ENOMEM on gaps. */
     public boolean privateAnonymous(long start, long length) {
         checkMapped(start, length);
         long end = start + pageUp(length);
         for (long p = start; p < end; ) {
             Vma v = find(p);
-            if (v.backing() != null) {
+            if (v.backing() != null || v.shared() != null) {
                 return false;
             }
             p = v.end();
@@ -554,20 +641,23 @@ public final class AddressSpace {
             if (v == null) {
                 throw new ErrnoException(Errno.ENOMEM);
             }
-            releasePages(p, Math.min(v.end(), start + len));
+            releasePages(v, p, Math.min(v.end(), start + len));
             p = v.end();
         }
         // the range stays mapped, so its page tables stay, as Linux keeps them (free_pgtables runs at
         // munmap and exit only): a thread's stack that glibc discards at thread exit is reused at once
     }
 
-    /** fork: a new address space with the same areas and a private copy of every page present now. */
+    /**
+     * fork: a new address space with the same areas, a private copy of every private page present
+     * now, and the same frames for the pages of shared areas.
+     */
     public AddressSpace copy() {
         AddressSpace child = new AddressSpace(memory, frames, tables);
         child.brkStart = brkStart;
         child.brk = brk;
         for (Vma v : areas.values()) {
-            child.areas.put(v.start(), v);
+            child.putArea(v);
             for (long va = v.start(); va < v.end(); va += PAGE_SIZE) {
                 long entry = table.entryAddress(va);
                 if (entry < 0) {
@@ -578,8 +668,14 @@ public final class AddressSpace {
                 if (!PageTable.hasFrame(pte)) {
                     continue;
                 }
-                long frame = frames.allocate();
-                memory.slice(frame, PAGE_SIZE).copyFrom(memory.slice(pte & PageTable.ADDRESS_MASK, PAGE_SIZE));
+                long frame;
+                if (v.shared() != null) {
+                    frame = pte & PageTable.ADDRESS_MASK;
+                    v.shared().pages().addMapping(v.pageIndex(va));
+                } else {
+                    frame = frames.allocate();
+                    memory.slice(frame, PAGE_SIZE).copyFrom(memory.slice(pte & PageTable.ADDRESS_MASK, PAGE_SIZE));
+                }
                 if ((pte & PageTable.PRESENT) != 0) {
                     child.table.map(va, frame, pteFlags(v.prot()));
                 } else {
@@ -599,9 +695,9 @@ public final class AddressSpace {
      */
     public void release() {
         for (Vma v : new ArrayList<>(areas.values())) {
-            releasePages(v.start(), v.end());
+            removeArea(v);
+            releasePages(v, v.start(), v.end());
         }
-        areas.clear();
         free(takeChanges());
         table.forEachTable(frames::free);
     }

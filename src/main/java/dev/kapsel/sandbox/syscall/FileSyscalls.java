@@ -718,6 +718,7 @@ public final class FileSyscalls {
             case 3 -> f.statusFlags();                                          // F_GETFL
             case 4 -> { f.setStatusFlags((f.statusFlags() & O_ACCMODE) | ((int) arg & (02000 | 04000))); yield 0; }
             case 5, 6, 7, 36, 37, 38 -> 0;                                      // locks: one process, always granted
+            case MemfdSyscalls.F_ADD_SEALS, MemfdSyscalls.F_GET_SEALS -> MemfdSyscalls.seals(f, (int) cmd, arg);
             default -> throw new ErrnoException(Errno.EINVAL);
         };
     }

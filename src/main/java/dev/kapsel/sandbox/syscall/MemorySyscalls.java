@@ -9,7 +9,9 @@ import dev.kapsel.sandbox.SandboxProcess;
 import dev.kapsel.sandbox.fs.Directory;
 import dev.kapsel.sandbox.fs.OpenFile;
 import dev.kapsel.sandbox.fs.RegularHandle;
+import dev.kapsel.sandbox.fs.ShmemFile;
 import dev.kapsel.sandbox.mm.AddressSpace;
+import dev.kapsel.sandbox.mm.SharedPages;
 import dev.kapsel.sandbox.mm.Vma;
 import dev.kapsel.sys.Errno;
 
@@ -22,6 +24,7 @@ public final class MemorySyscalls {
     private static final java.util.Set<Integer> MADV_KNOWN = java.util.Set.of(0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
             18, 19, 20, 21, 22, 23, 100, 101);
     private static final int MLOCK_ONFAULT = 1;
+    private static final int MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
     private static final int MCL_CURRENT = 1, MCL_FUTURE = 2, MCL_ONFAULT = 4;
 
     private final SandboxProcess p;
@@ -36,7 +39,7 @@ public final class MemorySyscalls {
         t.define(11, "munmap", (a, b, c, d, e, f) -> { p.space().unmap(a, b); return 0; }, HEX, INT);
         t.define(12, "brk", (a, b, c, d, e, f) -> p.space().brk(a), HEX);
         t.define(25, "mremap", (a, b, c, d, e, f) -> mremap(a, b, c, d, e), HEX, INT, INT, HEX, HEX);
-        t.define(26, "msync", (a, b, c, d, e, f) -> 0, HEX, INT, HEX);
+        t.define(26, "msync", (a, b, c, d, e, f) -> msync(a, b, c), HEX, INT, HEX);
         t.define(27, "mincore", (a, b, c, d, e, f) -> mincore(a, b, c), HEX, INT, HEX);
         t.define(28, "madvise", (a, b, c, d, e, f) -> madvise(a, b, c), HEX, INT, INT);
         // The mlock family is accepted and checked as Linux does, and then does nothing: the sandbox's
@@ -67,6 +70,9 @@ public final class MemorySyscalls {
         boolean fixed = (flags & MAP_FIXED) != 0;
         boolean noReplace = (flags & MAP_FIXED_NOREPLACE) != 0;
         if ((flags & MAP_ANONYMOUS) != 0) {
+            if (type != MAP_PRIVATE) {
+                return mapSharedAnonymous(addr, length, (int) prot, fixed, noReplace);
+            }
             return p.space().map(addr, length, (int) prot, fixed, noReplace, null, 0, 0, "");
         }
         if ((offset & 0xfff) != 0 || offset < 0) {
@@ -79,8 +85,8 @@ public final class MemorySyscalls {
         if ((file.statusFlags() & 3) == 1) {
             throw new ErrnoException(Errno.EACCES);
         }
-        if (type == MAP_SHARED && (prot & Vma.PROT_WRITE) != 0) {
-            throw new ErrnoException(Errno.ENODEV); // shared writable file mappings are not implemented
+        if (type != MAP_PRIVATE) {
+            return mapSharedFile(file, addr, length, (int) prot, fixed, noReplace, offset);
         }
         if (file instanceof RegularHandle h) {
             h.pinForMapping(); // the mapping reads the file after the program closes it
@@ -93,6 +99,48 @@ public final class MemorySyscalls {
             return n;
         };
         return p.space().map(addr, length, (int) prot, fixed, noReplace, backing, offset, size, p.paths().of(file));
+    }
+
+    /** MAP_SHARED of a file: the area maps the file's page cache, which read and write see too. */
+    private long mapSharedFile(OpenFile file, long addr, long length, int prot, boolean fixed, boolean noReplace, long offset) {
+        if (!(file instanceof RegularHandle h)) {
+            throw new ErrnoException(Errno.ENODEV);
+        }
+        boolean sealed = h.data() instanceof ShmemFile shmem && shmem.writeSealed();
+        if ((prot & Vma.PROT_WRITE) != 0 && sealed) {
+            throw new ErrnoException(Errno.EPERM);
+        }
+        boolean mayWrite = (h.statusFlags() & 3) == 2 && h.data().writable() && !sealed;
+        if ((prot & Vma.PROT_WRITE) != 0 && !mayWrite) {
+            throw new ErrnoException(Errno.EACCES);
+        }
+        if (offset > ShmemFile.MAX_SIZE * 1024 - AddressSpace.pageUp(length)) {
+            throw new ErrnoException(Errno.EOVERFLOW); // the file's pages would not fit a page index
+        }
+        h.pinForMapping();
+        SharedPages pages = SharedPages.of(h.node(), h.data(), p.machine().memory(), p.machine().frames());
+        return p.space().mapShared(addr, length, prot, fixed, noReplace, new Vma.Shared(pages, mayWrite), offset, p.paths().of(file));
+    }
+
+    /** MAP_SHARED|MAP_ANONYMOUS: the pages of a nameless shared-memory file of that length, which fork passes on. */
+    private long mapSharedAnonymous(long addr, long length, int prot, boolean fixed, boolean noReplace) {
+        ShmemFile file = new ShmemFile(p.kernel().sharedMemoryQuota(), false);
+        file.truncate(AddressSpace.pageUp(length));
+        SharedPages pages = SharedPages.of(file, file, p.machine().memory(), p.machine().frames());
+        return p.space().mapShared(addr, length, prot, fixed, noReplace, new Vma.Shared(pages, true), 0, "/dev/zero (deleted)");
+    }
+
+    /** msync(2): the cached pages of the shared areas in the range go back to their files. */
+    long msync(long addr, long length, long flags) {
+        if ((addr & 0xfff) != 0 || (flags & ~(long) (MS_ASYNC | MS_INVALIDATE | MS_SYNC)) != 0
+                || (flags & (MS_ASYNC | MS_SYNC)) == (MS_ASYNC | MS_SYNC) || length < 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (length == 0) {
+            return 0;
+        }
+        p.space().sharedPagesIn(addr, length).forEach(SharedPages::sync);
+        return 0;
     }
 
     long mprotect(long addr, long length, long prot) {
