@@ -442,10 +442,10 @@ public final class VmmController {
         paused = true;
         VmConfig config = vm.config();
         machine = new MachineConfiguration(null, null, config.memoryMib(), false, config.vcpus(), "None");
+        started.complete(vm); // before the resume: a VM that loaded is the serve's to run and stop even if that fails
         if (Boolean.TRUE.equals(params.resumeVm())) {
             resume();
         }
-        started.complete(vm);
         return ApiReply.NO_CONTENT;
     }
 

@@ -13,6 +13,7 @@ import dev.kapsel.vmm.VmExitStatus;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -57,10 +58,14 @@ final class VmServeCommand implements Callable<Integer> {
             description = "The instance id GET / answers (default: ${DEFAULT-VALUE}, as Firecracker's).")
     String id;
 
+    /** What the guest's serial port reads (stdin; a test gives another stream). */
+    InputStream consoleIn = System.in;
+    /** What the guest's serial port writes and the API's errors are not (stdout; a test gives another stream). */
+    OutputStream consoleOut = new FileOutputStream(FileDescriptor.out);
+
     @Override
     public Integer call() throws Exception {
-        OutputStream stdout = new FileOutputStream(FileDescriptor.out);
-        VmmController controller = new VmmController(GuestLauncher.microVm(stdout), new MicroVmSnapshots(stdout), id,
+        VmmController controller = new VmmController(GuestLauncher.microVm(consoleOut), new MicroVmSnapshots(consoleOut), id,
                 VersionProvider.version());
         HttpServer server;
         try {
@@ -74,14 +79,18 @@ final class VmServeCommand implements Callable<Integer> {
                 vm = controller.started().get();
             } catch (ExecutionException e) {
                 throw new CommandFailure(1, "the API ended before a VM started: " + e.getCause().getMessage(), e);
+            } catch (InterruptedException e) {
+                return VmLauncher.exitCode(VmExitStatus.STOPPED);
             }
             try {
-                ConsoleInput.start(System.in, vm.microVm().serial());
+                ConsoleInput.start(consoleIn, vm.microVm().serial());
                 VmExit exit = vm.awaitExit();
                 if (exit.status() != VmExitStatus.POWER_OFF) {
                     System.err.println("kapsel: " + exit.message());
                 }
                 return VmLauncher.exitCode(exit.status());
+            } catch (InterruptedException e) {
+                return VmLauncher.exitCode(VmExitStatus.STOPPED); // the VM is stopped below, the socket removed
             } finally {
                 vm.stop();
             }
