@@ -39,8 +39,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The one place API actions are carried out, as Firecracker's VMM controller: before InstanceStart
  * (pre-boot) it collects the VM's make-up, InstanceStart turns that into a {@link VmConfig} and
- * launches it, after which (runtime) only actions on the running guest are taken. An action of the
- * other phase is refused with Firecracker's 400 and message. Actions run one at a time.
+ * launches it, after which (runtime) only actions on the running guest are taken. Instead of
+ * InstanceStart, a fresh controller may load a snapshot through {@link SnapshotOperations}; the VM is
+ * then paused until resumed, and its make-up is the snapshot's. An action of the other phase is
+ * refused with Firecracker's 400 and message. Actions run one at a time.
  */
 public final class VmmController {
     static final String NOT_SUPPORTED_POST_BOOT = "The requested operation is not supported after starting the microVM.";
@@ -69,8 +71,8 @@ public final class VmmController {
     private boolean machineConfigured;
     private GuestVm vm;
     private boolean paused;
-    /** The state file the VM was loaded from, null for one InstanceStart launched. */
-    private Path restoredFrom;
+    /** Whether the VM came from PUT /snapshot/load (its make-up is then the snapshot's, not the PUTs'). */
+    private boolean restored;
 
     private final CompletableFuture<GuestVm> started = new CompletableFuture<>();
 
@@ -438,7 +440,7 @@ public final class VmmController {
         } catch (SnapshotOperations.SnapshotException e) {
             throw new ApiFault(e.getMessage());
         }
-        restoredFrom = load.stateFile();
+        restored = true;
         paused = true;
         VmConfig config = vm.config();
         machine = new MachineConfiguration(null, null, config.memoryMib(), false, config.vcpus(), "None");
@@ -568,7 +570,7 @@ public final class VmmController {
     }
 
     private FullVmConfiguration fullConfiguration() {
-        if (restoredFrom != null) {
+        if (restored) {
             return restoredConfiguration(vm.config());
         }
         return new FullVmConfiguration(balloon, List.copyOf(drives.values()), bootSource, null, logger, machine, metrics,
