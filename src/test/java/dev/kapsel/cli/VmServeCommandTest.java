@@ -86,12 +86,7 @@ class VmServeCommandTest {
         AtomicInteger code = new AtomicInteger(-1);
         Thread serving = Thread.ofPlatform().name("serve").start(
                 () -> code.set(new CommandLine(serve).execute("--api-sock", sock.toString(), "--id", "serve-test")));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!Files.exists(sock)) {
-            assertTrue(System.nanoTime() < deadline, "vm serve did not listen on " + sock);
-            Thread.sleep(10);
-        }
-        try (RawClient api = RawClient.connect(sock)) {
+        try (RawClient api = RawClient.connectOnceListening(sock, 20, serving::isAlive)) {
             RawClient.Response info = api.exchange("GET", "/", null);
             assertEquals(200, info.status());
             assertEquals("serve-test", ApiJson.MAPPER.readTree(info.body()).path("id").asText());

@@ -167,14 +167,6 @@ class SnapshotGuestTest {
         assertDiskHolds(disk, 1, last - 1); // the counts before the snapshot and those the restored guest wrote
     }
 
-    private static void awaitSocket(Process p, Path socket) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.exists(socket)) {
-            assertTrue(p.isAlive() && System.nanoTime() < deadline, "kapsel vm serve did not listen on " + socket);
-            Thread.sleep(100);
-        }
-    }
-
     private static void api(RawClient client, String method, String path, String body) throws IOException {
         RawClient.Response r = client.exchange(method, path, body);
         assertEquals(204, r.status(), method + " " + path + " " + body + " -> " + r.body());
@@ -195,8 +187,7 @@ class SnapshotGuestTest {
         Process a = kapsel(outA, "vm", "serve", "--api-sock", apiA.toString());
         int saved;
         try {
-            awaitSocket(a, apiA);
-            try (RawClient client = RawClient.connect(apiA)) {
+            try (RawClient client = RawClient.connectOnceListening(apiA, 120, a::isAlive)) {
                 api(client, "PUT", "/boot-source", "{\"kernel_image_path\":\"" + Guest.vmlinux() + "\",\"initrd_path\":\""
                         + initrd + "\",\"boot_args\":\"" + CMDLINE + "\"}");
                 api(client, "PUT", "/drives/data", "{\"drive_id\":\"data\",\"path_on_host\":\"" + disk
@@ -220,9 +211,8 @@ class SnapshotGuestTest {
         Path apiB = dir.resolve("b.api");
         Process b = kapsel(outB, "vm", "serve", "--api-sock", apiB.toString());
         try {
-            awaitSocket(b, apiB);
             long start = System.nanoTime();
-            try (RawClient client = RawClient.connect(apiB)) {
+            try (RawClient client = RawClient.connectOnceListening(apiB, 120, b::isAlive)) {
                 api(client, "PUT", "/snapshot/load", "{\"snapshot_path\":\"" + state + "\",\"mem_backend\":{\"backend_type\":\"File\","
                         + "\"backend_path\":\"" + mem + "\"},\"resume_vm\":true,\"vsock_override\":{\"uds_path\":\""
                         + dir.resolve("b.sock") + "\"}}");
