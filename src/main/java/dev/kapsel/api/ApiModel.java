@@ -54,8 +54,17 @@ public final class ApiModel {
                                        @JsonProperty(required = true) String snapshotPath, String snapshotType) {}
 
     public record SnapshotLoadParams(Boolean enableDiffSnapshots, Boolean trackDirtyPages, String memFilePath,
-                                     JsonNode memBackend, @JsonProperty(required = true) String snapshotPath,
-                                     Boolean resumeVm, JsonNode networkOverrides, JsonNode vsockOverride) {}
+                                     MemoryBackend memBackend, @JsonProperty(required = true) String snapshotPath,
+                                     Boolean resumeVm, List<NetworkOverride> networkOverrides,
+                                     VsockOverride vsockOverride, Boolean clockRealtime, String hugePages) {}
+
+    public record MemoryBackend(@JsonProperty(required = true) String backendType,
+                                @JsonProperty(required = true) String backendPath) {}
+
+    public record NetworkOverride(@JsonProperty(required = true) String ifaceId,
+                                  @JsonProperty(required = true) String hostDevName) {}
+
+    public record VsockOverride(@JsonProperty(required = true) String udsPath) {}
 
     public record Logger(String level, String logPath, Boolean showLevel, Boolean showLogOrigin, String module) {}
 

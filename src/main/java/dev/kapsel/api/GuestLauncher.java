@@ -13,8 +13,13 @@ public interface GuestLauncher {
 
     /** The path {@code kapsel vm run} takes: {@link VmBuilder#build}, then {@link MicroVm#start}, the console on {@code console}. */
     static GuestLauncher microVm(OutputStream console) {
+        return starting(config -> VmBuilder.build(config, console));
+    }
+
+    /** Builds the VM with {@code build} and starts it; a VM whose start fails is closed. */
+    static GuestLauncher starting(Build build) {
         return config -> {
-            MicroVm vm = VmBuilder.build(config, console);
+            MicroVm vm = build.build(config);
             try {
                 vm.start();
             } catch (RuntimeException e) {
@@ -23,5 +28,11 @@ public interface GuestLauncher {
             }
             return new MicroVmGuest(vm);
         };
+    }
+
+    /** How a {@link #starting} launcher makes its VM (tests build one that runs other code than a kernel). */
+    @FunctionalInterface
+    interface Build {
+        MicroVm build(VmConfig config) throws VmSetupException, KvmUnavailableException;
     }
 }

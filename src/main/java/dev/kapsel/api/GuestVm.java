@@ -1,6 +1,7 @@
 package dev.kapsel.api;
 
 import dev.kapsel.vmm.MicroVm;
+import dev.kapsel.vmm.VmConfig;
 import dev.kapsel.vmm.VmExit;
 
 /**
@@ -19,6 +20,9 @@ public interface GuestVm {
     VmExit awaitExit() throws InterruptedException;
 
     void stop();
+
+    /** What the VM was built from: the launched configuration, or a loaded snapshot's with its overrides. */
+    VmConfig config();
 
     /** The micro-VM itself, for what works on its state (snapshots). */
     MicroVm microVm();

@@ -1,6 +1,7 @@
 package dev.kapsel.api;
 
 import dev.kapsel.vmm.MicroVm;
+import dev.kapsel.vmm.VmConfig;
 import dev.kapsel.vmm.VmExit;
 
 /** A started {@link MicroVm} as the API's {@link GuestVm}. */
@@ -23,6 +24,11 @@ public record MicroVmGuest(MicroVm microVm) implements GuestVm {
     @Override
     public VmExit awaitExit() throws InterruptedException {
         return microVm.awaitExit();
+    }
+
+    @Override
+    public VmConfig config() {
+        return microVm.config();
     }
 
     @Override

@@ -10,6 +10,8 @@ import dev.kapsel.api.ApiModel.Logger;
 import dev.kapsel.api.ApiModel.MachineConfiguration;
 import dev.kapsel.api.ApiModel.Metrics;
 import dev.kapsel.api.ApiModel.NetworkInterface;
+import dev.kapsel.api.ApiModel.SnapshotCreateParams;
+import dev.kapsel.api.ApiModel.SnapshotLoadParams;
 import dev.kapsel.api.ApiModel.Vsock;
 import dev.kapsel.api.VmmAction.Phase;
 import dev.kapsel.kvm.KvmUnavailableException;
@@ -20,6 +22,7 @@ import dev.kapsel.vmm.VmConfig;
 import dev.kapsel.vmm.VmSetupException;
 import dev.kapsel.vmm.VmStateException;
 import dev.kapsel.vmm.VsockConfig;
+import dev.kapsel.vmm.snapshot.RestoreOverrides;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,8 +39,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The one place API actions are carried out, as Firecracker's VMM controller: before InstanceStart
  * (pre-boot) it collects the VM's make-up, InstanceStart turns that into a {@link VmConfig} and
- * launches it, after which (runtime) only actions on the running guest are taken. An action of the
- * other phase is refused with Firecracker's 400 and message. Actions run one at a time.
+ * launches it, after which (runtime) only actions on the running guest are taken. Instead of
+ * InstanceStart, a fresh controller may load a snapshot through {@link SnapshotOperations}; the VM is
+ * then paused until resumed, and its make-up is the snapshot's. An action of the other phase is
+ * refused with Firecracker's 400 and message. Actions run one at a time.
  */
 public final class VmmController {
     static final String NOT_SUPPORTED_POST_BOOT = "The requested operation is not supported after starting the microVM.";
@@ -63,8 +68,12 @@ public final class VmmController {
     private long actionsHandled;
     private long actionsRefused;
 
+    private boolean machineConfigured;
     private GuestVm vm;
     private boolean paused;
+    /** Whether the VM came from PUT /snapshot/load (its make-up is then the snapshot's, not the PUTs'). */
+    private boolean restored;
+
     private final CompletableFuture<GuestVm> started = new CompletableFuture<>();
 
     public VmmController(GuestLauncher launcher, SnapshotOperations snapshots, String instanceId, String version) {
@@ -151,17 +160,7 @@ public final class VmmController {
             case VmmAction.FlushMetrics a -> flushMetrics();
             case VmmAction.Pause a -> pause();
             case VmmAction.Resume a -> resume();
-            case VmmAction.CreateSnapshot a -> {
-                if (!paused) {
-                    throw new ApiFault("Cannot create a snapshot of a running microVM: pause it first (PATCH /vm {\"state\": \"Paused\"}).");
-                }
-                try {
-                    snapshots.create(vm, a.params());
-                } catch (SnapshotOperations.SnapshotException e) {
-                    throw new ApiFault(e.getMessage());
-                }
-                yield ApiReply.NO_CONTENT;
-            }
+            case VmmAction.CreateSnapshot a -> createSnapshot(a.params());
             case VmmAction.LoadSnapshot a -> loadSnapshot(a.params());
             case VmmAction.PutLogger a -> putLogger(a.logger());
             case VmmAction.PutMetrics a -> putMetrics(a.metrics());
@@ -200,6 +199,7 @@ public final class VmmController {
             throw new ApiFault("kapsel backs guest memory with 4K pages only (huge_pages must be None, not " + next.hugePages() + ")");
         }
         machine = next;
+        machineConfigured = true;
         return ApiReply.NO_CONTENT;
     }
 
@@ -405,21 +405,127 @@ public final class VmmController {
         return ApiReply.NO_CONTENT;
     }
 
-    private ApiReply loadSnapshot(ApiModel.SnapshotLoadParams params) throws ApiFault {
-        if (bootSource != null || !drives.isEmpty() || !nets.isEmpty() || vsock != null || balloon != null || entropy != null) {
-            throw new ApiFault("Loading a microVM snapshot not allowed after configuring boot-specific resources.");
+    private ApiReply createSnapshot(SnapshotCreateParams params) throws ApiFault {
+        if ("Diff".equals(params.snapshotType())) {
+            throw new ApiFault("kapsel takes Full snapshots only: a Diff snapshot needs dirty page tracking, which kapsel"
+                    + " does not have (leave snapshot_type out or set it to Full)");
+        }
+        if (params.snapshotType() != null && !params.snapshotType().equals("Full")) {
+            throw new ApiFault("Invalid snapshot_type '" + params.snapshotType() + "': Full (or Diff, which kapsel refuses)");
+        }
+        if (!paused) {
+            throw new ApiFault("Cannot create a snapshot of a running microVM: pause it first (PATCH /vm {\"state\": \"Paused\"}).");
+        }
+        Path memoryFile = path(params.memFilePath(), "mem_file_path");
+        Path stateFile = path(params.snapshotPath(), "snapshot_path");
+        if (memoryFile.toAbsolutePath().normalize().equals(stateFile.toAbsolutePath().normalize())) {
+            throw new ApiFault("mem_file_path and snapshot_path are the same file " + memoryFile + ": give two files");
         }
         try {
-            vm = snapshots.load(params);
+            snapshots.create(vm, memoryFile, stateFile);
         } catch (SnapshotOperations.SnapshotException e) {
             throw new ApiFault(e.getMessage());
         }
+        return ApiReply.NO_CONTENT;
+    }
+
+    private ApiReply loadSnapshot(SnapshotLoadParams params) throws ApiFault {
+        if (machineConfigured || bootSource != null || !drives.isEmpty() || !nets.isEmpty() || vsock != null || balloon != null
+                || entropy != null) {
+            throw new ApiFault("Loading a microVM snapshot not allowed after configuring boot-specific resources.");
+        }
+        SnapshotOperations.Load load = snapshotLoad(params);
+        try {
+            vm = snapshots.load(load);
+        } catch (SnapshotOperations.SnapshotException e) {
+            throw new ApiFault(e.getMessage());
+        }
+        restored = true;
         paused = true;
+        VmConfig config = vm.config();
+        machine = new MachineConfiguration(null, null, config.memoryMib(), false, config.vcpus(), "None");
+        started.complete(vm); // before the resume: a VM that loaded is the serve's to run and stop even if that fails
         if (Boolean.TRUE.equals(params.resumeVm())) {
             resume();
         }
-        started.complete(vm);
         return ApiReply.NO_CONTENT;
+    }
+
+    /** A load request checked and resolved: what kapsel cannot do is refused naming the field. */
+    private static SnapshotOperations.Load snapshotLoad(SnapshotLoadParams p) throws ApiFault {
+        if (Boolean.TRUE.equals(p.enableDiffSnapshots()) || Boolean.TRUE.equals(p.trackDirtyPages())) {
+            throw new ApiFault("kapsel has no dirty page tracking: " + (Boolean.TRUE.equals(p.enableDiffSnapshots())
+                    ? "enable_diff_snapshots" : "track_dirty_pages") + " must be false (kapsel takes Full snapshots only)");
+        }
+        if (Boolean.TRUE.equals(p.clockRealtime())) {
+            throw new ApiFault("kapsel restores kvmclock as it was at snapshot time: clock_realtime must be false");
+        }
+        if (p.hugePages() != null && !p.hugePages().equals("Snapshot") && !p.hugePages().equals("None")) {
+            throw new ApiFault("kapsel maps a snapshot's memory with 4K pages: huge_pages must be Snapshot or None, not "
+                    + p.hugePages());
+        }
+        if (p.memFilePath() != null && p.memBackend() != null) {
+            throw new ApiFault("too many fields: either `mem_backend` or `mem_file_path` exclusively is required.");
+        }
+        if (p.memFilePath() == null && p.memBackend() == null) {
+            throw new ApiFault("missing field: either `mem_backend` or `mem_file_path` is required.");
+        }
+        Path memoryFile;
+        if (p.memBackend() != null) {
+            if (!p.memBackend().backendType().equals("File")) {
+                throw new ApiFault("kapsel loads guest memory from a file only: mem_backend.backend_type must be File, not "
+                        + p.memBackend().backendType() + " (no userfaultfd page server)");
+            }
+            memoryFile = path(p.memBackend().backendPath(), "mem_backend.backend_path");
+        } else {
+            memoryFile = path(p.memFilePath(), "mem_file_path");
+        }
+        Path stateFile = path(p.snapshotPath(), "snapshot_path");
+        Map<Integer, String> taps = new LinkedHashMap<>();
+        for (ApiModel.NetworkOverride o : p.networkOverrides() == null ? List.<ApiModel.NetworkOverride>of() : p.networkOverrides()) {
+            int index = restoredIfaceIndex(o.ifaceId());
+            if (taps.put(index, o.hostDevName()) != null) {
+                throw new ApiFault("network_overrides names interface " + o.ifaceId() + " twice");
+            }
+            try {
+                new NetConfig(o.hostDevName(), java.util.Arrays.copyOf(NetConfig.DEFAULT_MAC_PREFIX, 6)); // the name's rules
+            } catch (IllegalArgumentException e) {
+                throw new ApiFault("network_overrides for " + o.ifaceId() + ": " + e.getMessage());
+            }
+        }
+        Optional<Path> vsockUds = Optional.empty();
+        if (p.vsockOverride() != null) {
+            vsockUds = Optional.of(path(p.vsockOverride().udsPath(), "vsock_override.uds_path"));
+        }
+        return new SnapshotOperations.Load(memoryFile, stateFile, new RestoreOverrides(taps, vsockUds));
+    }
+
+    /**
+     * A restored VM's network interfaces are named {@code eth0}, {@code eth1}, ... in the order they were
+     * configured (the guest's names for them): kapsel's state file keeps the devices, not the API's
+     * iface_ids. GET /vm/config after a load lists them so.
+     */
+    static String restoredIfaceId(int index) {
+        return "eth" + index;
+    }
+
+    private static int restoredIfaceIndex(String ifaceId) throws ApiFault {
+        if (ifaceId.matches("eth[0-9]{1,2}")) {
+            return Integer.parseInt(ifaceId.substring(3));
+        }
+        throw new ApiFault("Invalid network override: unknown iface_id '" + ifaceId + "': a kapsel snapshot names its"
+                + " network interfaces eth0, eth1, ... in the order they were configured (its state file keeps no iface_id)");
+    }
+
+    private static Path path(String value, String field) throws ApiFault {
+        if (value.isEmpty() || value.indexOf('\0') >= 0) {
+            throw new ApiFault(field + " must be a file path, not '" + value.replace("\0", "\\0") + "'");
+        }
+        try {
+            return Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ApiFault(field + " is not a valid path: " + e.getMessage());
+        }
     }
 
     /** The VM configuration InstanceStart builds: Firecracker's rules for the root drive and the command line. */
@@ -464,8 +570,42 @@ public final class VmmController {
     }
 
     private FullVmConfiguration fullConfiguration() {
+        if (restored) {
+            return restoredConfiguration(vm.config());
+        }
         return new FullVmConfiguration(balloon, List.copyOf(drives.values()), bootSource, null, logger, machine, metrics,
                 null, null, List.copyOf(nets.values()), null, vsock, entropy);
+    }
+
+    /**
+     * GET /vm/config of a VM loaded from a snapshot: what the snapshot's configuration (with the load's
+     * overrides) holds, in the API's terms. As Firecracker's contract says, boot-source and
+     * machine-config's smt and cpu_template are empty; drives and network interfaces are named by the
+     * guest's names for them (vda, vdb, ...; eth0, eth1, ...), since the state file keeps no API ids.
+     */
+    private FullVmConfiguration restoredConfiguration(VmConfig c) {
+        List<Drive> restoredDrives = new ArrayList<>();
+        for (int i = 0; i < c.disks().size(); i++) {
+            DiskConfig d = c.disks().get(i);
+            boolean root = i == 0 && c.cmdline().matches("(.* )?root=/dev/vda( .*)?");
+            restoredDrives.add(new Drive(restoredDriveId(i), null, root, "Unsafe", d.readOnly(), d.path().toString(), null,
+                    "Sync", null));
+        }
+        List<NetworkInterface> restoredNets = new ArrayList<>();
+        for (int i = 0; i < c.nets().size(); i++) {
+            NetConfig n = c.nets().get(i);
+            restoredNets.add(new NetworkInterface(java.util.HexFormat.ofDelimiter(":").formatHex(n.mac()), n.tap(),
+                    restoredIfaceId(i), null, null, null));
+        }
+        return new FullVmConfiguration(
+                c.balloon().map(b -> new Balloon(b.targetMib(), b.deflateOnOom(), 0, null, null)).orElse(null),
+                restoredDrives, null, null, logger, machine, metrics, null, null, restoredNets, null,
+                c.vsock().map(v -> new Vsock(v.guestCid(), v.uds().toString(), null)).orElse(null),
+                c.rng() ? new EntropyDevice(null) : null);
+    }
+
+    static String restoredDriveId(int index) {
+        return "vd" + (char) ('a' + index);
     }
 
     private void log(VmmAction action, ApiReply reply) {

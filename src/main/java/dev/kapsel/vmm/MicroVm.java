@@ -41,6 +41,8 @@ public final class MicroVm implements AutoCloseable {
     private final Cleanup resources;
     /** What {@link #start} does once the vCPUs run: for a restored VM, the queues' re-notification. */
     private final Runnable afterStart;
+    /** Set by {@link #startPaused}: {@link #afterStart} waits for the first {@link #resume}. */
+    private boolean afterStartPending;
     private VmState state = VmState.BUILT;
 
     MicroVm(VmConfig config, VmFd vm, GuestMemory memory, List<VcpuFd> vcpus, Bus portIo, Bus mmio, Serial16550 serial,
@@ -101,12 +103,28 @@ public final class MicroVm implements AutoCloseable {
     /** Starts one platform thread per vCPU. Once the guest ends the run, every vCPU is kicked so it stops too. */
     public synchronized void start() {
         state = state.start();
+        startVcpus();
+        afterStart.run();
+    }
+
+    /**
+     * Starts the VM paused, as a snapshot loaded through the API is until it is resumed: the device
+     * threads are parked first, then the vCPU threads start and park at the gate before their first
+     * KVM_RUN. The restored queues' re-notification waits for the first {@link #resume}.
+     */
+    public synchronized void startPaused() throws InterruptedException {
+        state = state.start().pause();
+        gate.pause(devices::wakeAll);
+        startVcpus();
+        afterStartPending = true;
+    }
+
+    private void startVcpus() {
         for (VcpuFd vcpu : vcpus) {
             Thread thread = gate.start("vcpu-" + vcpu.id(), new VcpuRunner(vcpu, portIo, mmio, lifecycle, gate));
             resources.then(() -> Cleanup.join(thread));
         }
         lifecycle.onEnd(this::kickVcpus);
-        afterStart.run();
     }
 
     /**
@@ -150,6 +168,10 @@ public final class MicroVm implements AutoCloseable {
     public synchronized void resume() {
         state = state.resume();
         gate.resume();
+        if (afterStartPending) {
+            afterStartPending = false;
+            afterStart.run();
+        }
     }
 
     /**

@@ -46,6 +46,7 @@ class VmmControllerTest {
     private Path rootfs;
     private Path data;
     private FakeGuest guest;
+    private FakeSnapshots snapshots;
     private final List<VmConfig> launched = new ArrayList<>();
     private boolean launchFails;
     private VmmController controller;
@@ -62,6 +63,35 @@ class VmmControllerTest {
         @Override public VmExit awaitExit() throws InterruptedException { ended.await(); return VmExit.of(VmExitStatus.POWER_OFF); }
         @Override public void stop() { calls.add("stop"); ended.countDown(); }
         @Override public MicroVm microVm() { throw new UnsupportedOperationException("a fake"); }
+        VmConfig config;
+        @Override public VmConfig config() { return config; }
+    }
+
+    /** Snapshots that only record what the API asked; a load gives {@link #loaded}, made of {@link #snapshotConfig}. */
+    static final class FakeSnapshots implements SnapshotOperations {
+        final List<String> created = new ArrayList<>();
+        final List<Load> loads = new ArrayList<>();
+        String failure;
+        VmConfig snapshotConfig;
+        final FakeGuest loaded = new FakeGuest();
+
+        @Override
+        public void create(GuestVm paused, Path memoryFile, Path stateFile) throws SnapshotException {
+            if (failure != null) {
+                throw new SnapshotException(failure, null);
+            }
+            created.add(memoryFile + " " + stateFile);
+        }
+
+        @Override
+        public GuestVm load(Load load) throws SnapshotException {
+            if (failure != null) {
+                throw new SnapshotException(failure, null);
+            }
+            loads.add(load);
+            loaded.config = snapshotConfig;
+            return loaded;
+        }
     }
 
     record Reply(int status, JsonNode body) {
@@ -77,13 +107,15 @@ class VmmControllerTest {
         rootfs = Files.write(dir.resolve("rootfs.ext4"), new byte[4096]);
         data = Files.write(dir.resolve("data.img"), new byte[4096]);
         guest = new FakeGuest();
+        snapshots = new FakeSnapshots();
         controller = new VmmController(config -> {
             if (launchFails) {
                 throw new KvmUnavailableException("/dev/kvm: no such device", null);
             }
             launched.add(config);
+            guest.config = config;
             return guest;
-        }, SnapshotOperations.UNAVAILABLE, "test-vm", "0.0-test");
+        }, snapshots, "test-vm", "0.0-test");
         handler = new ApiHttpHandler(controller);
     }
 
@@ -228,8 +260,17 @@ class VmmControllerTest {
 
         ok("PATCH", "/vm", "{\"state\":\"Paused\"}");
         assertEquals("Paused", send("GET", "/", null).body().path("state").asText());
-        fault("PUT", "/snapshot/create", "{\"mem_file_path\":\"/m\",\"snapshot_path\":\"/s\"}",
-                "snapshots are not available in this build");
+        fault("PUT", "/snapshot/create", "{\"mem_file_path\":\"/m\",\"snapshot_path\":\"/s\",\"snapshot_type\":\"Diff\"}",
+                "Full snapshots only");
+        fault("PUT", "/snapshot/create", "{\"mem_file_path\":\"/m\",\"snapshot_path\":\"/m\"}", "the same file");
+        fault("PUT", "/snapshot/create", "{\"mem_file_path\":\"\",\"snapshot_path\":\"/s\"}", "mem_file_path must be a file path");
+        ok("PUT", "/snapshot/create", "{\"mem_file_path\":\"/m\",\"snapshot_path\":\"/s\"}");
+        ok("PUT", "/snapshot/create", "{\"mem_file_path\":\"/m2\",\"snapshot_path\":\"/s2\",\"snapshot_type\":\"Full\"}");
+        assertEquals(List.of("/m /s", "/m2 /s2"), snapshots.created);
+        snapshots.failure = "Cannot create the snapshot: /s: cannot write the state file: No space left on device";
+        fault("PUT", "/snapshot/create", "{\"mem_file_path\":\"/m\",\"snapshot_path\":\"/s\"}", "No space left on device");
+        snapshots.failure = null;
+        assertEquals("Paused", send("GET", "/", null).body().path("state").asText(), "a snapshot leaves the VM paused");
         ok("PATCH", "/vm", "{\"state\":\"Resumed\"}");
         fault("PUT", "/snapshot/create", "{\"mem_file_path\":\"/m\",\"snapshot_path\":\"/s\"}", "pause it first");
         ok("PUT", "/actions", "{\"action_type\":\"SendCtrlAltDel\"}");
@@ -362,11 +403,111 @@ class VmmControllerTest {
         ok("PUT", "/actions", "{\"action_type\":\"InstanceStart\"}");
     }
 
+    private String loadBody(String extra) {
+        return "{\"snapshot_path\":\"" + dir.resolve("vm.state") + "\",\"mem_backend\":{\"backend_type\":\"File\",\"backend_path\":\""
+                + dir.resolve("vm.mem") + "\"}" + extra + "}";
+    }
+
     @Test
-    void aSnapshotLoadIsAnsweredThatSnapshotsAreUnavailable() throws Exception {
-        fault("PUT", "/snapshot/load", "{\"snapshot_path\":\"/s\",\"mem_backend\":{\"backend_type\":\"File\",\"backend_path\":\"/m\"},"
-                + "\"resume_vm\":true}", "snapshots are not available in this build of kapsel");
+    void aLoadedSnapshotIsPausedUntilResumedAndVmConfigShowsWhatItHolds() throws Exception {
+        snapshots.snapshotConfig = new VmConfig(kernel, java.util.Optional.empty(), "console=ttyS0 root=/dev/vda rw", 2, 256,
+                List.of(new dev.kapsel.vmm.DiskConfig(rootfs, false), new dev.kapsel.vmm.DiskConfig(data, true)), true,
+                java.util.Optional.of(new dev.kapsel.vmm.VsockConfig(dir.resolve("clone.sock"), 3)),
+                List.of(new dev.kapsel.vmm.NetConfig("tap9", new byte[] {6, 0, (byte) 0xac, 0x10, 0, 2})),
+                java.util.Optional.of(new dev.kapsel.vmm.BalloonConfig(16, true)), List.of());
+        // The logger and metrics may be configured first, as in Firecracker.
+        ok("PUT", "/logger", "{\"log_path\":\"" + dir.resolve("api.log") + "\",\"level\":\"Info\"}");
+        ok("PUT", "/metrics", "{\"metrics_path\":\"" + dir.resolve("metrics.json") + "\"}");
+        ok("PUT", "/snapshot/load", loadBody(",\"network_overrides\":[{\"iface_id\":\"eth0\",\"host_dev_name\":\"tap9\"}],"
+                + "\"vsock_override\":{\"uds_path\":\"" + dir.resolve("clone.sock") + "\"},\"enable_diff_snapshots\":false,"
+                + "\"track_dirty_pages\":false,\"clock_realtime\":false,\"huge_pages\":\"Snapshot\""));
+        SnapshotOperations.Load load = snapshots.loads.getFirst();
+        assertEquals(dir.resolve("vm.mem"), load.memoryFile());
+        assertEquals(dir.resolve("vm.state"), load.stateFile());
+        assertEquals(Map.of(0, "tap9"), load.overrides().taps());
+        assertEquals(dir.resolve("clone.sock"), load.overrides().vsockUds().orElseThrow());
+        assertTrue(controller.started().isDone());
+        assertEquals("Paused", send("GET", "/", null).body().path("state").asText(), "without resume_vm the VM stays paused");
+        assertEquals(List.of(), snapshots.loaded.calls);
+
+        JsonNode full = send("GET", "/vm/config", null).body();
+        assertFalse(full.has("boot-source"), "the contract: a restored VM's boot-source is empty");
+        assertEquals(2, full.path("machine-config").path("vcpu_count").asInt());
+        assertEquals(256, full.path("machine-config").path("mem_size_mib").asInt());
+        assertFalse(full.path("machine-config").has("smt") || full.path("machine-config").has("cpu_template"), full.toString());
+        assertEquals("vda", full.path("drives").get(0).path("drive_id").asText());
+        assertTrue(full.path("drives").get(0).path("is_root_device").asBoolean());
+        assertEquals(data.toString(), full.path("drives").get(1).path("path_on_host").asText());
+        assertTrue(full.path("drives").get(1).path("is_read_only").asBoolean());
+        assertEquals("eth0", full.path("network-interfaces").get(0).path("iface_id").asText());
+        assertEquals("tap9", full.path("network-interfaces").get(0).path("host_dev_name").asText());
+        assertEquals("06:00:ac:10:00:02", full.path("network-interfaces").get(0).path("guest_mac").asText());
+        assertEquals(dir.resolve("clone.sock").toString(), full.path("vsock").path("uds_path").asText());
+        assertEquals(16, full.path("balloon").path("amount_mib").asInt());
+        assertTrue(full.has("entropy"));
+        assertEquals(256, send("GET", "/machine-config", null).body().path("mem_size_mib").asInt());
+
+        ok("PATCH", "/vm", "{\"state\":\"Resumed\"}");
+        assertEquals("Running", send("GET", "/", null).body().path("state").asText());
+        assertEquals(List.of("resume"), snapshots.loaded.calls);
+        fault("PUT", "/snapshot/load", loadBody(""), VmmController.NOT_SUPPORTED_POST_BOOT);
+        fault("PUT", "/boot-source", "{\"kernel_image_path\":\"" + kernel + "\"}", VmmController.NOT_SUPPORTED_POST_BOOT);
+        ok("PATCH", "/vm", "{\"state\":\"Paused\"}");
+        ok("PUT", "/snapshot/create", "{\"mem_file_path\":\"/m\",\"snapshot_path\":\"/s\"}");
+        assertTrue(Files.readString(dir.resolve("api.log")).contains("LoadSnapshot -> 204"));
+    }
+
+    @Test
+    void resumeVmTrueResumesTheLoadedVmAndTheDeprecatedMemFilePathIsAccepted() throws Exception {
+        snapshots.snapshotConfig = new VmConfig(kernel, java.util.Optional.empty(), "", 1, 128);
+        ok("PUT", "/snapshot/load", "{\"snapshot_path\":\"/s\",\"mem_file_path\":\"/m\",\"resume_vm\":true}");
+        assertEquals(Path.of("/m"), snapshots.loads.getFirst().memoryFile());
+        assertEquals(List.of("resume"), snapshots.loaded.calls);
+        assertEquals("Running", send("GET", "/", null).body().path("state").asText());
+        JsonNode full = send("GET", "/vm/config", null).body();
+        assertTrue(full.path("drives").isEmpty() && !full.has("vsock") && !full.has("balloon") && !full.has("entropy"), full.toString());
+    }
+
+    @Test
+    void loadRequestsKapselCannotServeAreRefusedNamingTheFieldAndLeaveTheApiPreBoot() throws Exception {
+        fault("PUT", "/snapshot/load", loadBody(",\"enable_diff_snapshots\":true"), "enable_diff_snapshots must be false");
+        fault("PUT", "/snapshot/load", loadBody(",\"track_dirty_pages\":true"), "track_dirty_pages must be false");
+        fault("PUT", "/snapshot/load", loadBody(",\"clock_realtime\":true"), "clock_realtime must be false");
+        fault("PUT", "/snapshot/load", loadBody(",\"huge_pages\":\"2M\""), "huge_pages must be Snapshot or None");
+        fault("PUT", "/snapshot/load", "{\"snapshot_path\":\"/s\"}", "either `mem_backend` or `mem_file_path` is required");
+        fault("PUT", "/snapshot/load", loadBody(",\"mem_file_path\":\"/m\""), "either `mem_backend` or `mem_file_path` exclusively");
+        fault("PUT", "/snapshot/load", "{\"snapshot_path\":\"/s\",\"mem_backend\":{\"backend_type\":\"Uffd\",\"backend_path\":\"/u\"}}",
+                "backend_type must be File, not Uffd");
+        fault("PUT", "/snapshot/load", "{\"snapshot_path\":\"/s\",\"mem_backend\":{\"backend_type\":\"File\"}}", "backend_path");
+        fault("PUT", "/snapshot/load", "{\"snapshot_path\":\"/s\",\"mem_backend\":{\"backend_type\":\"File\",\"backend_path\":\"/m\",\"x\":1}}",
+                "unknown field 'x'");
+        fault("PUT", "/snapshot/load", loadBody(",\"network_overrides\":[{\"iface_id\":\"net1\",\"host_dev_name\":\"tap1\"}]"),
+                "unknown iface_id 'net1'");
+        fault("PUT", "/snapshot/load", loadBody(",\"network_overrides\":[{\"iface_id\":\"eth0\",\"host_dev_name\":\"tap1\"},"
+                + "{\"iface_id\":\"eth0\",\"host_dev_name\":\"tap2\"}]"), "names interface eth0 twice");
+        fault("PUT", "/snapshot/load", loadBody(",\"network_overrides\":[{\"iface_id\":\"eth0\"}]"), "host_dev_name");
+        fault("PUT", "/snapshot/load", loadBody(",\"vsock_override\":{}"), "uds_path");
+        fault("PUT", "/snapshot/load", "{\"snapshot_path\":\"\",\"mem_file_path\":\"/m\"}", "snapshot_path must be a file path");
+        snapshots.failure = "Cannot load the snapshot: /s: not a kapsel snapshot state file (no KAPSNAP magic)";
+        fault("PUT", "/snapshot/load", loadBody(""), "not a kapsel snapshot state file");
+        assertEquals(List.of(), snapshots.loads);
         assertEquals("Not started", send("GET", "/", null).body().path("state").asText());
+        assertFalse(controller.started().isDone());
+        snapshots.failure = null;
+        ok("PUT", "/machine-config", "{\"vcpu_count\":1,\"mem_size_mib\":128}");
+        fault("PUT", "/snapshot/load", loadBody(""), "not allowed after configuring boot-specific resources");
+    }
+
+    @Test
+    void aBuildWithoutSnapshotsAnswersSoForBothRequests() throws Exception {
+        controller = new VmmController(config -> guest, SnapshotOperations.UNAVAILABLE, "test-vm", "0.0-test");
+        handler = new ApiHttpHandler(controller);
+        fault("PUT", "/snapshot/load", loadBody(",\"resume_vm\":true"), "snapshots are not available in this build of kapsel");
+        assertEquals("Not started", send("GET", "/", null).body().path("state").asText());
+        configureGettingStarted();
+        ok("PUT", "/actions", "{\"action_type\":\"InstanceStart\"}");
+        ok("PATCH", "/vm", "{\"state\":\"Paused\"}");
+        fault("PUT", "/snapshot/create", "{\"mem_file_path\":\"/m\",\"snapshot_path\":\"/s\"}", "snapshots are not available");
     }
 
     @Test

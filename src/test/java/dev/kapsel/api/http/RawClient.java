@@ -37,8 +37,34 @@ public final class RawClient implements AutoCloseable {
 
     public static RawClient connect(Path socket) throws IOException {
         SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
-        c.connect(UnixDomainSocketAddress.of(socket));
+        try {
+            c.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            c.close();
+            throw e;
+        }
         return new RawClient(c);
+    }
+
+    /**
+     * Connects to a server another thread or process is starting: the socket file appears at bind(2),
+     * before listen(2), and a connect in between is refused (a window the nested harness makes wide),
+     * so a missing file or a refusal is tried again every 50 ms while {@code starting} holds, for at
+     * most {@code seconds}.
+     */
+    public static RawClient connectOnceListening(Path socket, long seconds, java.util.function.BooleanSupplier starting)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            try {
+                return connect(socket);
+            } catch (java.net.SocketException | java.nio.file.NoSuchFileException e) { // ConnectException: refused
+                if (!starting.getAsBoolean() || System.nanoTime() > deadline) {
+                    throw new IOException(socket + ": no server listening within " + seconds + " s: " + e, e);
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     public void write(byte[] bytes) throws IOException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kapsel.api.http.RawClient;
 import dev.kapsel.devices.virtio.VsockGuestPrograms;
 import dev.kapsel.initramfs.BusyboxInitramfs;
 import dev.kapsel.initramfs.Initramfs;
@@ -92,9 +93,8 @@ class SnapshotGuestTest {
         }
     }
 
-    @Test
-    void aGuestRestoredInANewProcessCountsOnWithItsDiskAndVsock() throws Exception {
-        Path dir = Guest.tempDir();
+    /** The counting guest's initramfs (modules, the script, the vsock echo server) in {@code dir}. */
+    private static Path initrd(Path dir) throws IOException {
         Path moduleDir = Guest.kernels().defaultModules().orElseThrow().resolve("kernel");
         StringBuilder init = new StringBuilder("mount -t proc proc /proc\nmount -t sysfs sys /sys\nmount -t devtmpfs dev /dev\n");
         for (String m : MODULES) {
@@ -107,10 +107,22 @@ class SnapshotGuestTest {
         image.copy(VsockGuestPrograms.executable("vsock-echo"), "vsock-echo", 0755);
         Path initrd = dir.resolve("init.cpio.gz");
         image.writeTo(initrd);
-        Path disk = dir.resolve("disk.img");
-        Files.write(disk, new byte[2 << 20]);
-        Path mem = dir.resolve("vm.mem");
-        Path state = dir.resolve("vm.state");
+        return initrd;
+    }
+
+    /** A test's directory with the guest's initramfs, an empty 2 MiB disk, and where the snapshot goes. */
+    private record Fixture(Path dir, Path initrd, Path disk, Path mem, Path state) {
+        static Fixture prepare() throws IOException {
+            Path dir = Guest.tempDir();
+            Path disk = Files.write(dir.resolve("disk.img"), new byte[2 << 20]);
+            return new Fixture(dir, SnapshotGuestTest.initrd(dir), disk, dir.resolve("vm.mem"), dir.resolve("vm.state"));
+        }
+    }
+
+    @Test
+    void aGuestRestoredInANewProcessCountsOnWithItsDiskAndVsock() throws Exception {
+        Fixture f = Fixture.prepare();
+        Path dir = f.dir(), initrd = f.initrd(), disk = f.disk(), mem = f.mem(), state = f.state();
 
         Path outA = dir.resolve("a.out");
         Process a = kapsel(outA, "vm", "run", "--kernel", Guest.vmlinux().toString(), "--initrd", initrd.toString(),
@@ -153,6 +165,69 @@ class SnapshotGuestTest {
         }
         int last = counts(outB).getLast();
         assertDiskHolds(disk, 1, last - 1); // the counts before the snapshot and those the restored guest wrote
+    }
+
+    private static void api(RawClient client, String method, String path, String body) throws IOException {
+        RawClient.Response r = client.exchange(method, path, body);
+        assertEquals(204, r.status(), method + " " + path + " " + body + " -> " + r.body());
+    }
+
+    /**
+     * The same guest through Firecracker's API of {@code kapsel vm serve}: configured and started with
+     * InstanceStart, paused with PATCH /vm, snapshotted with PUT /snapshot/create, its process killed; a
+     * new {@code vm serve} loads it with resume_vm and a vsock override, and it counts on with its disk.
+     */
+    @Test
+    void aGuestSnapshottedThroughTheApiCountsOnInANewServe() throws Exception {
+        Fixture f = Fixture.prepare();
+        Path dir = f.dir(), initrd = f.initrd(), disk = f.disk(), mem = f.mem(), state = f.state();
+
+        Path outA = dir.resolve("a.out");
+        Path apiA = dir.resolve("a.api");
+        Process a = kapsel(outA, "vm", "serve", "--api-sock", apiA.toString());
+        int saved;
+        try {
+            try (RawClient client = RawClient.connectOnceListening(apiA, 120, a::isAlive)) {
+                api(client, "PUT", "/boot-source", "{\"kernel_image_path\":\"" + Guest.vmlinux() + "\",\"initrd_path\":\""
+                        + initrd + "\",\"boot_args\":\"" + CMDLINE + "\"}");
+                api(client, "PUT", "/drives/data", "{\"drive_id\":\"data\",\"path_on_host\":\"" + disk
+                        + "\",\"is_root_device\":false,\"is_read_only\":false}");
+                api(client, "PUT", "/machine-config", "{\"vcpu_count\":1,\"mem_size_mib\":128}");
+                api(client, "PUT", "/vsock", "{\"guest_cid\":3,\"uds_path\":\"" + dir.resolve("a.sock") + "\"}");
+                api(client, "PUT", "/actions", "{\"action_type\":\"InstanceStart\"}");
+                awaitCount(a, outA, 5, Guest.BOOT_TIMEOUT_SECONDS);
+                api(client, "PATCH", "/vm", "{\"state\":\"Paused\"}");
+                long start = System.nanoTime();
+                api(client, "PUT", "/snapshot/create", "{\"mem_file_path\":\"" + mem + "\",\"snapshot_path\":\"" + state + "\"}");
+                System.out.printf("PUT /snapshot/create of a 128 MiB Linux guest: %.0f ms%n", (System.nanoTime() - start) / 1e6);
+            }
+            saved = counts(outA).getLast();
+        } finally {
+            a.destroyForcibly().waitFor();
+        }
+        assertDiskHolds(disk, 1, saved);
+
+        Path outB = dir.resolve("b.out");
+        Path apiB = dir.resolve("b.api");
+        Process b = kapsel(outB, "vm", "serve", "--api-sock", apiB.toString());
+        try {
+            long start = System.nanoTime();
+            try (RawClient client = RawClient.connectOnceListening(apiB, 120, b::isAlive)) {
+                api(client, "PUT", "/snapshot/load", "{\"snapshot_path\":\"" + state + "\",\"mem_backend\":{\"backend_type\":\"File\","
+                        + "\"backend_path\":\"" + mem + "\"},\"resume_vm\":true,\"vsock_override\":{\"uds_path\":\""
+                        + dir.resolve("b.sock") + "\"}}");
+            }
+            System.out.printf("PUT /snapshot/load with resume_vm of a 128 MiB Linux guest: %.0f ms%n", (System.nanoTime() - start) / 1e6);
+            awaitCount(b, outB, saved + 3, 120);
+            List<Integer> after = counts(outB);
+            assertTrue(after.getFirst() > saved && after.getFirst() <= saved + 2,
+                    "the loaded guest counts on from " + saved + ", not from " + after.getFirst() + ":\n" + Files.readString(outB));
+            byte[] echoed = echo(dir.resolve("b.sock"), "ping after load".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("ping after load", new String(echoed, StandardCharsets.US_ASCII));
+        } finally {
+            b.destroyForcibly().waitFor();
+        }
+        assertDiskHolds(disk, 1, counts(outB).getLast() - 1);
     }
 
     /** CONNECT 52 on the vsock socket, send {@code payload}, read the echo to its end. */
