@@ -130,8 +130,9 @@ final class RunCommand implements Callable<Integer> {
             description = "The same bind, in --mount syntax (repeatable).")
     List<String> bindMounts = new ArrayList<>();
 
-    @Option(names = "--network", paramLabel = "MODE", description = {"bridge (default with the micro-VM): the container gets an address on",
-        "kapsel's bridge kapsel0 (10.87.0.0/24, gateway 10.87.0.1) with outbound access (NAT), and -p works; none: loopback only."})
+    @Option(names = "--network", paramLabel = "MODE", description = {"bridge (default with the micro-VM as root): the container gets an address",
+        "on kapsel's bridge kapsel0 (10.87.0.0/24, gateway 10.87.0.1) with outbound access (NAT), and -p works;",
+        "none (default otherwise): loopback only."})
     String network;
 
     @Option(names = {"-p", "--publish"}, paramLabel = "[IP:]HOSTPORT:CONTAINERPORT[/tcp|udp]",
@@ -220,7 +221,8 @@ final class RunCommand implements Callable<Integer> {
      * (which has no bridge of its own) unless asked.
      */
     ContainerLaunch.Network network() throws CommandFailure {
-        String mode = network != null ? network : isolation == IsolationKind.VM ? "bridge" : "none";
+        boolean root = dev.kapsel.host.StateDirectory.effectiveUid() == 0;
+        String mode = network != null ? network : isolation == IsolationKind.VM && root ? "bridge" : "none";
         try {
             return switch (mode) {
                 case "none" -> {
@@ -229,7 +231,13 @@ final class RunCommand implements Callable<Integer> {
                     }
                     yield ContainerLaunch.Network.NONE;
                 }
-                case "bridge" -> ContainerLaunch.Network.ofBridge(new ContainerLaunch.Bridge(null, publish, dns, addHosts));
+                case "bridge" -> {
+                    if (!root && isolation == IsolationKind.VM) {
+                        throw new IllegalArgumentException("--network bridge needs root (the bridge kapsel0, its taps and nftables"
+                                + " are the host's); without root use --network none (rootless networking through passt is issue 12)");
+                    }
+                    yield ContainerLaunch.Network.ofBridge(new ContainerLaunch.Bridge(null, publish, dns, addHosts));
+                }
                 default -> throw new IllegalArgumentException("--network '" + mode + "': kapsel has bridge and none");
             };
         } catch (IllegalArgumentException e) {
