@@ -232,11 +232,12 @@ final class RunCommand implements Callable<Integer> {
                     yield ContainerLaunch.Network.NONE;
                 }
                 case "bridge" -> {
+                    ContainerLaunch.Bridge bridge = new ContainerLaunch.Bridge(null, publish, dns, addHosts); // checks the flags first
                     if (!root && isolation == IsolationKind.VM) {
                         throw new IllegalArgumentException("--network bridge needs root (the bridge kapsel0, its taps and nftables"
                                 + " are the host's); without root use --network none (rootless networking through passt is issue 12)");
                     }
-                    yield ContainerLaunch.Network.ofBridge(new ContainerLaunch.Bridge(null, publish, dns, addHosts));
+                    yield ContainerLaunch.Network.ofBridge(bridge);
                 }
                 default -> throw new IllegalArgumentException("--network '" + mode + "': kapsel has bridge and none");
             };
