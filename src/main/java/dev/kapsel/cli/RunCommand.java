@@ -130,18 +130,18 @@ final class RunCommand implements Callable<Integer> {
             description = "The same bind, in --mount syntax (repeatable).")
     List<String> bindMounts = new ArrayList<>();
 
-    @Option(names = "--network", paramLabel = "MODE", description = {"bridge (default with the micro-VM as root): the container gets an address",
-        "on kapsel's bridge kapsel0 (10.87.0.0/24, gateway 10.87.0.1) with outbound access (NAT), and -p works;",
-        "none (default otherwise): loopback only."})
+    @Option(names = "--network", paramLabel = "MODE", description = "bridge (default with the micro-VM as root): the container gets an address"
+        + " on kapsel's bridge kapsel0 (10.87.0.0/24, gateway 10.87.0.1) with outbound access (NAT), and -p works;"
+        + " none (default otherwise): loopback only.")
     String network;
 
     @Option(names = {"-p", "--publish"}, paramLabel = "[IP:]HOSTPORT:CONTAINERPORT[/tcp|udp]",
-            description = {"Publish a container port on the host (repeatable): connections to HOSTPORT on the host's addresses",
-                "(or IP only) go to CONTAINERPORT in the container. Needs --network bridge."})
+            description = "Publish a container port on the host (repeatable): connections to HOSTPORT on the host's addresses"
+                + " (or IP only) go to CONTAINERPORT in the container. Needs --network bridge.")
     List<String> publish = new ArrayList<>();
 
-    @Option(names = "--dns", paramLabel = "IP", description = {"A nameserver for the container's /etc/resolv.conf (repeatable). Default: the",
-        "host's, unless they are loopback ones (a local stub), then 1.1.1.1 and 8.8.8.8."})
+    @Option(names = "--dns", paramLabel = "IP", description = "A nameserver for the container's /etc/resolv.conf (repeatable). Default: the"
+        + " host's, unless they are loopback ones (a local stub), then 1.1.1.1 and 8.8.8.8.")
     List<String> dns = new ArrayList<>();
 
     @Option(names = "--add-host", paramLabel = "NAME:IP", description = "Add a line to the container's /etc/hosts (repeatable).")

@@ -177,15 +177,19 @@ final class VmIsolation implements Isolation {
                 undo(b, i, temporary ? s : null, a, n);
             });
         } catch (ImageException e) {
-            undo(built, null, temporary ? scratch : null, attachment, bridged);
+            undo(built, initramfsIn(scratch), temporary ? scratch : null, attachment, bridged);
             throw new ContainerStartException.RootImage(e);
         } catch (IOException e) {
-            undo(built, null, temporary ? scratch : null, attachment, bridged);
+            undo(built, initramfsIn(scratch), temporary ? scratch : null, attachment, bridged);
             throw new ContainerStartException.HostIo("cannot prepare the micro-VM", e);
         } catch (ContainerStartException | RuntimeException e) {
-            undo(built, scratch == null ? null : scratch.resolve(INITRAMFS), temporary ? scratch : null, attachment, bridged);
+            undo(built, initramfsIn(scratch), temporary ? scratch : null, attachment, bridged);
             throw e;
         }
+    }
+
+    private static Path initramfsIn(Path scratch) {
+        return scratch == null ? null : scratch.resolve(INITRAMFS);
     }
 
     private static void undo(Path built, Path initrd, Path temporaryDir, NamespaceAttachment attachment,
