@@ -14,6 +14,7 @@ HARNESS_IMAGE_PROGRAMS=(
     cpio lz4 kmod
     qemu-system-x86_64
     podman conmon containerd containerd-shim-runc-v2 ctr crun
+    nft
 )
 # Data directories copied as they are, for the programs above (QEMU's firmware: microvm's qboot, SeaBIOS).
 # /usr/share/containers: podman's built-in containers.conf and seccomp.json.
@@ -55,7 +56,7 @@ harness_image_key() {
         for prog in "${HARNESS_IMAGE_PROGRAMS[@]}"; do
             path="$(command -v "$prog" 2>/dev/null)" && stat -L -c '%n %s %Y' "$path"
         done
-        dpkg-query -W -f='${Package} ${Version}\n' busybox-static e2fsprogs libc6 podman conmon containerd crun \
+        dpkg-query -W -f='${Package} ${Version}\n' busybox-static e2fsprogs libc6 podman conmon containerd crun nftables \
             qemu-system-x86 qemu-system-data seabios kmod lz4 cpio bash 2>/dev/null || true
         cat "${BASH_SOURCE[0]}"
     } | sha256sum | cut -c1-16

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "ps", mixinStandardHelpOptions = true, footer = {
             "",
             "Lists the containers started with 'kapsel run -d' (running ones; all with -a), newest first,"
-                + " as CONTAINER ID, IMAGE, COMMAND, CREATED, STATUS, NAMES. STATUS is 'Created' while the micro-VM boots,"
+                + " as CONTAINER ID, IMAGE, COMMAND, CREATED, STATUS, PORTS (what -p published), NAMES. STATUS is 'Created' while the micro-VM boots,"
                 + " 'Up <time>' while the command runs, 'Exited (<code>) <time> ago' after it ended (128+N: signal N), and"
                 + " 'Exited (unknown)' when its monitor process died without recording a status (SIGKILL, crash, reboot):"
                 + " a container counts as running only while its monitor (same PID and start time) is alive.",

@@ -10,7 +10,9 @@ import java.util.List;
 
 /** The table {@code kapsel ps} prints: Docker's columns, left-aligned, three spaces apart. */
 final class PsTable {
-    static final List<String> HEADER = List.of("CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES");
+    static final List<String> HEADER = List.of("CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
+    /** The record's annotation holding the published ports as Docker shows them ({@code 0.0.0.0:8080->80/tcp, ...}). */
+    static final String PORTS_ANNOTATION = "dev.kapsel.ports";
     /** Longest command shown before it is cut with an ellipsis, as Docker does. */
     static final int COMMAND_WIDTH = 20;
 
@@ -25,7 +27,8 @@ final class PsTable {
         for (Row r : rows) {
             ContainerRecord c = r.container();
             cells.add(List.of(ContainerId.shorten(c.id()), c.image(), command(c.command()),
-                    HumanDuration.of(Instant.parse(c.created()), now) + " ago", r.state().describe(now), c.name()));
+                    HumanDuration.of(Instant.parse(c.created()), now) + " ago", r.state().describe(now),
+                    c.annotations().getOrDefault(PORTS_ANNOTATION, ""), c.name()));
         }
         int[] width = new int[HEADER.size()];
         for (List<String> row : cells) {

@@ -58,8 +58,17 @@ import picocli.CommandLine.Parameters;
                 + " 'kapsel stop' and 'kapsel rm'. Without -i or -t (nothing to attach). With the sandbox, 'kapsel stop'"
                 + " ends it with the signal (the sandbox cannot pass signals on to the program).",
             "",
+            "Network (micro-VM, as root): with --network bridge (the default) each container's VM has a NIC on the Linux"
+                + " bridge kapsel0 through a tap kt-<id>, an address leased from 10.87.0.0/24, gateway and DNS set up before"
+                + " the command starts; nftables (table ip kapsel) masquerades its traffic out and sends each -p port to it."
+                + " A port that does not parse, is published twice or is in use on the host is an error before the VM boots."
+                + " 'kapsel ps' shows the ports. The sandbox has no bridge (its network is the engine's namespace only).",
+            "",
             "Examples:",
             "  kapsel run busybox:latest echo hello",
+            "  kapsel run -d -p 8080:80 busybox:latest httpd -f -p 80 -h /etc     then: curl http://127.0.0.1:8080/hostname",
+            "  kapsel run --network none busybox:latest ip addr                    loopback only",
+            "  kapsel run --dns 10.0.0.53 --add-host db:10.0.0.7 busybox:latest cat /etc/resolv.conf /etc/hosts",
             "  kapsel run -d --name web busybox:latest sh -c 'echo started; exec sleep 1000'",
             "  kapsel logs -f web; kapsel stop web; kapsel rm web",
             "",
@@ -125,6 +134,23 @@ final class RunCommand implements Callable<Integer> {
             description = "The same bind, in --mount syntax (repeatable).")
     List<String> bindMounts = new ArrayList<>();
 
+    @Option(names = "--network", paramLabel = "MODE", description = "bridge (default with the micro-VM as root): the container gets an address"
+        + " on kapsel's bridge kapsel0 (10.87.0.0/24, gateway 10.87.0.1) with outbound access (NAT), and -p works;"
+        + " none (default otherwise): loopback only.")
+    String network;
+
+    @Option(names = {"-p", "--publish"}, paramLabel = "[IP:]HOSTPORT:CONTAINERPORT[/tcp|udp]",
+            description = "Publish a container port on the host (repeatable): connections to HOSTPORT on the host's addresses"
+                + " (or IP only) go to CONTAINERPORT in the container. Needs --network bridge.")
+    List<String> publish = new ArrayList<>();
+
+    @Option(names = "--dns", paramLabel = "IP", description = "A nameserver for the container's /etc/resolv.conf (repeatable). Default: the"
+        + " host's, unless they are loopback ones (a local stub), then 1.1.1.1 and 8.8.8.8.")
+    List<String> dns = new ArrayList<>();
+
+    @Option(names = "--add-host", paramLabel = "NAME:IP", description = "Add a line to the container's /etc/hosts (repeatable).")
+    List<String> addHosts = new ArrayList<>();
+
     @Parameters(index = "0", paramLabel = "IMAGE", description = "Image name, as 'kapsel images' lists it, or a reference to pull.")
     String image;
 
@@ -156,6 +182,8 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
         }
+        // checked before anything is looked up; the isolation an unlabelled image gets is the micro-VM
+        ContainerLaunch.Network net = network(isolation != null ? isolation : IsolationKind.VM);
         ImageStore store = ImageStore.openDefault();
         Image img = pullIfNeeded(store);
         image = img.name();
@@ -167,14 +195,15 @@ final class RunCommand implements Callable<Integer> {
                     + isolation + " isolation (leave out --isolation, or give --isolation=unikernel)", null);
         }
         long prepareStart = System.nanoTime();
+        net = network(isolation);
         ContainerProcess spec;
         ContainerLaunch launch;
         if (isolation == IsolationKind.UNIKERNEL) {
-            launch = unikernelLaunch(store, img).withMounts(binds);
+            launch = unikernelLaunch(store, img).withMounts(binds).withNetwork(net);
             spec = new ContainerProcess(launch.process().args(), List.of(), "/", "");
         } else {
             spec = processSpec(img.config());
-            launch = launch(store, spec).withMounts(binds);
+            launch = launch(store, spec).withMounts(binds).withNetwork(net);
         }
         long prepared = System.nanoTime() - prepareStart;
         if (detach) {
@@ -204,6 +233,37 @@ final class RunCommand implements Callable<Integer> {
                     prepared / 1_000_000, p.startNanos() / 1_000_000, p.runNanos() / 1_000_000));
         }
         return status;
+    }
+
+    /**
+     * The network {@code --network}, {@code -p}, {@code --dns} and {@code --add-host} ask for, checked
+     * before anything is pulled or started: bridge by default in the micro-VM, none in the sandbox
+     * (which has no bridge of its own) unless asked.
+     */
+    ContainerLaunch.Network network(IsolationKind kind) throws CommandFailure {
+        boolean root = dev.kapsel.host.StateDirectory.effectiveUid() == 0;
+        String mode = network != null ? network : kind == IsolationKind.VM && root ? "bridge" : "none";
+        try {
+            return switch (mode) {
+                case "none" -> {
+                    if (!publish.isEmpty()) {
+                        throw new IllegalArgumentException("-p needs --network bridge: with --network none nothing reaches the container");
+                    }
+                    yield ContainerLaunch.Network.NONE;
+                }
+                case "bridge" -> {
+                    ContainerLaunch.Bridge bridge = new ContainerLaunch.Bridge(null, publish, dns, addHosts); // checks the flags first
+                    if (!root && kind == IsolationKind.VM) {
+                        throw new IllegalArgumentException("--network bridge needs root (the bridge kapsel0, its taps and nftables"
+                                + " are the host's); without root use --network none (rootless networking through passt is issue 12)");
+                    }
+                    yield ContainerLaunch.Network.ofBridge(bridge);
+                }
+                default -> throw new IllegalArgumentException("--network '" + mode + "': kapsel has bridge and none");
+            };
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
+        }
     }
 
     /** The image to run, pulled first as {@code --pull} says (as {@code docker run} does); progress and the pull line go to stderr. */
@@ -287,6 +347,14 @@ final class RunCommand implements Callable<Integer> {
             container = registry.create(name, image, spec.argv(), isolation.id(), rm);
         } catch (ContainerRegistryException e) {
             throw new CommandFailure(RUNTIME_FAILURE, e.getMessage(), e);
+        }
+        if (launch.network().isBridge()) {
+            ContainerLaunch.Bridge b = launch.network().bridge();
+            launch = launch.withNetwork(ContainerLaunch.Network.ofBridge(b.withContainer(container.id())));
+            if (!b.ports().isEmpty()) {
+                String ports = String.join(", ", b.mappings().stream().map(p -> p.published()).toList());
+                container = registry.update(container.id(), r -> r.withAnnotations(java.util.Map.of(PsTable.PORTS_ANNOTATION, ports)));
+            }
         }
         Path request = new MonitorRequest.Detached(registry.root(), container.id(), isolation, launch)
                 .write(registry.directory(container.id()).resolve("monitor.json"));

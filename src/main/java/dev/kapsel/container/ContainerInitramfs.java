@@ -18,6 +18,8 @@ import java.util.List;
 public final class ContainerInitramfs {
     /** Where the agent sits in the initramfs. */
     static final String AGENT = "kapsel/kapsel-agent";
+    /** Where a container's own files for its /etc sit in the archive {@link #withEtcFiles} appends. */
+    static final String ETC = "kapsel/etc";
 
     static final String SCRIPT = String.join("\n",
             "set -e",
@@ -35,10 +37,26 @@ public final class ContainerInitramfs {
             "mount -t tmpfs -o mode=1777 tmpfs /mnt/root/tmp",
             "mount -t tmpfs -o mode=1777 tmpfs /mnt/root/dev/shm",
             "mkdir -p /mnt/root/dev/mqueue && mount -t mqueue mqueue /mnt/root/dev/mqueue || true",
+            // files a second archive appended for this container put under /kapsel/etc (the bridge's resolv.conf, hosts)
+            "for f in /" + ETC + "/*; do [ -f \"$f\" ] || continue; mkdir -p /mnt/root/etc; n=${f##*/};"
+                + " rm -f /mnt/root/etc/$n; cat \"$f\" > /mnt/root/etc/$n; done",
             "exec /" + AGENT + " --vsock " + VsockConnector.AGENT_PORT + " --root /mnt/root --no-mounts",
             "");
 
     private ContainerInitramfs() {}
+
+    /**
+     * A copy of {@code cached} with a second archive appended holding {@code files} (name in /etc to
+     * content), which the script copies into the container's /etc: the kernel unpacks concatenated
+     * archives in turn. The image disk stays shared and read-only.
+     */
+    static Path withEtcFiles(Path cached, java.util.Map<String, String> files, Path target) throws IOException {
+        dev.kapsel.initramfs.Initramfs extra = new dev.kapsel.initramfs.Initramfs().directory("kapsel").directory(ETC);
+        files.forEach((name, content) -> extra.file(ETC + "/" + name, 0644, content));
+        java.nio.file.Files.copy(cached, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        java.nio.file.Files.write(target, extra.toBytes(), java.nio.file.StandardOpenOption.APPEND);
+        return target;
+    }
 
     /** The cached image for the kernel whose modules are in {@code moduleTree}, with the agent from {@code agentBinary}. */
     public static Path cached(Path moduleTree, Path agentBinary, Path cacheDirectory) throws IOException, ModuleException {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.kapsel.boot.BootProtocol;
+import dev.kapsel.container.bridge.NetworkFiles;
+import dev.kapsel.container.bridge.PortMapping;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +45,10 @@ public record ContainerLaunch(Process process, RootFs root, List<Mount> mounts, 
         List<Mount> all = new ArrayList<>(mounts);
         all.addAll(extra);
         return new ContainerLaunch(process, root, all, network, resources, linux, stdio, scratch);
+    }
+
+    public ContainerLaunch withNetwork(Network n) {
+        return new ContainerLaunch(process, root, mounts, n, resources, linux, stdio, scratch);
     }
 
     public ContainerLaunch withStdio(Stdio s) {
@@ -167,14 +173,17 @@ public record ContainerLaunch(Process process, RootFs root, List<Mount> mounts, 
      * The container's network. {@code mode} "none" gives the guest only loopback; "namespace" attaches
      * it to the network namespace at {@code namespace} (an engine's, from {@code
      * linux.namespaces[type=network].path}), whose interfaces the isolation reads at start when
-     * {@code interfaces} is empty. DNS and host names are files: {@code resolvConf} and {@code hosts}
-     * become the guest's {@code /etc/resolv.conf} and {@code /etc/hosts} unless a mount already binds
-     * one there (engines bind-mount theirs); null leaves the image's.
+     * {@code interfaces} is empty; "bridge" puts it on kapsel's own bridge network as {@code bridge}
+     * asks ({@code kapsel run --network bridge}). DNS and host names are files: {@code resolvConf} and
+     * {@code hosts} become the guest's {@code /etc/resolv.conf} and {@code /etc/hosts} unless a mount
+     * already binds one there (engines bind-mount theirs); null leaves the image's (the bridge writes its own).
      */
-    public record Network(String mode, Path namespace, List<GuestInterface> interfaces, Path resolvConf, Path hosts) {
+    public record Network(String mode, Path namespace, List<GuestInterface> interfaces, Path resolvConf, Path hosts,
+                          Bridge bridge) {
         public static final Network NONE = new Network("none", null, List.of(), null, null);
         public static final String MODE_NONE = "none";
         public static final String MODE_NAMESPACE = "namespace";
+        public static final String MODE_BRIDGE = "bridge";
 
         public Network {
             Objects.requireNonNull(mode, "network mode");
@@ -185,10 +194,17 @@ public record ContainerLaunch(Process process, RootFs root, List<Mount> mounts, 
             if (MODE_NONE.equals(mode) && !interfaces.isEmpty()) {
                 throw new IllegalArgumentException("network mode none has no interfaces");
             }
+            if (MODE_BRIDGE.equals(mode) != (bridge != null)) {
+                throw new IllegalArgumentException("network mode bridge, and only it, has a bridge request");
+            }
             if (interfaces.size() > GuestInterface.MAX_INTERFACES) {
                 throw new IllegalArgumentException("at most " + GuestInterface.MAX_INTERFACES + " network interfaces, not "
                         + interfaces.size());
             }
+        }
+
+        public Network(String mode, Path namespace, List<GuestInterface> interfaces, Path resolvConf, Path hosts) {
+            this(mode, namespace, interfaces, resolvConf, hosts, null);
         }
 
         /** The engine's namespace at {@code path}, its interfaces read later. */
@@ -196,13 +212,57 @@ public record ContainerLaunch(Process process, RootFs root, List<Mount> mounts, 
             return new Network(MODE_NAMESPACE, path, List.of(), null, null);
         }
 
+        /** kapsel's bridge network, as {@code kapsel run} asks for it. */
+        public static Network ofBridge(Bridge bridge) {
+            return new Network(MODE_BRIDGE, null, List.of(), null, null, bridge);
+        }
+
         public Network withInterfaces(List<GuestInterface> found) {
-            return new Network(mode, namespace, found, resolvConf, hosts);
+            return new Network(mode, namespace, found, resolvConf, hosts, bridge);
         }
 
         @JsonIgnore
         public boolean isNone() {
             return MODE_NONE.equals(mode);
+        }
+
+        @JsonIgnore
+        public boolean isBridge() {
+            return MODE_BRIDGE.equals(mode);
+        }
+    }
+
+    /**
+     * What a container on kapsel's bridge network asks for: the container's id (its tap and lease are
+     * named after it; null until it is known, then a random one), its published ports ({@code -p}, as
+     * {@link PortMapping#parse} reads them), {@code --dns} servers and {@code --add-host NAME:IP} entries,
+     * each checked here so a bad one fails before anything starts.
+     */
+    public record Bridge(String container, List<String> ports, List<String> dns, List<String> extraHosts) {
+        public Bridge {
+            ports = ports == null ? List.of() : List.copyOf(ports);
+            dns = dns == null ? List.of() : List.copyOf(dns);
+            extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
+            PortMapping.requireDisjoint(ports.stream().map(PortMapping::parse).toList());
+            dns.forEach(NetworkFiles::dnsServer);
+            extraHosts.forEach(NetworkFiles.HostEntry::parse);
+            if (container != null && !container.matches("[0-9a-f]{12,64}")) {
+                throw new IllegalArgumentException("a bridge container id is 12 to 64 hex digits, not '" + container + "'");
+            }
+        }
+
+        @JsonIgnore
+        public List<PortMapping> mappings() {
+            return ports.stream().map(PortMapping::parse).toList();
+        }
+
+        @JsonIgnore
+        public List<NetworkFiles.HostEntry> hostEntries() {
+            return extraHosts.stream().map(NetworkFiles.HostEntry::parse).toList();
+        }
+
+        public Bridge withContainer(String id) {
+            return new Bridge(id, ports, dns, extraHosts);
         }
     }
 

@@ -53,6 +53,10 @@ public final class MicroVmContainer implements RunningContainer {
         public Boot withNetwork(List<NetConfig> n, NetworkConfig config) {
             return new Boot(kernel, initramfs, imageDisk, vcpus, memoryMib, n, config, shares);
         }
+
+        public Boot withInitramfs(Path i) {
+            return new Boot(kernel, i, imageDisk, vcpus, memoryMib, nets, network, shares);
+        }
     }
 
     /** A host directory over virtio-fs and where the agent mounts it ({@code flags}: AgentClient.MOUNT_*). */

@@ -5,6 +5,10 @@ import dev.kapsel.agent.NetworkConfig;
 import dev.kapsel.agent.ProcessSpec;
 import dev.kapsel.agent.Rlimit;
 import dev.kapsel.agent.TerminalSize;
+import dev.kapsel.container.bridge.AddressPool;
+import dev.kapsel.container.bridge.BridgeException;
+import dev.kapsel.container.bridge.BridgeNetwork;
+import dev.kapsel.container.bridge.NetworkFiles;
 import dev.kapsel.host.Installation;
 import dev.kapsel.host.StateDirectory;
 import dev.kapsel.image.ImageException;
@@ -36,6 +40,8 @@ final class VmIsolation implements Isolation {
     static final long MIN_MEMORY_MIB = 128;
     static final long DEFAULT_MEMORY_MIB = 256;
     static final String DISK = "rootfs.ext4";
+    /** The container's own initramfs (the cached one with its /etc files appended), in its scratch directory. */
+    static final String INITRAMFS = "initramfs.cpio.gz";
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     /** Mounts the guest makes itself (container initramfs), by type and destination. */
@@ -101,9 +107,10 @@ final class VmIsolation implements Isolation {
                     + memoryMib(launch.resources()) + " MiB: VMs have " + MIN_MEMORY_MIB + "-" + VmConfig.MAX_MEMORY_MIB
                     + " MiB, the guest kernel included)"));
         }
-        if (!launch.network().isNone() && !ContainerLaunch.Network.MODE_NAMESPACE.equals(launch.network().mode())) {
+        if (!launch.network().isNone() && !launch.network().isBridge()
+                && !ContainerLaunch.Network.MODE_NAMESPACE.equals(launch.network().mode())) {
             out.add(new Limitation(Limitation.Kind.NETWORK, "network " + launch.network().mode()
-                    + " (micro-VMs join an engine's network namespace only)"));
+                    + " (micro-VMs join an engine's network namespace or kapsel's bridge)"));
         }
         return out;
     }
@@ -127,6 +134,7 @@ final class VmIsolation implements Isolation {
         Path scratch = null;
         Path built = null;
         NamespaceAttachment attachment = null;
+        BridgeNetwork.Attachment bridged = null;
         boolean temporary = launch.scratch() == null;
         try {
             Path disk;
@@ -144,6 +152,18 @@ final class VmIsolation implements Isolation {
                     memoryMib(launch.resources()), directoryBinds(launch.mounts()));
             attachment = attach(launch.network());
             List<GuestInterface> nics = attachment == null ? launch.network().interfaces() : attachment.interfaces();
+            Path initrd = null;
+            if (launch.network().isBridge()) {
+                ContainerLaunch.Bridge request = launch.network().bridge();
+                bridged = bridge(request);
+                nics = List.of(bridgeInterface(bridged));
+                if (scratch == null) {
+                    scratch = temporary ? Files.createTempDirectory("kapsel-vm-disk-") : launch.scratch();
+                }
+                initrd = ContainerInitramfs.withEtcFiles(boot.initramfs(), bridgeFiles(request, bridged, launch.process()),
+                        scratch.resolve(INITRAMFS));
+                boot = boot.withInitramfs(initrd);
+            }
             if (!nics.isEmpty()) {
                 boot = boot.withNetwork(netConfigs(nics, launch.network().namespace()), agentNetwork(nics));
             }
@@ -151,31 +171,83 @@ final class VmIsolation implements Isolation {
             ProcessSpec spec = spawnRequest(launch.process(), terminal.size(), launch.stdio().stdin() >= 0);
             Path s = scratch;
             Path b = built;
+            Path i = initrd;
             NamespaceAttachment a = attachment;
+            BridgeNetwork.Attachment n = bridged;
             return MicroVmContainer.start(boot, spec, ProcessStdio.of(launch.stdio()), () -> {
                 terminal.restore();
-                removeBuilt(b, temporary ? s : null);
-                if (a != null) {
-                    a.close();
-                }
+                undo(b, i, temporary ? s : null, a, n);
             });
         } catch (ImageException e) {
-            undo(built, temporary ? scratch : null, attachment);
+            undo(built, initramfsIn(scratch), temporary ? scratch : null, attachment, bridged);
             throw new ContainerStartException.RootImage(e);
         } catch (IOException e) {
-            undo(built, temporary ? scratch : null, attachment);
+            undo(built, initramfsIn(scratch), temporary ? scratch : null, attachment, bridged);
             throw new ContainerStartException.HostIo("cannot prepare the micro-VM", e);
         } catch (ContainerStartException | RuntimeException e) {
-            undo(built, temporary ? scratch : null, attachment);
+            undo(built, initramfsIn(scratch), temporary ? scratch : null, attachment, bridged);
             throw e;
         }
     }
 
-    private static void undo(Path built, Path temporaryDir, NamespaceAttachment attachment) {
+    private static Path initramfsIn(Path scratch) {
+        return scratch == null ? null : scratch.resolve(INITRAMFS);
+    }
+
+    private static void undo(Path built, Path initrd, Path temporaryDir, NamespaceAttachment attachment,
+                             BridgeNetwork.Attachment bridged) {
+        if (initrd != null) {
+            try {
+                Files.deleteIfExists(initrd);
+            } catch (IOException ignored) {
+                // goes with the container's scratch directory
+            }
+        }
         removeBuilt(built, temporaryDir);
         if (attachment != null) {
             attachment.close();
         }
+        if (bridged != null) {
+            bridged.close();
+        }
+    }
+
+    /** The container on kapsel's bridge: a tap, an address lease, its ports published; the id is random when none was given. */
+    private static BridgeNetwork.Attachment bridge(ContainerLaunch.Bridge request) throws ContainerStartException.Network {
+        String id = request.container() != null ? request.container() : java.util.HexFormat.of().formatHex(randomBytes());
+        try {
+            return BridgeNetwork.openDefault().attach(id, request.mappings());
+        } catch (BridgeException e) {
+            throw new ContainerStartException.Network(e.getMessage(), e);
+        }
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[16];
+        new java.security.SecureRandom().nextBytes(b);
+        return b;
+    }
+
+    /** The guest's NIC on the bridge: the lease's address, a default route via the bridge. */
+    static GuestInterface bridgeInterface(BridgeNetwork.Attachment a) {
+        AddressPool.Lease l = a.lease();
+        return new GuestInterface(a.tap(), null, GuestInterface.macString(a.mac()), BridgeNetwork.MTU,
+                List.of(new GuestInterface.Address(l.address().getHostAddress(), l.prefix())),
+                List.of(GuestInterface.Route.defaultVia(l.gateway().getHostAddress())), List.of());
+    }
+
+    /** The guest's /etc/resolv.conf and /etc/hosts on the bridge (NetworkFiles), from the host's resolv.conf and the flags. */
+    static Map<String, String> bridgeFiles(ContainerLaunch.Bridge request, BridgeNetwork.Attachment a, ContainerLaunch.Process p) {
+        String host;
+        try {
+            host = Files.readString(Path.of("/etc/resolv.conf"));
+        } catch (IOException | RuntimeException unreadable) {
+            host = null;
+        }
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("resolv.conf", NetworkFiles.resolvConf(NetworkFiles.nameservers(request.dns(), host), host));
+        files.put("hosts", NetworkFiles.hosts(p.hostname(), a.lease().address(), request.hostEntries()));
+        return files;
     }
 
     /** The engine's namespace joined to taps, when the launch names one and no interfaces yet; else null. */

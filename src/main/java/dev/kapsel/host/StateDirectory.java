@@ -41,7 +41,7 @@ public final class StateDirectory {
     }
 
     /** What {@code id -u} prints: the second field of the {@code Uid:} line of /proc/self/status. */
-    static long effectiveUid() {
+    public static long effectiveUid() {
         try {
             return parseEffectiveUid(Files.readString(Path.of("/proc/self/status")));
         } catch (IOException e) {

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * An rtnetlink socket ({@code AF_NETLINK}, {@code NETLINK_ROUTE}) of the network namespace of the
  * thread that opened it, with the few requests kapsel makes: list links, addresses, routes and
- * neighbours; bring a link up with an MTU; delete a link; add or delete an ingress qdisc; and add
+ * neighbours; bring a link up with an MTU; create a link of a kind (a bridge), make a link a bridge's port, add an
+ * IPv4 address; delete a link; add or delete an ingress qdisc; and add
  * a u32 match-all filter whose mirred action redirects every frame to another link's egress (how
  * Kata Containers and tc-redirect-tap join a tap to a veth). Each request waits for the kernel's
  * acknowledgement; a refusal is a {@link SyscallException} naming the request and the errno.
@@ -70,6 +71,25 @@ public final class NetlinkSocket implements AutoCloseable {
         NetlinkMessage m = new NetlinkMessage(RTM_NEWLINK, NLM_F_ACK, IFINFOMSG_SIZE)
                 .u32(4, index).u32(8, up ? IFF_UP : 0).u32(12, IFF_UP);
         return mtu > 0 ? m.attrU32(IFLA_MTU, mtu) : m;
+    }
+
+    /** RTM_NEWLINK creating link {@code name} of IFLA_INFO_KIND {@code kind} ("bridge"); EEXIST when it is there. */
+    static NetlinkMessage createLinkRequest(String name, String kind) {
+        return new NetlinkMessage(RTM_NEWLINK, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, IFINFOMSG_SIZE)
+                .attrString(IFLA_IFNAME, name)
+                .begin(IFLA_LINKINFO).attrString(IFLA_INFO_KIND, kind).end();
+    }
+
+    /** RTM_NEWLINK on an existing link: IFLA_MASTER {@code master} (a bridge port), 0 to leave its bridge. */
+    static NetlinkMessage setMasterRequest(int index, int master) {
+        return new NetlinkMessage(RTM_NEWLINK, NLM_F_ACK, IFINFOMSG_SIZE).u32(4, index).attrU32(IFLA_MASTER, master);
+    }
+
+    /** RTM_NEWADDR of IPv4 {@code address}/{@code prefix} on link {@code index} (scope universe); EEXIST when it is there. */
+    static NetlinkMessage addAddressRequest(int index, java.net.Inet4Address address, int prefix) {
+        return new NetlinkMessage(RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, IFADDRMSG_SIZE)
+                .u8(0, AF_INET).u8(1, prefix).u32(4, index)
+                .attr(IFA_LOCAL, address.getAddress()).attr(IFA_ADDRESS, address.getAddress());
     }
 
     static NetlinkMessage deleteLinkRequest(int index) {
@@ -184,6 +204,24 @@ public final class NetlinkSocket implements AutoCloseable {
 
     public void setLink(int index, boolean up, int mtu) {
         acknowledged("RTM_NEWLINK (set link " + index + ")", setLinkRequest(index, up, mtu));
+    }
+
+    public void createLink(String name, String kind) {
+        acknowledged("RTM_NEWLINK (create " + kind + " " + name + ")", createLinkRequest(name, kind));
+    }
+
+    public void setMaster(int index, int master) {
+        acknowledged("RTM_NEWLINK (link " + index + " master " + master + ")", setMasterRequest(index, master));
+    }
+
+    public void addAddress(int index, java.net.Inet4Address address, int prefix) {
+        acknowledged("RTM_NEWADDR (" + address.getHostAddress() + "/" + prefix + " on link " + index + ")",
+                addAddressRequest(index, address, prefix));
+    }
+
+    /** The link named {@code name}, if there is one. */
+    public java.util.Optional<Link> link(String name) {
+        return links().stream().filter(l -> l.name().equals(name)).findFirst();
     }
 
     public void deleteLink(int index) {

@@ -56,6 +56,7 @@ public final class Rtnetlink {
     public static final int IFLA_BROADCAST = 2;
     public static final int IFLA_IFNAME = 3;
     public static final int IFLA_MTU = 4;
+    public static final int IFLA_MASTER = 10;
     public static final int IFLA_TXQLEN = 13;
     public static final int IFLA_LINKINFO = 18;
     public static final int IFLA_INFO_KIND = 1;

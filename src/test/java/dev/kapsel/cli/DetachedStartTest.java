@@ -44,7 +44,7 @@ class DetachedStartTest {
         // The monitor's own reason (no KVM for micro-VMs here, or no cached kernel), then the parent's line.
         assertTrue(r.stderr().matches("(?s)kapsel: .+\nkapsel: container x did not start \\(monitor exit status 125\\)\n"), r.toString());
         Guest.Result ps = kapsel("ps", "-a");
-        assertEquals("CONTAINER ID   IMAGE   COMMAND   CREATED   STATUS   NAMES\n", ps.stdout(), ps.toString());
+        assertEquals("CONTAINER ID   IMAGE   COMMAND   CREATED   STATUS   PORTS   NAMES\n", ps.stdout(), ps.toString());
         try (var dirs = Files.list(state.resolve("containers"))) {
             assertEquals(List.of(state.resolve("containers/lock")), dirs.toList());
         }

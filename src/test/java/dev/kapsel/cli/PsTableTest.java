@@ -18,19 +18,20 @@ class PsTableTest {
     @Test
     void alignsDockersColumnsAndCutsLongCommands() {
         String table = PsTable.format(List.of(
-                new PsTable.Row(container("a", "web", List.of("sh", "-c", "echo started; exec sleep 1000"), NOW.minusSeconds(7)),
+                new PsTable.Row(container("a", "web", List.of("sh", "-c", "echo started; exec sleep 1000"), NOW.minusSeconds(7))
+                        .withAnnotations(java.util.Map.of(PsTable.PORTS_ANNOTATION, "0.0.0.0:8080->80/tcp")),
                         new ContainerState.Up(NOW.minusSeconds(5))),
                 new PsTable.Row(container("b", "x", List.of("true"), NOW.minusSeconds(180)),
                         new ContainerState.Exited(0, NOW.minusSeconds(120)))), NOW);
         assertEquals("""
-                CONTAINER ID   IMAGE                        COMMAND                  CREATED         STATUS                     NAMES
-                aaaaaaaaaaaa   kapsel-test/busybox:latest   "sh -c echo started;…"   7 seconds ago   Up 5 seconds               web
-                bbbbbbbbbbbb   kapsel-test/busybox:latest   "true"                   3 minutes ago   Exited (0) 2 minutes ago   x
+                CONTAINER ID   IMAGE                        COMMAND                  CREATED         STATUS                     PORTS                  NAMES
+                aaaaaaaaaaaa   kapsel-test/busybox:latest   "sh -c echo started;…"   7 seconds ago   Up 5 seconds               0.0.0.0:8080->80/tcp   web
+                bbbbbbbbbbbb   kapsel-test/busybox:latest   "true"                   3 minutes ago   Exited (0) 2 minutes ago                          x
                 """, table);
     }
 
     @Test
     void emptyListIsTheHeader() {
-        assertEquals("CONTAINER ID   IMAGE   COMMAND   CREATED   STATUS   NAMES\n", PsTable.format(List.of(), NOW));
+        assertEquals("CONTAINER ID   IMAGE   COMMAND   CREATED   STATUS   PORTS   NAMES\n", PsTable.format(List.of(), NOW));
     }
 }

@@ -49,6 +49,8 @@ public final class ContainerStopper {
         }
         ProcessDeath.kill(monitor.get(), "the monitor of container " + container.name());
         recordDeath(container.id(), SIGKILL);
+        // a killed monitor could not take its bridge lease, tap and rules back: take them back now
+        dev.kapsel.container.bridge.BridgeNetwork.sweepDefault();
         return true;
     }
 

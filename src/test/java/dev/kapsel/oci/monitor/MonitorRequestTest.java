@@ -35,6 +35,19 @@ class MonitorRequestTest {
     }
 
     @Test
+    void aBridgedLaunchKeepsItsPortsDnsAndHosts() throws Exception {
+        ContainerLaunch launch = new ContainerLaunch(ContainerLaunch.Process.of(List.of("httpd"), List.of(), "/"),
+                new ContainerLaunch.RootFs.ImageDisk(Path.of("/images/x.ext4"), null), List.of(),
+                ContainerLaunch.Network.ofBridge(new ContainerLaunch.Bridge("0123456789ab", List.of("8080:80", "127.0.0.1:53:53/udp"),
+                        List.of("10.0.0.53"), List.of("db:10.0.0.7"))),
+                ContainerLaunch.Resources.ofMib(1, 256), null, ContainerLaunch.Stdio.logs(dir.resolve("out"), dir.resolve("err")), dir);
+        MonitorRequest written = new MonitorRequest.Detached(dir, "0123456789ab", IsolationKind.VM, launch);
+        MonitorRequest read = MonitorRequest.readOnce(written.write(dir.resolve("monitor.json")));
+        assertEquals(written, read);
+        assertEquals(launch.network().bridge().mappings(), ((MonitorRequest.Detached) read).launch().network().bridge().mappings());
+    }
+
+    @Test
     void anOciExecRequestRoundTrips() throws Exception {
         MonitorRequest written = new MonitorRequest.Oci(MonitorRequest.Mode.EXEC, dir, "c1", null, RuntimeLog.Format.JSON,
                 new OciProcess(true, null, List.of("ls"), List.of("PATH=/bin"), "/", List.of(), null), true);

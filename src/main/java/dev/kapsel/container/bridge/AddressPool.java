@@ -1,4 +1,4 @@
-package dev.kapsel.container;
+package dev.kapsel.container.bridge;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -10,13 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The IPv4 addresses of one kapsel network, leased to containers through files under the state
  * directory: a lease is {@code <directory>/<address>}, created exclusively (so two kapsel processes
  * never get the same address) and holding the container's id and the holding process (its pid and
- * start time). A lease whose holder is gone (a monitor that crashed, or whose pid now names another
+ * start time), then one {@code port SPEC} line per port it publishes (so the rules of every live
+ * container can be made again from the leases alone). A lease whose holder is gone (a monitor that crashed, or whose pid now names another
  * process) is free again, so addresses survive crashes without leaking. The network's first host
  * address is the gateway (the bridge); the network and broadcast addresses are never leased.
  */
@@ -25,8 +29,12 @@ public final class AddressPool {
     private final int network;
     private final int prefix;
 
-    /** A leased address: the container's, with the network's prefix and gateway. */
-    public record Lease(InetAddress address, int prefix, InetAddress gateway, String container, Path file) {}
+    /** A leased address: the container's, with the network's prefix and gateway, and the ports it publishes. */
+    public record Lease(InetAddress address, int prefix, InetAddress gateway, String container, Path file, List<PortMapping> ports) {
+        public Lease {
+            ports = ports == null ? List.of() : List.copyOf(ports);
+        }
+    }
 
     /** Every address is leased to a live container. */
     public static final class ExhaustedException extends Exception {
@@ -38,7 +46,7 @@ public final class AddressPool {
     }
 
     public AddressPool(Path directory, String network, int prefix) {
-        InetAddress n = GuestInterface.ip(network);
+        InetAddress n = InetAddress.ofLiteral(network);
         if (!(n instanceof Inet4Address) || prefix < 16 || prefix > 30) {
             throw new IllegalArgumentException("an address pool is an IPv4 network of /16 to /30, not " + network + "/" + prefix);
         }
@@ -74,8 +82,17 @@ public final class AddressPool {
 
     /** Leases the lowest free address to {@code container}, held while {@code holder} lives. */
     public Lease allocate(String container, ProcessHandle holder) throws ExhaustedException, IOException {
+        return allocate(container, holder, List.of());
+    }
+
+    /** Leases the lowest free address to {@code container} publishing {@code ports}, held while {@code holder} lives. */
+    public Lease allocate(String container, ProcessHandle holder, List<PortMapping> ports) throws ExhaustedException, IOException {
+        if (!container.matches("[A-Za-z0-9_.-]{1,128}")) {
+            throw new IllegalArgumentException("a lease names a container by a word, not '" + container + "'");
+        }
         Files.createDirectories(directory);
-        String record = container + " " + holder.pid() + " " + startMillis(holder).orElse(0L) + "\n";
+        StringBuilder record = new StringBuilder(container + " " + holder.pid() + " " + startMillis(holder).orElse(0L) + "\n");
+        ports.forEach(p -> record.append("port ").append(p).append('\n'));
         int last = network + hostMask(prefix) - 1;
         for (int v = network + 2; v <= last; v++) {
             InetAddress a = toAddress(v);
@@ -83,7 +100,7 @@ public final class AddressPool {
             for (int attempt = 0; attempt < 2; attempt++) {
                 try {
                     Files.writeString(Files.createFile(file), record, StandardCharsets.UTF_8);
-                    return new Lease(a, prefix, gateway(), container, file);
+                    return new Lease(a, prefix, gateway(), container, file, ports);
                 } catch (FileAlreadyExistsException taken) {
                     if (attempt > 0 || !removeIfStale(file)) {
                         break;
@@ -100,6 +117,39 @@ public final class AddressPool {
         Files.deleteIfExists(lease.file());
     }
 
+    /**
+     * The leases whose holders live, lowest address first; the others (crashed or recycled holders)
+     * are removed on the way, so this is also the pool's crash recovery.
+     */
+    public List<Lease> live() throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(directory)) {
+            files = s.filter(f -> f.getFileName().toString().matches("[0-9.]{7,15}")).toList();
+        }
+        List<Lease> out = new ArrayList<>();
+        for (Path f : files) {
+            if (removeIfStale(f)) {
+                continue;
+            }
+            try {
+                List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+                InetAddress a = InetAddress.ofLiteral(f.getFileName().toString());
+                List<PortMapping> ports = lines.stream().skip(1).filter(l -> l.startsWith("port "))
+                        .map(l -> PortMapping.parse(l.substring(5))).toList();
+                out.add(new Lease(a, prefix, gateway(), lines.getFirst().split(" ")[0], f, ports));
+            } catch (NoSuchFileException released) {
+                // released between the check and the read
+            } catch (IllegalArgumentException | java.util.NoSuchElementException garbled) {
+                // being written right now by another allocator: its rules come with its own change
+            }
+        }
+        out.sort((x, y) -> Integer.compareUnsigned(toInt(x.address()), toInt(y.address())));
+        return out;
+    }
+
     /** Removes a lease whose holder is gone; true if it did (or the file was already gone). */
     private static boolean removeIfStale(Path file) throws IOException {
         String text;
@@ -108,7 +158,7 @@ public final class AddressPool {
         } catch (NoSuchFileException gone) {
             return true;
         }
-        String[] f = text.split(" ");
+        String[] f = text.lines().findFirst().orElse("").split(" ");
         if (f.length == 3 && f[1].matches("[0-9]{1,10}") && f[2].matches("[0-9]{1,19}")) {
             Optional<ProcessHandle> holder = ProcessHandle.of(Long.parseLong(f[1]));
             long started = Long.parseLong(f[2]);

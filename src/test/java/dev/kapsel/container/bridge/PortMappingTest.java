@@ -1,11 +1,11 @@
-package dev.kapsel.container;
+package dev.kapsel.container.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.kapsel.container.PortMapping.Protocol;
+import dev.kapsel.container.bridge.PortMapping.Protocol;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;

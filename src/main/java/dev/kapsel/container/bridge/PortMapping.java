@@ -1,4 +1,4 @@
-package dev.kapsel.container;
+package dev.kapsel.container.bridge;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -116,6 +116,13 @@ public record PortMapping(InetAddress hostAddress, int hostPort, int containerPo
             }
             taken.add(one);
         }
+    }
+
+    /** As {@code docker ps} shows it: {@code 0.0.0.0:8080->80/tcp}. */
+    public String published() {
+        String host = hostAddress == null ? "0.0.0.0" : hostAddress instanceof Inet6Address
+                ? "[" + hostAddress.getHostAddress() + "]" : hostAddress.getHostAddress();
+        return host + ":" + hostPort + "->" + containerPort + "/" + protocol;
     }
 
     @Override

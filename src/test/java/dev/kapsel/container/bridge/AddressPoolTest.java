@@ -1,4 +1,4 @@
-package dev.kapsel.container;
+package dev.kapsel.container.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -69,5 +69,28 @@ class AddressPoolTest {
         assertThrows(IllegalArgumentException.class, () -> new AddressPool(dir, "10.99.0.1", 24));
         assertThrows(IllegalArgumentException.class, () -> new AddressPool(dir, "fd00::", 64));
         assertThrows(IllegalArgumentException.class, () -> new AddressPool(dir, "10.0.0.0", 8));
+    }
+
+    @Test
+    void liveLeasesCarryTheirPortsAndADeadHoldersLeaseIsReclaimedOnTheWay() throws Exception {
+        AddressPool pool = new AddressPool(dir.resolve("leases"), "10.99.0.0", 29);
+        AddressPool.Lease web = pool.allocate("web", ProcessHandle.current(), List.of(PortMapping.parse("8080:80"),
+                PortMapping.parse("127.0.0.1:53:53/udp")));
+        Process monitor = new ProcessBuilder("sleep", "600").start();
+        pool.allocate("gone", monitor.toHandle(), List.of(PortMapping.parse("9090:90")));
+        monitor.destroyForcibly();
+        assertTrue(monitor.waitFor(10, TimeUnit.SECONDS));
+        List<AddressPool.Lease> live = pool.live();
+        assertEquals(List.of("web"), live.stream().map(AddressPool.Lease::container).toList());
+        assertEquals(web.ports(), live.getFirst().ports());
+        assertFalse(Files.exists(dir.resolve("leases/10.99.0.3")), "the dead holder's lease is removed");
+        pool.release(web);
+        assertEquals(List.of(), pool.live());
+    }
+
+    @Test
+    void aContainerIsNamedByAWord() {
+        AddressPool pool = new AddressPool(dir.resolve("leases"), "10.99.0.0", 29);
+        assertThrows(IllegalArgumentException.class, () -> pool.allocate("a b\nport 1:1", ProcessHandle.current()));
     }
 }
