@@ -28,6 +28,7 @@ import picocli.CommandLine.Parameters;
             "program under a seccomp filter that refuses new processes (fork, vfork, clone of a process: EPERM; threads",
             "are allowed) and ends the VM with it. No shell, no agent, nothing else to attack.",
             "The program and its arguments are the image's Entrypoint and Cmd as 'kapsel run' applies them, or COMMAND.",
+            "Options go before IMAGE: everything after it is the command.",
             ""
         },
         footer = {
@@ -36,8 +37,8 @@ import picocli.CommandLine.Parameters;
             "the guest's serial console; exit 0 when the program exited 0, else 80, with a line naming the program's status.",
             "",
             "Examples:",
-            "  kapsel build-unikernel busybox:latest -o hello-uk /bin/busybox echo hello",
-            "  kapsel build-unikernel python:3 --include /usr/lib/python3.11 -o py-uk python3 -c 'print(42)'",
+            "  kapsel build-unikernel -o hello-uk busybox:latest /bin/busybox echo hello",
+            "  kapsel build-unikernel --include /usr/lib/python3.11 -o py-uk python:3 python3 -c 'print(42)'",
             "  kapsel run hello-uk"
         })
 final class BuildUnikernelCommand implements Callable<Integer> {

@@ -44,7 +44,7 @@ class SingleProgramImageGuestTest {
 
     @Test
     void theProgramRunsAsTheGuestsOnlyProcessAndCannotFork() throws Exception {
-        Guest.Result built = kapsel("build-unikernel", BusyboxImage.NAME, "-o", "kapsel-test/sh-uk:1", "sh", "-c",
+        Guest.Result built = kapsel("build-unikernel", "-o", "kapsel-test/sh-uk:1", BusyboxImage.NAME, "sh", "-c",
                 "echo single-program pid=$$; /bin/true; echo fork-status=$?");
         assertEquals(0, built.exitCode(), built.toString());
         System.out.println("build-unikernel: " + built.stdout().strip());
@@ -57,7 +57,7 @@ class SingleProgramImageGuestTest {
         assertTrue(status.find(), r.toString());
         assertTrue(Integer.parseInt(status.group(1)) != 0, "running /bin/true needs a fork, which the filter refuses: " + r);
 
-        Guest.Result failing = kapsel("build-unikernel", BusyboxImage.NAME, "-o", "kapsel-test/exit3-uk:1", "sh", "-c", "exit 3");
+        Guest.Result failing = kapsel("build-unikernel", "-o", "kapsel-test/exit3-uk:1", BusyboxImage.NAME, "sh", "-c", "exit 3");
         assertEquals(0, failing.exitCode(), failing.toString());
         Guest.Result three = kapsel("run", "kapsel-test/exit3-uk:1");
         assertEquals(80, three.exitCode(), three.toString());
