@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kapsel.container.detached.ContainerRegistry;
-import dev.kapsel.image.ImageStore;
 import dev.kapsel.testing.BusyboxImage;
 import dev.kapsel.testing.Guest;
 import java.nio.file.Files;
@@ -29,16 +28,12 @@ class MonitorConfinementTest {
 
     @BeforeEach
     void loadImage() throws Exception {
-        ImageStore.open(state.resolve("images")).load(BusyboxImage.writeLayout(Files.createDirectory(state.resolve("layout"))), null);
+        CliProcesses.loadBusybox(state);
     }
 
     private Guest.Result kapsel(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", ImageStoreProcessesTest.classPath(),
-                "-Dkapsel.state.dir=" + state, Main.class.getName()));
-        cmd.addAll(List.of(args));
         // the default, whatever the environment running the tests says
-        return Guest.run(cmd, Map.of("KAPSEL_SECCOMP", ""));
+        return CliProcesses.kapsel(state, Map.of("KAPSEL_SECCOMP", ""), args);
     }
 
     /** The monitor's /proc/PID/status once the container's program has printed, then the container removed. */
