@@ -16,7 +16,15 @@ public final class Main {
 
     private Main() {}
 
+    /**
+     * Whether this JVM was started as the {@code kapsel} command ({@link #main}), not a test calling
+     * {@link #run}: only then does a foreground {@code kapsel run} confine its own process with the
+     * monitors' seccomp filter (a test JVM must not be filtered for the rest of its tests).
+     */
+    static volatile boolean ownProcess;
+
     public static void main(String[] args) {
+        ownProcess = true;
         System.exit(run(args));
     }
 

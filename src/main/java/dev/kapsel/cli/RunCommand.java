@@ -15,6 +15,7 @@ import dev.kapsel.container.detached.ContainerRegistry;
 import dev.kapsel.container.detached.ContainerRegistryException;
 import dev.kapsel.container.record.ContainerRecord;
 import dev.kapsel.container.detached.DetachedStart;
+import dev.kapsel.host.MonitorSeccomp;
 import dev.kapsel.oci.monitor.MonitorLauncher;
 import dev.kapsel.oci.monitor.MonitorRequest;
 import dev.kapsel.image.Image;
@@ -151,6 +152,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--add-host", paramLabel = "NAME:IP", description = "Add a line to the container's /etc/hosts (repeatable).")
     List<String> addHosts = new ArrayList<>();
 
+    @Option(names = "--no-seccomp", description = "Do not confine the container's monitor with kapsel's seccomp filter"
+            + " (for debugging; KAPSEL_SECCOMP=kill|trap|log|off chooses the filter's action, kill by default; docs/security.md).")
+    boolean noSeccomp;
+
     @Parameters(index = "0", paramLabel = "IMAGE", description = "Image name, as 'kapsel images' lists it, or a reference to pull.")
     String image;
 
@@ -171,6 +176,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (noSeccomp) {
+            MonitorSeccomp.disable();
+        }
         if (detach && (interactive || tty)) {
             throw new CommandFailure(RUNTIME_FAILURE, "-d cannot be combined with -i or -t: a detached container has no"
                     + " stdin or terminal to attach; read its output with 'kapsel logs'", null);
@@ -219,6 +227,10 @@ final class RunCommand implements Callable<Integer> {
         }
         RunningContainer[] ran = new RunningContainer[1];
         int status;
+        if (Main.ownProcess) {
+            // this process is the container's monitor: confined from the guest's first instruction on
+            MonitorSeccomp.confineAtGuestEntry();
+        }
         try {
             status = ForegroundRun.run(isolation.isolation(), launch, c -> ran[0] = c);
         } catch (ContainerStartException.SpawnFailed e) {

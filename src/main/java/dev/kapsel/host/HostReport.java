@@ -23,6 +23,8 @@ public final class HostReport {
         findings.add(device("vsock", Path.of("/dev/vhost-vsock"),
                 "the host kernel has vhost-vsock (kapsel's own vsock device does not need it)",
                 "no /dev/vhost-vsock: fine, kapsel's virtio-vsock is served in user space over a Unix socket"));
+        findings.add(seccomp(Path.of("/proc/sys/kernel/seccomp/actions_avail"), MonitorSeccomp.mode()));
+        findings.add(noNewPrivs(Confinement.of(ProcessHandle.current().pid())));
         return findings;
     }
 
@@ -56,6 +58,38 @@ public final class HostReport {
         }
         return new Finding("guest-kernel", "present", "default guest kernel in " + kernels.defaultDirectory()
                 + " (" + vmlinux.map(p -> "vmlinux").orElse("") + (bz.isPresent() ? " bzImage" : "") + ")");
+    }
+
+    /**
+     * Whether monitors can be filtered: the kernel lists the filter actions it knows in
+     * {@code actions_avail} when it has CONFIG_SECCOMP_FILTER; kapsel needs kill_process, trap and log.
+     */
+    static Finding seccomp(Path actionsAvail, MonitorSeccomp.Mode mode) {
+        String actions;
+        try {
+            actions = Files.readString(actionsAvail).trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            return new Finding("seccomp", "missing", "no " + actionsAvail + ": this kernel has no seccomp filters, so monitors"
+                    + " run with every system call; run with KAPSEL_SECCOMP=off or --no-seccomp");
+        }
+        List<String> have = List.of(actions.split("\\s+"));
+        List<String> lacking = java.util.stream.Stream.of("kill_process", "trap", "log").filter(a -> !have.contains(a)).toList();
+        if (!lacking.isEmpty()) {
+            return new Finding("seccomp", "partial", "the kernel's filter actions are " + actions + "; it lacks " + lacking
+                    + ", so a KAPSEL_SECCOMP naming one fails the monitor's start");
+        }
+        String policy = mode == MonitorSeccomp.Mode.OFF
+                ? "but KAPSEL_SECCOMP=off: monitors run unfiltered"
+                : "each monitor installs kapsel's allow-list of " + MonitorSyscalls.ALLOWED.size() + " calls before its guest's"
+                        + " first instruction, other calls: " + mode.word() + " (KAPSEL_SECCOMP=kill|trap|log|off, --no-seccomp)";
+        return new Finding("seccomp", "available", "filters with actions " + actions + "; " + policy);
+    }
+
+    /** no_new_privs (Linux 3.5) is always there; say so, and whether this process already runs under it (a container). */
+    static Finding noNewPrivs(java.util.Optional<Confinement> self) {
+        String now = self.map(c -> c.noNewPrivs() ? " (kapsel itself already runs with it set)" : "").orElse("");
+        return new Finding("no_new_privs", "available", "monitors set no_new_privs before their filter: nothing they run"
+                + " can gain privileges through setuid files or file capabilities" + now);
     }
 
     private static Finding device(String topic, Path path, String yes, String no) {

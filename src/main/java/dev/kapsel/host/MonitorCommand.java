@@ -96,10 +96,14 @@ public final class MonitorCommand {
         return command;
     }
 
-    /** {@link #of} in a process builder whose environment has the monitor's malloc arena count. */
+    /**
+     * {@link #of} in a process builder whose environment has the monitor's malloc arena count and this
+     * process's seccomp mode ({@link MonitorSeccomp}: {@code --no-seccomp} reaches the monitor that way).
+     */
     public static ProcessBuilder builder(String mainClass, List<String> args, boolean deliversSignals) {
         ProcessBuilder pb = new ProcessBuilder(of(mainClass, args, deliversSignals));
         pb.environment().put("MALLOC_ARENA_MAX", MALLOC_ARENAS);
+        pb.environment().put(MonitorSeccomp.ENVIRONMENT, MonitorSeccomp.mode().word());
         return pb;
     }
 }

@@ -5,6 +5,7 @@ import dev.kapsel.sys.Errno;
 import dev.kapsel.sys.FileDescriptor;
 import dev.kapsel.sys.Libc;
 import dev.kapsel.sys.SyscallException;
+import dev.kapsel.sys.seccomp.FilterAtGuestEntry;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -44,6 +45,7 @@ public final class VcpuFd implements AutoCloseable {
 
     /** Enters the guest until the next exit that needs user space. */
     public VcpuExit run() {
+        FilterAtGuestEntry.beforeGuestEntry();
         int r = Libc.ioctlRaw(fd.fd(), KvmIoctls.KVM_RUN, 0);
         if (r < 0) {
             if (-r == Errno.EINTR || -r == Errno.EAGAIN) {

@@ -132,8 +132,9 @@ public final class OciRuntime {
         store.update(id, r -> r.status() == ContainerStatus.CREATED ? r.running(Instant.now()) : r);
     }
 
+    /** The container's state, with how its running monitor is confined in two annotations ({@link StateReport#withConfinement}). */
     public StateReport state(String id) {
-        return StateReport.of(store.load(id));
+        return StateReport.of(store.load(id)).withConfinement();
     }
 
     public List<StateReport> list() {

@@ -3,13 +3,12 @@ package dev.kapsel.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kapsel.image.ImageStore;
 import dev.kapsel.testing.BusyboxImage;
 import dev.kapsel.testing.Guest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,15 +24,11 @@ class DetachedStartTest {
 
     @BeforeEach
     void loadImage() throws Exception {
-        ImageStore.open(state.resolve("images")).load(BusyboxImage.writeLayout(Files.createDirectory(state.resolve("layout"))), null);
+        CliProcesses.loadBusybox(state);
     }
 
     private Guest.Result kapsel(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", ImageStoreProcessesTest.classPath(),
-                "-Dkapsel.state.dir=" + state, Main.class.getName()));
-        cmd.addAll(List.of(args));
-        return Guest.run(cmd);
+        return CliProcesses.kapsel(state, Map.of(), args);
     }
 
     @Test

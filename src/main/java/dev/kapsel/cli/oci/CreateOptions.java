@@ -1,5 +1,6 @@
 package dev.kapsel.cli.oci;
 
+import dev.kapsel.host.MonitorSeccomp;
 import dev.kapsel.oci.OciRuntime;
 import dev.kapsel.oci.RuntimeLog;
 import java.nio.file.Path;
@@ -22,10 +23,17 @@ final class CreateOptions {
     @Option(names = "--no-new-keyring", description = "accepted; no host session keyring is involved")
     boolean noNewKeyring;
 
+    @Option(names = "--no-seccomp", description = "do not confine the container's monitor with kapsel's seccomp filter"
+            + " (for debugging; KAPSEL_SECCOMP=kill|trap|log|off chooses the filter's action, kill by default; docs/security.md)")
+    boolean noSeccomp;
+
     @Option(names = "--preserve-fds", paramLabel = "N", description = "not honoured: only stdio reaches the container")
     int preserveFds;
 
     OciRuntime.CreateRequest request(String id, RuntimeLog log) {
+        if (noSeccomp) {
+            MonitorSeccomp.disable();
+        }
         if (preserveFds > 0) {
             log.warn("container " + id + ": --preserve-fds " + preserveFds + " is not honoured; only stdio reaches the container");
         }

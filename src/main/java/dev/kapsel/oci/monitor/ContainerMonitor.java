@@ -9,6 +9,7 @@ import dev.kapsel.container.record.ContainerRecord;
 import dev.kapsel.container.detached.ContainerRegistry;
 import dev.kapsel.container.detached.DetachedMonitor;
 import dev.kapsel.host.ForwardedSignals;
+import dev.kapsel.host.MonitorSeccomp;
 import dev.kapsel.oci.ContainerNotFoundException;
 import dev.kapsel.oci.RuntimeLog;
 import dev.kapsel.oci.backend.Backends;
@@ -46,6 +47,8 @@ public final class ContainerMonitor {
         RuntimeLog log = new RuntimeLog(null, RuntimeLog.Format.TEXT, System.err);
         String id = "?";
         try {
+            // The filter goes on just before the guest's first instruction; set-up runs unfiltered.
+            MonitorSeccomp.confineAtGuestEntry();
             MonitorRequest request = MonitorRequest.readOnce(Path.of(args[0]));
             id = request.id();
             status = switch (request) {

@@ -3,6 +3,7 @@ package dev.kapsel.oci.state;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.kapsel.container.record.ContainerRecord;
 import dev.kapsel.container.record.ContainerStatus;
+import dev.kapsel.host.Confinement;
 import java.util.Map;
 
 /**
@@ -21,5 +22,27 @@ public record StateReport(String ociVersion, String id, ContainerStatus status, 
         ContainerStatus now = r.observedStatus();
         long pid = now == ContainerStatus.STOPPED || r.monitorPid() == null ? 0 : r.monitorPid();
         return new StateReport(OCI_VERSION, r.id(), now, pid, r.bundle(), r.rootfs(), r.created(), "", r.annotations());
+    }
+
+    /** The annotation with the running monitor's seccomp mode, as its /proc/PID/status has it (2: filtered). */
+    public static final String SECCOMP_ANNOTATION = "dev.kapsel.monitor.seccomp";
+    /** The annotation with the running monitor's no_new_privs (1: set). */
+    public static final String NO_NEW_PRIVS_ANNOTATION = "dev.kapsel.monitor.no-new-privs";
+
+    /**
+     * This report with how its running monitor is confined ({@link Confinement}, read from
+     * {@code /proc/PID/status}) added to the annotations: what {@code state} shows; a stopped
+     * container, or a monitor the kernel says nothing about, is reported as it is.
+     */
+    public StateReport withConfinement() {
+        if (pid == 0) {
+            return this;
+        }
+        return Confinement.of(pid).map(c -> {
+            Map<String, String> with = new java.util.TreeMap<>(annotations);
+            with.put(SECCOMP_ANNOTATION, Integer.toString(c.seccomp()));
+            with.put(NO_NEW_PRIVS_ANNOTATION, c.noNewPrivs() ? "1" : "0");
+            return new StateReport(ociVersion, id, status, pid, bundle, rootfs, created, owner, with);
+        }).orElse(this);
     }
 }

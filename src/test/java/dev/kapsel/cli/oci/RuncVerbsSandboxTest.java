@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kapsel.oci.state.StateReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,6 +139,25 @@ class RuncVerbsSandboxTest {
         Result kept = kapsel("run", "--keep", "-b", bundle.toString(), "r2");
         assertEquals(7, kept.status(), kept.err());
         assertEquals("stopped", state("r2").get("status").asText());
+    }
+
+    /** {@code state} shows how the running monitor is confined: filtered (2) with no_new_privs (1) once its guest runs. */
+    @Test
+    void stateShowsTheMonitorsConfinement() throws Exception {
+        String id = runDetached("c1");
+        long deadline = System.currentTimeMillis() + 20_000;
+        JsonNode annotations;
+        do {
+            annotations = state(id).get("annotations");
+        } while (!"2".equals(annotations.path(StateReport.SECCOMP_ANNOTATION).asText()) && System.currentTimeMillis() < deadline
+                && sleep());
+        assertEquals("2", annotations.path(StateReport.SECCOMP_ANNOTATION).asText(), annotations.toString());
+        assertEquals("1", annotations.path(StateReport.NO_NEW_PRIVS_ANNOTATION).asText(), annotations.toString());
+    }
+
+    private static boolean sleep() throws InterruptedException {
+        Thread.sleep(100);
+        return true;
     }
 
     @Test
