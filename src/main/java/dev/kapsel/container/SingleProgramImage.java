@@ -35,8 +35,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * a unikernel image ({@link UnikernelImage}'s labels) with the kernel and initramfs as its one layer.
  */
 public final class SingleProgramImage {
-    /** The guest's command line: the serial console as the program's terminal, no kernel chatter, no reboot on panic. */
-    static final String CMDLINE = "console=ttyS0 quiet loglevel=1 panic=-1 rdinit=/init";
+    /**
+     * The guest's command line: the micro-VM's own (serial console as the program's terminal, reboot
+     * through the i8042, which ends the VM, no reboot on panic, no PCI), no kernel chatter, kapsel's init.
+     */
+    static final String CMDLINE = dev.kapsel.vmm.VmConfig.DEFAULT_CMDLINE + " quiet loglevel=1 rdinit=/init";
     static final String KERNEL_PATH = "/boot/vmlinuz";
     static final String INITRD_PATH = "/boot/initramfs.cpio.gz";
     /** Label naming the program, for {@code inspect}. */
@@ -73,8 +76,9 @@ public final class SingleProgramImage {
         initramfs.file("/init", 0755, Files.readAllBytes(request.init()));
         initramfs.file("/kapsel/argv", 0644, nulSeparated(argv));
         initramfs.file("/kapsel/env", 0644, nulSeparated(withPath(request.process().env())));
-        initramfs.file("/kapsel/cwd", 0644, nulSeparated(List.of(request.process().workingDir().isEmpty() ? "/"
-                : request.process().workingDir())));
+        String cwd = request.process().workingDir().isEmpty() ? "/" : request.process().workingDir();
+        initramfs.directory(cwd); // the image's WorkingDir, even when nothing of it is copied
+        initramfs.file("/kapsel/cwd", 0644, nulSeparated(List.of(cwd)));
         progress.update("writing the image");
         byte[] cpio = initramfs.toBytes(); // gzip-compressed already
         byte[] layer = layer(Files.readAllBytes(request.kernel()), cpio);

@@ -112,8 +112,9 @@ class SingleProgramImageTest {
 
     @Test
     void aStaticProgramGetsItselfInitItsArgvAndTheIncludedFilesOnly() throws Exception {
-        SingleProgramImage.Result r = build(BusyboxImage.NAME, List.of("sh", "-c", "echo hi"), List.of("PATH=/usr/bin:/bin", "A=1"),
-                List.of("/srv/hello.txt"), "kapsel-test/sh-uk:1");
+        SingleProgramImage.Result r = SingleProgramImage.build(store, new SingleProgramImage.Request(BusyboxImage.NAME,
+                new ContainerProcess(List.of("sh", "-c", "echo hi"), List.of("PATH=/usr/bin:/bin", "A=1"), "/tmp", ""),
+                List.of("/srv/hello.txt"), "kapsel-test/sh-uk:1", kernel, INIT), Progress.QUIET);
         assertEquals("/bin/sh", r.program());
         Image built = r.image();
         Map<String, String> labels = built.config().labels();
@@ -129,12 +130,13 @@ class SingleProgramImageTest {
         assertArrayEquals(Files.readAllBytes(INIT), (byte[]) init[1]);
         assertArrayEquals("/bin/sh\0-c\0echo hi\0".getBytes(StandardCharsets.UTF_8), (byte[]) ((Object[]) files.get("kapsel/argv"))[1]);
         assertArrayEquals("PATH=/usr/bin:/bin\0A=1\0".getBytes(StandardCharsets.UTF_8), (byte[]) ((Object[]) files.get("kapsel/env"))[1]);
-        assertArrayEquals("/\0".getBytes(StandardCharsets.UTF_8), (byte[]) ((Object[]) files.get("kapsel/cwd"))[1]);
+        assertArrayEquals("/tmp\0".getBytes(StandardCharsets.UTF_8), (byte[]) ((Object[]) files.get("kapsel/cwd"))[1]);
         assertArrayEquals(Files.readAllBytes(Path.of("/bin/busybox")), (byte[]) ((Object[]) files.get("bin/sh"))[1],
                 "the program's link is read inside the image");
         assertArrayEquals("hello from the image\n".getBytes(StandardCharsets.UTF_8), (byte[]) ((Object[]) files.get("srv/hello.txt"))[1]);
         assertFalse(files.containsKey("etc/passwd"), "nothing the program does not need");
         assertFalse(files.containsKey("bin/busybox"), "the program is stored under the name it runs by");
+        assertEquals("dir", files.get("tmp"), "the working directory is there");
     }
 
     @Test
