@@ -64,11 +64,19 @@ public final class BridgeNetwork {
     public final class Attachment implements AutoCloseable {
         private final AddressPool.Lease lease;
         private final String tap;
+        /**
+         * The {@code nft -f -} that will take this container's rules back, started with the attachment:
+         * a monitor under kapsel's seccomp filter cannot start a process when its container ends, so the
+         * process is there already, waiting for its rules on stdin (if the monitor dies first, nft reads
+         * an empty ruleset and does nothing; whoever tidies up after it runs nft of its own).
+         */
+        private final Process teardown;
         private boolean closed;
 
-        private Attachment(AddressPool.Lease lease, String tap) {
+        private Attachment(AddressPool.Lease lease, String tap, Process teardown) {
             this.lease = lease;
             this.tap = tap;
+            this.teardown = teardown;
         }
 
         public String tap() {
@@ -91,7 +99,7 @@ public final class BridgeNetwork {
             }
             closed = true;
             try (StoreLock ignored = lock()) {
-                detach(lease, tap);
+                detach(lease, tap, teardown);
             } catch (IOException | RuntimeException e) {
                 System.err.println("kapsel: the bridge network did not take back " + tap + " cleanly: " + e.getMessage());
             }
@@ -134,9 +142,9 @@ public final class BridgeNetwork {
                 List<AddressPool.Lease> all = new ArrayList<>(live);
                 all.add(lease);
                 applyRules(all);
-                return new Attachment(lease, tap);
+                return new Attachment(lease, tap, startNft());
             } catch (IOException | RuntimeException | BridgeException e) {
-                detach(lease, tap);
+                detach(lease, tap, null);
                 throw e instanceof BridgeException b ? b
                         : new BridgeException("cannot put the container on bridge " + BRIDGE + ": " + e.getMessage(), e);
             }
@@ -259,8 +267,11 @@ public final class BridgeNetwork {
         }
     }
 
-    /** Removes the tap (if the VMM has not already), the lease, and the container's rules. Under the lock. */
-    private void detach(AddressPool.Lease lease, String tap) throws IOException {
+    /**
+     * Removes the tap (if the VMM has not already), the lease, and the container's rules, through
+     * {@code nft} when given (a started {@code nft -f -}), else a new one. Under the lock.
+     */
+    private void detach(AddressPool.Lease lease, String tap, Process nft) throws IOException {
         try (NetlinkSocket nl = NetlinkSocket.open()) {
             nl.link(tap).ifPresent(l -> {
                 try {
@@ -272,25 +283,39 @@ public final class BridgeNetwork {
         }
         pool.release(lease);
         try {
-            applyRules(pool.live());
+            List<AddressPool.Lease> live = pool.live();
+            finishNft(nft != null ? nft : startNft(), rules(live));
         } catch (BridgeException e) {
             throw new IOException(e.getMessage(), e);
         }
     }
 
     private static void applyRules(List<AddressPool.Lease> leases) throws BridgeException {
-        nft(leases.isEmpty() ? BridgeRules.deletion()
-                : BridgeRules.table(BRIDGE, (Inet4Address) InetAddress.ofLiteral(SUBNET), PREFIX, leases));
+        nft(rules(leases));
+    }
+
+    /** The ruleset for {@code leases}: the table, or its deletion when no container is left. */
+    private static String rules(List<AddressPool.Lease> leases) {
+        return leases.isEmpty() ? BridgeRules.deletion()
+                : BridgeRules.table(BRIDGE, (Inet4Address) InetAddress.ofLiteral(SUBNET), PREFIX, leases);
     }
 
     /** Runs {@code nft -f -} on {@code rules}: one transaction, all or nothing. */
     static void nft(String rules) throws BridgeException {
-        Process p;
+        finishNft(startNft(), rules);
+    }
+
+    /** Starts {@code nft -f -}, which reads its rules from stdin and applies them at its end. */
+    private static Process startNft() throws BridgeException {
         try {
-            p = new ProcessBuilder("nft", "-f", "-").redirectErrorStream(true).start();
+            return new ProcessBuilder("nft", "-f", "-").redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new BridgeException("cannot run nft (the nftables package): " + e.getMessage(), e);
         }
+    }
+
+    /** Gives the started {@code p} its {@code rules} and waits for it to apply them. */
+    private static void finishNft(Process p, String rules) throws BridgeException {
         try {
             try (OutputStream in = p.getOutputStream()) {
                 in.write(rules.getBytes(StandardCharsets.UTF_8));
