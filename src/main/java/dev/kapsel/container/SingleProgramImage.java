@@ -75,7 +75,7 @@ public final class SingleProgramImage {
         argv.set(0, program);
         initramfs.file("/init", 0755, Files.readAllBytes(request.init()));
         initramfs.file("/kapsel/argv", 0644, nulSeparated(argv));
-        initramfs.file("/kapsel/env", 0644, nulSeparated(withPath(request.process().env())));
+        initramfs.file("/kapsel/env", 0644, nulSeparated(launchProcess(request.process()).envWithPath()));
         String cwd = request.process().workingDir().isEmpty() ? "/" : request.process().workingDir();
         initramfs.directory(cwd); // the image's WorkingDir, even when nothing of it is copied
         initramfs.file("/kapsel/cwd", 0644, nulSeparated(List.of(cwd)));
@@ -107,8 +107,7 @@ public final class SingleProgramImage {
             return command.startsWith("/") ? command : Path.of(process.workingDir().isEmpty() ? "/" : process.workingDir())
                     .resolve(command).normalize().toString();
         }
-        String path = withPath(process.env()).stream().filter(e -> e.startsWith("PATH=")).map(e -> e.substring(5))
-                .reduce((a, b) -> b).orElseThrow();
+        String path = launchProcess(process).searchPath();
         for (String dir : path.split(":")) {
             if (dir.isEmpty()) {
                 continue;
@@ -126,13 +125,9 @@ public final class SingleProgramImage {
         throw new ElfDependencies.ElfException(command + " is in none of the image's PATH directories (" + path + ")");
     }
 
-    private static List<String> withPath(List<String> env) {
-        if (env.stream().anyMatch(e -> e.startsWith("PATH="))) {
-            return env;
-        }
-        List<String> out = new ArrayList<>(env);
-        out.addFirst(ContainerLaunch.DEFAULT_PATH);
-        return out;
+    /** The process as a launch's, whose environment and search path follow the run path's PATH rule. */
+    private static ContainerLaunch.Process launchProcess(ContainerProcess p) {
+        return ContainerLaunch.Process.of(p.argv(), p.env(), p.workingDir());
     }
 
     /** Adds the file or tree at {@code name} in the image; returns the bytes added so far. */
